@@ -1,0 +1,27 @@
+// Runs the pinned pnpm through npx, so a fresh machine needs only Node and npm (no corepack).
+import { spawnSync } from 'node:child_process';
+
+/** The pnpm version every script uses; keep in step with `packageManager` in package.json. */
+export const PNPM_VERSION = '10.34.8';
+
+/**
+ * Runs `pnpm <args>` with inherited stdio and returns its exit status (a number, 1 when it was killed).
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv }} [options]
+ */
+export function pnpm(args, options = {}) {
+  const result = spawnSync('npx', ['-y', `pnpm@${PNPM_VERSION}`, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...options.env },
+  });
+  return result.status ?? 1;
+}
+
+/** Runs pnpm and exits the process with its status when it fails. */
+export function pnpmOrExit(args, label) {
+  const status = pnpm(args);
+  if (status !== 0) {
+    console.error(`brAInwav: ${label} failed (exit ${status}): pnpm ${args.join(' ')}`);
+    process.exit(status);
+  }
+}
