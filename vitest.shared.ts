@@ -3,7 +3,7 @@ import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config';
 /** Export condition under which every workspace package points at its TypeScript source. */
 export const SOURCE_CONDITION = '@cortex-os/source';
 
-const conditions = [SOURCE_CONDITION, 'module', 'node', 'development|production'];
+const conditions = [SOURCE_CONDITION, 'node', 'development|production'];
 
 /**
  * Vitest config shared by every package: resolves workspace packages to their `src/` through the

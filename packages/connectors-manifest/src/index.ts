@@ -1,1 +1,53 @@
-export {};
+export { BRAND, branded } from './brand.js';
+export {
+  ConnectorsError,
+  ManifestValidationError,
+  ERROR_STATUS,
+  httpStatusFor,
+  errorBody,
+} from './errors.js';
+export type { ErrorCode, ErrorBody, ManifestIssue } from './errors.js';
+export {
+  ManifestSchema,
+  ConnectorEntrySchema,
+  ConnectorAuthSchema,
+  ConnectorQuotasSchema,
+  ServiceMapSchema,
+  ServiceMapConnectorSchema,
+  CONNECTOR_ID_PATTERN,
+} from './schema.js';
+export type {
+  Manifest,
+  ManifestInput,
+  ConnectorEntry,
+  ConnectorAuth,
+  ConnectorQuotas,
+  ServiceMap,
+  ServiceMapConnector,
+  UnsignedServiceMap,
+} from './schema.js';
+export { parseManifest, safeParseManifest, formatPath } from './validate.js';
+export type { ManifestParseResult } from './validate.js';
+export { parseSecretRef, SECRET_REF_PATTERN } from './secret-ref.js';
+export type { SecretRef } from './secret-ref.js';
+export { canonicalize } from './canonical.js';
+export {
+  createKeySet,
+  defaultHsKid,
+  defaultEdKid,
+  parseKeySetJson,
+  verifyInputFor,
+  publicJwkOf,
+  generateSigningKey,
+  MIN_HS256_SECRET_BYTES,
+} from './keys.js';
+export type { KeyInput, SigningKeyInput, KeySet, VerifyKey, SignatureAlg, GeneratedKey } from './keys.js';
+export { buildServiceMap, STATUS_ENABLED_MESSAGE, STATUS_DISABLED_MESSAGE } from './service-map.js';
+export type { BuildServiceMapOptions } from './service-map.js';
+export { createSigner, signServiceMap, signingPayload, SERVICE_MAP_TYP } from './sign.js';
+export type { Signer } from './sign.js';
+export { verifyServiceMap, VERIFY_CODES, DEFAULT_MAX_MAP_BYTES } from './verify.js';
+export type { VerifyCode, VerifyResult, VerifyOptions } from './verify.js';
+export { toolName, TOOL_NAME_PATTERN, MAX_TOOL_NAME_LENGTH, TOOL_NAME_SEPARATOR } from './tool-name.js';
+export type { ToolName } from './tool-name.js';
+export { manifestJsonSchema, serviceMapJsonSchema, renderJsonSchema } from './json-schema.js';

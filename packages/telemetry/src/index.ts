@@ -1,1 +1,25 @@
-export {};
+export { BRAND, HEADER_REDACT_PATHS, createLogger, createSilentLogger } from './logger.js';
+export type { CreateLoggerOptions } from './logger.js';
+export { MIN_SECRET_LENGTH, REDACTED, createRedactingDestination, redactSecrets } from './redact.js';
+export {
+  REFRESH_LATENCY_BUCKETS_MS,
+  TOOL_CALL_DURATION_BUCKETS_S,
+  collectDefaultProcessMetrics,
+  createConnectorsMetrics,
+  setManifestInfo,
+} from './metrics.js';
+export type { ConnectorsMetrics } from './metrics.js';
+export {
+  SPAN_MANIFEST_LOAD,
+  SPAN_MAP_SIGN,
+  SPAN_PROXY_CALL,
+  SPAN_REGISTRY_HYDRATE,
+  TRACER_NAME,
+  startTracing,
+  tracesExportRequested,
+  withSpan,
+} from './tracing.js';
+export type { StartTracingOptions, TracingHandle } from './tracing.js';
+export type { Logger, DestinationStream, LevelWithSilent } from 'pino';
+export type { Registry } from 'prom-client';
+export type { Attributes, Span } from '@opentelemetry/api';

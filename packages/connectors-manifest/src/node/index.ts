@@ -1,0 +1,2 @@
+export { loadManifestFile, readManifestFile } from './manifest-file.js';
+export { resolveSecretRef } from './secrets.js';

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import { ManifestValidationError, type ManifestIssue } from './errors.js';
+import { ManifestSchema, type Manifest } from './schema.js';
+
+/** Path segments whose values may be secret or secret-adjacent: never echoed in messages. */
+const HIDDEN_VALUE_KEYS = new Set(['secretRef', 'headers', 'secret', 'privateJwk', 'd']);
+
+/** Formats a Zod path as `connectors[2].quotas.perHour`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, seg) => {
+    if (typeof seg === 'number') return `${out}[${seg}]`;
+    const key = String(seg);
+    return /^[A-Za-z_$][\w$]*$/.test(key) ? (out ? `${out}.${key}` : key) : `${out}[${JSON.stringify(key)}]`;
+  }, '');
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const hidden = issue.path.some((seg) => HIDDEN_VALUE_KEYS.has(String(seg)));
+  if (issue.code === 'custom') return issue.message;
+  if (hidden) return `${issue.message} (value hidden)`;
+  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  const base = issue.message.replace(/^Invalid input: /, '').replace(/^Invalid /, 'invalid ');
+  const got = 'input' in issue ? preview(issue.input) : 'nothing';
+  return `${base.charAt(0).toLowerCase()}${base.slice(1)} (got ${got})`;
+}
+
+/** Converts Zod issues to path-named {@link ManifestIssue}s, never echoing secret-adjacent values. */
+export function toManifestIssues(issues: readonly z.core.$ZodIssue[]): ManifestIssue[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path), message: describe(issue) }));
+}
+
+/** Result of {@link safeParseManifest}. */
+export type ManifestParseResult =
+  | { readonly ok: true; readonly manifest: Manifest }
+  | { readonly ok: false; readonly error: ManifestValidationError };
+
+/** Validates a parsed JSON value as a manifest without throwing. `source` (e.g. a file path) names it in the message. */
+export function safeParseManifest(input: unknown, source?: string): ManifestParseResult {
+  const result = ManifestSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, manifest: result.data };
+  return { ok: false, error: new ManifestValidationError(toManifestIssues(result.error.issues), source) };
+}
+
+/**
+ * Validates a parsed JSON value as a manifest and applies defaults.
+ * @throws ManifestValidationError (code `MANIFEST_INVALID`) listing every issue with its JSON path.
+ */
+export function parseManifest(input: unknown, source?: string): Manifest {
+  const result = safeParseManifest(input, source);
+  if (!result.ok) throw result.error;
+  return result.manifest;
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifestFile, resolveSecretRef } from '@cortex-os/connectors-manifest/node';
+import { canonicalize, parseSecretRef } from '@cortex-os/connectors-manifest';
+import { sampleManifest } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'brainwav-manifest-'));
+
+describe('loadManifestFile', () => {
+  it('loads and validates a file', async () => {
+    const path = join(dir, 'ok.json');
+    writeFileSync(path, JSON.stringify(sampleManifest(2)));
+    expect((await loadManifestFile(path)).connectors).toHaveLength(2);
+  });
+
+  it('names the path when missing (MANIFEST_NOT_FOUND)', async () => {
+    const path = join(dir, 'missing.json');
+    await expect(loadManifestFile(path)).rejects.toMatchObject({
+      code: 'MANIFEST_NOT_FOUND',
+      message: `brAInwav: manifest not found at ${path} (ENOENT)`,
+    });
+  });
+
+  it('names the path for bad JSON and for schema errors (MANIFEST_INVALID)', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ nope');
+    await expect(loadManifestFile(bad)).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
+    const invalid = join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ ...sampleManifest(1), ttlSeconds: -1 }));
+    await expect(loadManifestFile(invalid)).rejects.toThrowError(`brAInwav: manifest ${invalid} is invalid: ttlSeconds`);
+  });
+});
+
+describe('secret references', () => {
+  it('resolves env and file refs and never echoes values in errors', async () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'file-secret-value\n');
+    expect(await resolveSecretRef('env:DEMO_TOKEN', { DEMO_TOKEN: 'env-secret-value' })).toBe('env-secret-value');
+    expect(await resolveSecretRef(`file:${file}`)).toBe('file-secret-value');
+    await expect(resolveSecretRef('env:MISSING_TOKEN', {})).rejects.toThrowError('brAInwav: secretRef env:MISSING_TOKEN is not set');
+    await expect(resolveSecretRef(`file:${join(dir, 'nope')}`)).rejects.toMatchObject({ code: 'SECRET_UNRESOLVED' });
+    expect(() => parseSecretRef('sk-raw-secret')).toThrowError('brAInwav: secretRef must be env:NAME or file:/absolute/path');
+  });
+});
+
+describe('canonicalize (RFC 8785)', () => {
+  it('sorts keys by UTF-16 code units and normalizes numbers', () => {
+    expect(canonicalize({ b: 1, a: [3e2, 1.0, 'é'], '\u20ac': true, '\r': null })).toBe('{"\\r":null,"a":[300,1,"é"],"b":1,"€":true}');
+  });
+
+  it('rejects lone surrogates and non-JSON with a branded error', () => {
+    expect(() => canonicalize({ a: '\ud800' })).toThrowError(/^brAInwav: /);
+    expect(() => canonicalize(undefined)).toThrowError(/^brAInwav: /);
+  });
+});
