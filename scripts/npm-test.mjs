@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: install (frozen lockfile), build every package, then run every test once through Vitest.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { pnpm, pnpmOrExit } from './lib/pnpm.mjs';
 
@@ -7,6 +8,8 @@ const step = (text) => console.log(`\nbrAInwav test ▸ ${text}`);
 
 step('installing dependencies (pnpm, frozen lockfile)');
 pnpmOrExit(['install', '--frozen-lockfile', '--prefer-offline'], 'install');
+step('checking package boundaries');
+if (spawnSync(process.execPath, ['scripts/check-boundaries.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 step('building every package (nx run-many -t build)');
 pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
 step('running every test (vitest)');

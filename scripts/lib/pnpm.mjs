@@ -1,5 +1,16 @@
 // Runs the pinned pnpm through npx, so a fresh machine needs only Node and npm (no corepack).
 import { spawnSync } from 'node:child_process';
+import { delimiter, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root. */
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Environment with the workspace's `node_modules/.bin` first on PATH (Nx runs package scripts through `pnpm`). */
+export function workspaceEnv(extra = {}) {
+  const bin = resolve(ROOT, 'node_modules/.bin');
+  return { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...extra };
+}
 
 /** The pnpm version every script uses; keep in step with `packageManager` in package.json. */
 export const PNPM_VERSION = '10.34.8';
@@ -12,7 +23,8 @@ export const PNPM_VERSION = '10.34.8';
 export function pnpm(args, options = {}) {
   const result = spawnSync('npx', ['-y', `pnpm@${PNPM_VERSION}`, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...options.env },
+    cwd: ROOT,
+    env: workspaceEnv(options.env),
   });
   return result.status ?? 1;
 }

@@ -26,7 +26,7 @@ function toMapConnector(entry: ConnectorEntry): ServiceMapConnector {
     ...rest,
     status: entry.enabled ? 'enabled' : 'disabled',
     statusMessage: entry.enabled ? STATUS_ENABLED_MESSAGE : STATUS_DISABLED_MESSAGE,
-  }) as ServiceMapConnector;
+  });
 }
 
 /** Builds the unsigned service map of a validated manifest: connectors sorted by id, defaults applied, status added. */

@@ -37,7 +37,7 @@ export async function createSigner(input: SigningKeyInput): Promise<Signer> {
     if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
       throw new ConnectorsError('KEY_INVALID', 'EdDSA signing key must be an OKP Ed25519 private JWK with "d"');
     }
-    key = (await importJWK(jwk, 'EdDSA')) as CryptoKey;
+    key = (await importJWK(jwk, 'EdDSA'));
     kid = input.kid ?? (await defaultEdKid(jwk));
   }
   const alg = input.alg;
@@ -45,7 +45,7 @@ export async function createSigner(input: SigningKeyInput): Promise<Signer> {
     kid,
     alg,
     async sign(unsigned) {
-      const payload = signingPayload(unsigned as unknown as Record<string, unknown>);
+      const payload = signingPayload(unsigned);
       const jws = await new FlattenedSign(payload).setProtectedHeader({ alg, kid, typ: SERVICE_MAP_TYP }).sign(key);
       return `${jws.protected}..${jws.signature}`;
     },

@@ -31,7 +31,7 @@ async function setup(): Promise<{ signer: Signer; keys: KeySet; body: Record<str
   const signer = await createSigner({ alg: 'HS256', secret: HS_SECRET });
   const keys = await createKeySet([{ alg: 'HS256', secret: HS_SECRET }]);
   const unsigned = buildServiceMap(parseManifest(sampleManifest(3)), { now: NOW, id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2', version: 1 });
-  return { signer, keys, body: (await signServiceMap(unsigned, signer)) as Record<string, unknown> };
+  return { signer, keys, body: (await signServiceMap(unsigned, signer)) };
 }
 
 describe('signature properties (fast-check)', () => {
@@ -59,7 +59,7 @@ describe('signature properties (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...paths), fc.string({ minLength: 1, maxLength: 8 }), async (path, junk) => {
         const copy = structuredClone(body);
-        let node = copy as Record<string, unknown>;
+        let node = copy;
         for (const k of path.slice(0, -1)) node = node[k] as Record<string, unknown>;
         const last = path.at(-1)!;
         const old = node[last];
