@@ -1,1 +1,47 @@
-export {};
+export { buildApp } from './app.js';
+export type { BuildAppOptions, ConnectorsServer } from './app.js';
+export {
+  DEFAULT_ASBR_URL,
+  DEFAULT_CONNECTORS_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_WIDGET_DIST_DIR,
+  LOG_LEVELS,
+  REPO_ROOT,
+  configSecrets,
+  isLoopbackHost,
+  loadConnectorsConfig,
+} from './config.js';
+export type { ConnectorsConfig, ConnectorsEnv } from './config.js';
+export { authPlugin, createKeyMatcher, keyId, presentedKey } from './auth.js';
+export type { AuthPluginOptions, AuthScope } from './auth.js';
+export {
+  BadRequestError,
+  ConfigError,
+  ConnectorNotFoundError,
+  ConnectorsServerError,
+  ForbiddenError,
+  NotReadyError,
+  UnauthorizedError,
+} from './errors.js';
+export { DEFAULT_EVENT_BUFFER, EventHub } from './events.js';
+export type { StatusEvent } from './events.js';
+export { RawMapTracker } from './raw-map.js';
+export type { RawServiceMap } from './raw-map.js';
+export { availabilityOf, buildSnapshot, connectorStatus } from './snapshot.js';
+export type { Availability, ConnectorLive, ConnectorStatus, ConnectorsSnapshot, ProxyView, ToolView } from './snapshot.js';
+export { ConnectorsRuntime } from './runtime.js';
+export type { ProbeBody, Readiness, RuntimeDeps } from './runtime.js';
+export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, newestMtime, strictCsp } from './bundle.js';
+export type { BundleState } from './bundle.js';
+export { troubleshootingPage } from './troubleshooting.js';
+export {
+  APPS_SERVER_INFO,
+  DASHBOARD_RESOURCE_URI,
+  DASHBOARD_SKYBRIDGE_URI,
+  DASHBOARD_TOOL,
+  SKYBRIDGE_MIME_TYPE,
+  createDashboardMcpServer,
+} from './mcp-apps.js';
+export type { DashboardSource } from './mcp-apps.js';
+export { InflightTracker } from './inflight.js';
+export { WIDGET_PREFIX } from './routes/widget.js';

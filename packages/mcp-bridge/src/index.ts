@@ -1,1 +1,24 @@
-export {};
+export { createRemoteToolProxy } from './proxy.js';
+export type { CallToolOptions, ProbeResult, ProxyState, RemoteToolProxy } from './types.js';
+export type { RemoteToolProxyOptions } from './options.js';
+export type { ProxyConnector } from './connector.js';
+export { validateConnector } from './connector.js';
+export { buildUpstreamHeaders, defaultResolveSecret } from './auth.js';
+export type { SecretResolver, UpstreamHeaders } from './auth.js';
+export type { AvailabilityEvent, ProxyUpGauge } from './availability.js';
+export type { BreakerOptions, BreakerState } from './breaker.js';
+export { CircuitBreaker } from './breaker.js';
+export type { ProxyClock, TimerHandle } from './clock.js';
+export { systemClock } from './clock.js';
+export { DEFAULT_RETRY, backoffDelay } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export {
+  AuthConfigError,
+  BRIDGE_ERROR_CODES,
+  BridgeError,
+  ProxyOptionsError,
+  SecretUnresolvedError,
+  UpstreamError,
+  isBridgeError,
+} from './errors.js';
+export type { BridgeErrorCode, ProxyErrorInfo } from './errors.js';

@@ -1,0 +1,81 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { DashboardError } from '../lib/errors.js';
+import type { HostAdapter } from '../types.js';
+import { useConnectorState } from '../useConnectorState.js';
+import { ConnectorCard } from './ConnectorCard.js';
+import { ExpiryCountdown } from './ExpiryCountdown.js';
+import { Troubleshooting } from './Troubleshooting.js';
+
+const TryIt = lazy(() => import(/* webpackChunkName: "try-it" */ './TryIt.js').then((m) => ({ default: m.TryIt })));
+
+/** Props of the dashboard. */
+export interface DashboardProps {
+  adapter: HostAdapter;
+  /** Clock in epoch ms (tests). */
+  now?: () => number;
+  /** Browser host only: forget the API key and ask again. */
+  onChangeKey?: () => void;
+  /** Called with every error the dashboard shows (the browser host asks for a key on a first 401). */
+  onError?: (error: DashboardError) => void;
+}
+
+/** The connectors health dashboard shared by the three hosts. */
+export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: DashboardProps): React.JSX.Element {
+  const state = useConnectorState(adapter, { now });
+  const { data, error, loading, theme } = state;
+  const [target, setTarget] = useState<{ connectorId: string; nonce: number }>();
+
+  useEffect(() => {
+    if (theme) document.documentElement.dataset.theme = theme;
+    else delete document.documentElement.dataset.theme;
+  }, [theme]);
+  useEffect(() => {
+    if (error) onError?.(error);
+  }, [error, onError]);
+
+  return (
+    <main className="dash" aria-busy={loading}>
+      <div className="top">
+        <h1>brAInwav connectors</h1>
+        {data ? (
+          <p className="meta">
+            Manifest <strong>{data.manifestVersion}</strong> · map v{data.mapVersion} · <ExpiryCountdown expiresAt={data.expiresAt} now={now} />
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="button" onClick={() => void state.refresh()} disabled={loading}>
+            Refresh
+          </button>
+          {onChangeKey ? (
+            <button type="button" className="secondary" onClick={onChangeKey}>
+              Change API key
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <p className="sr-only" role="status" aria-live="polite">
+        {state.announcement}
+      </p>
+      {state.connection === 'reconnecting' ? <p className="hint">Live updates interrupted; reconnecting…</p> : null}
+      {error ? <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} /> : null}
+      {loading && !data ? <p>Loading connectors…</p> : null}
+      {data ? (
+        <section aria-labelledby="connectors-title">
+          <h2 id="connectors-title">Connectors ({data.connectors.length})</h2>
+          <ul className="cards">
+            {data.connectors.map((c) => (
+              <li key={c.id}>
+                <ConnectorCard connector={c} onTry={(connectorId) => setTarget({ connectorId, nonce: Date.now() })} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {data ? (
+        <Suspense fallback={<p>Loading “Try it”…</p>}>
+          <TryIt adapter={adapter} connectors={data.connectors} target={target} />
+        </Suspense>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,14 @@
+import type { Availability } from '../types.js';
+
+const ICONS: Record<Availability, string> = { online: '●', offline: '✕', degraded: '▲', unknown: '?' };
+
+/**
+ * Availability pill: an icon shape and the word, plus an `aria-label`, so the state never relies on colour.
+ */
+export function StatusPill({ availability }: { availability: Availability }): React.JSX.Element {
+  return (
+    <span className={`pill pill-${availability}`} role="img" aria-label={`Availability: ${availability}`} data-availability={availability}>
+      <span aria-hidden="true">{ICONS[availability]}</span> {availability}
+    </span>
+  );
+}

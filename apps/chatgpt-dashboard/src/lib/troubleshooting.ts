@@ -1,0 +1,38 @@
+import type { DashboardError } from './errors.js';
+
+/** Cause and fix shown on the troubleshooting card. */
+export interface Diagnosis {
+  title: string;
+  cause: string;
+  fix: string;
+  /** True when changing the API key is the remedy. */
+  keyProblem: boolean;
+}
+
+/**
+ * Explains why the verified connectors map could not be loaded and what the operator should do.
+ * @param error - the failure the dashboard holds.
+ */
+export function diagnose(error: DashboardError): Diagnosis {
+  const title = 'brAInwav: the connectors map could not be loaded';
+  switch (error.code) {
+    case 'UNAUTHORIZED':
+      return { title, cause: 'The connectors server rejected the request: no API key was sent (HTTP 401).', fix: 'Check the API key: enter the value of CONNECTORS_API_KEY.', keyProblem: true };
+    case 'FORBIDDEN':
+      return { title, cause: 'The connectors server rejected the API key (HTTP 403).', fix: 'Check the API key: it must match one of the keys in CONNECTORS_API_KEY.', keyProblem: true };
+    case 'NETWORK':
+      return { title, cause: 'The connectors server could not be reached.', fix: 'Is the connectors server running? Start it with npm start and retry.', keyProblem: false };
+    case 'MAP_UNAVAILABLE':
+      return { title, cause: `No verified service map is loaded (${error.serverCode ?? 'HTTP 503'}): asbr is down or the map failed signature verification.`, fix: 'Check that asbr is running (npm start) and that CONNECTORS_SIGNATURE_KEY / CONNECTORS_VERIFY_KEYS match the signer, then retry.', keyProblem: false };
+    case 'MAP_EXPIRED':
+      return { title, cause: 'The service map has expired and no fresh one arrived.', fix: 'Check that asbr is running and re-signing the map, then retry.', keyProblem: false };
+    case 'INVALID_DATA':
+      return { title, cause: 'The server answered with data the widget does not understand.', fix: 'Make sure the widget and the connectors server come from the same release.', keyProblem: false };
+    case 'HOST':
+      return { title, cause: 'The host did not deliver the connectors_dashboard tool result.', fix: 'Check that the connectors MCP server is connected in this host and retry.', keyProblem: false };
+    case 'SERVER':
+    case 'TOOL':
+    case 'ABORTED':
+      return { title, cause: `The connectors server failed (${error.serverCode ?? `HTTP ${error.status ?? '?'}`}).`, fix: 'Look at the connectors server logs for this traceId, then retry.', keyProblem: false };
+  }
+}

@@ -1,0 +1,130 @@
+/** Live availability of one connector as the connectors server reports it (docs/api.md). */
+export type Availability = 'online' | 'offline' | 'degraded' | 'unknown';
+
+/** Colour theme requested by the host or the operating system. */
+export type Theme = 'light' | 'dark';
+
+/** A JSON Schema fragment, as MCP tools publish their `inputSchema`. */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+}
+
+/** One tool of a connector (unprefixed name; the aggregate `/mcp` gateway exposes it as `<connectorId>__<name>`). */
+export interface ToolInfo {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema?: JsonSchema;
+}
+
+/** The last error a connector reported, branded by the server. */
+export interface ConnectorError {
+  code: string;
+  message: string;
+  at?: string;
+}
+
+/** One connector row of `GET /v1/connectors`. Quota numbers are calls per minute / per hour. */
+export interface ConnectorStatus {
+  id: string;
+  displayName: string;
+  version: string;
+  description?: string;
+  endpoint?: string;
+  transport?: string;
+  scopes: string[];
+  enabled: boolean;
+  status: 'enabled' | 'disabled';
+  statusMessage?: string;
+  availability: Availability;
+  breaker?: string;
+  lastError: ConnectorError | null;
+  quotas: { perMinute: number; perHour: number };
+  quotaUse: { minute: number; hour: number };
+  tools: ToolInfo[];
+}
+
+/** The body of `GET /v1/connectors` (also the `snapshot` SSE event and the `connectors_dashboard` tool result). */
+export interface DashboardData {
+  brand: string;
+  manifestId: string;
+  manifestVersion: string;
+  mapVersion: number;
+  generatedAt: string;
+  expiresAt: string;
+  connectors: ConnectorStatus[];
+}
+
+/** `availability` SSE event payload. */
+export interface AvailabilityEvent {
+  connectorId: string;
+  availability: Availability;
+  reason?: string;
+  at?: string;
+}
+
+/** `quota` SSE event payload. */
+export interface QuotaEvent {
+  connectorId: string;
+  quotaUse: { minute: number; hour: number };
+  exceeded: boolean;
+}
+
+/** `map-updated` SSE event payload. */
+export interface MapUpdatedEvent {
+  mapVersion: number;
+  manifestVersion: string;
+  expiresAt: string;
+}
+
+/** Everything a host adapter can push to the dashboard after start-up. */
+export type DashboardEvent =
+  | { type: 'snapshot'; data: DashboardData }
+  | { type: 'availability'; data: AvailabilityEvent }
+  | { type: 'quota'; data: QuotaEvent }
+  | { type: 'map-updated'; data: MapUpdatedEvent }
+  | { type: 'theme'; theme: Theme }
+  | { type: 'connection'; state: 'open' | 'reconnecting' | 'failed'; error?: Error };
+
+/** An MCP `CallToolResult` as the widget shows it. */
+export interface ToolCallResult {
+  content: Array<{ type: string; text?: string; [key: string]: unknown }>;
+  structuredContent?: unknown;
+  isError?: boolean;
+}
+
+/** Selection the "Try it" form keeps across re-renders (ChatGPT persists it as `widgetState`). */
+export interface WidgetState {
+  connectorId?: string;
+  tool?: string;
+}
+
+/**
+ * The one interface behind which the three hosts (MCP Apps, ChatGPT, plain browser) hide.
+ * Every method that talks to a host or server takes an `AbortSignal`; an aborted call rejects and its
+ * result is never shown.
+ */
+export interface HostAdapter {
+  readonly kind: 'mcp-apps' | 'chatgpt' | 'browser';
+  /** Data the host already delivered (tool result / tool output), or `null` to fetch it with `refresh`. */
+  getInitialData(): Promise<DashboardData | null>;
+  /** Fetches a fresh dashboard body. Rejects with a `DashboardError`. */
+  refresh(signal: AbortSignal): Promise<DashboardData>;
+  /** Runs one connector tool. Rejects with a `DashboardError` on transport failure. */
+  callTool(connectorId: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolCallResult>;
+  /** Pushes live events; returns the unsubscribe function. */
+  subscribe(onEvent: (event: DashboardEvent) => void): () => void;
+  /** Theme the host asks for, or `undefined` to follow `prefers-color-scheme`. */
+  theme(): Theme | undefined;
+  /** Optional persisted widget state (ChatGPT `widgetState`). */
+  loadState?(): WidgetState | null;
+  saveState?(state: WidgetState): void;
+}

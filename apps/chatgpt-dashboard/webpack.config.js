@@ -1,0 +1,77 @@
+// Two builds into dist/:
+//  1. web: dist/index.html + hashed, code-split JS (served by the connectors server at /apps/chatgpt-dashboard/,
+//     publicPath 'auto' so asset URLs stay relative);
+//  2. mcp-app: dist/mcp-app.html, ONE self-contained file with every chunk and the CSS inlined (the MCP Apps
+//     resource ui://connectors/dashboard.html; hosts load it in a sandboxed iframe with no network).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import HtmlWebpackPlugin from 'html-webpack-plugin';
+import webpack from 'webpack';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const template = resolve(here, 'src/index.html');
+
+/** After emit, writes mcp-app.html with the single JS asset inlined and removes the separate .js file. */
+class InlineSingleFilePlugin {
+  constructor(options) {
+    this.options = options;
+  }
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('InlineSingleFilePlugin', (compilation) => {
+      const scripts = Object.keys(compilation.assets).filter((name) => name.endsWith('.js'));
+      if (scripts.length !== 1) {
+        compilation.errors.push(new webpack.WebpackError(`brAInwav: mcp-app build must emit one script, got ${scripts.join(', ')}`));
+        return;
+      }
+      const outDir = compilation.outputOptions.path;
+      const jsPath = resolve(outDir, scripts[0]);
+      const js = readFileSync(jsPath, 'utf8').replace(/<\/script/gi, '<\\/script');
+      const html = readFileSync(template, 'utf8').replace('</body>', () => `<script>${js}</script>\n  </body>`);
+      writeFileSync(resolve(outDir, this.options.filename), html);
+      rmSync(jsPath, { force: true });
+      rmSync(`${jsPath}.LICENSE.txt`, { force: true });
+    });
+  }
+}
+
+/** @param {'web' | 'mcp-app'} target @param {string} mode @returns {import('webpack').Configuration} */
+function config(target, mode) {
+  const single = target === 'mcp-app';
+  return {
+    name: target,
+    mode,
+    target: 'web',
+    entry: { main: resolve(here, 'src/main.tsx') },
+    devtool: false,
+    output: {
+      path: resolve(here, 'dist'),
+      publicPath: 'auto',
+      filename: single ? 'mcp-app.js' : '[name].[contenthash:8].js',
+      chunkFilename: '[name].[contenthash:8].js',
+      clean: single ? false : { keep: /^mcp-app\./ },
+    },
+    resolve: {
+      extensions: ['.tsx', '.ts', '.js'],
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+      conditionNames: ['@cortex-os/source', 'browser', 'import', 'module', 'default'],
+    },
+    module: {
+      rules: [
+        { test: /\.[cm]?[jt]sx?$/, exclude: /node_modules/, loader: 'esbuild-loader', options: { loader: 'tsx', target: 'es2020', jsx: 'automatic' } },
+      ],
+    },
+    performance: { hints: false },
+    plugins: [
+      new webpack.DefinePlugin({ 'process.env.NODE_ENV': JSON.stringify(mode) }),
+      ...(single
+        ? [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new InlineSingleFilePlugin({ filename: 'mcp-app.html' })]
+        : [new HtmlWebpackPlugin({ template, filename: 'index.html', scriptLoading: 'defer', inject: 'head' })]),
+    ],
+  };
+}
+
+export default (_env, argv) => {
+  const mode = argv.mode ?? 'production';
+  return [config('web', mode), config('mcp-app', mode)];
+};

@@ -1,0 +1,44 @@
+import { parseKeySetJson } from '@cortex-os/connectors-manifest';
+import { run } from '@openai/agents';
+import { assistantMessage, functionCall, modelResponder, ScriptedModel } from '@openai/agents/testing';
+import { createConnectorsRegistry, createExecutionSurfaceAgent } from '@cortex-os/agents';
+
+/** Fetches the verified map from asbr, builds the agent and calls the demo `everything` connector's `echo`. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const registry = createConnectorsRegistry({
+    url: env.ASBR_URL ?? 'http://127.0.0.1:7070',
+    apiKey: env.CONNECTORS_API_KEY,
+    keys: parseKeySetJson(env.CONNECTORS_VERIFY_KEYS ?? '[]'),
+  });
+  try {
+    await registry.ready(); // fetch + verify + hydrate (proxies are lazy)
+    const model = new ScriptedModel([
+      [functionCall('everything__echo', { message: 'hello from brAInwav' }, { callId: 'call-1' })],
+      modelResponder(({ request }) => {
+        const fed = [...(request.input as { type?: string; output?: { text?: string } }[])].reverse();
+        const output = fed.find((i) => i.type === 'function_call_result')?.output?.text;
+        return [assistantMessage(`The everything connector answered: ${output}`)];
+      }),
+    ]);
+    const agent = await createExecutionSurfaceAgent({
+      registry,
+      instructions: 'Use the connectors.',
+      model,
+      allowedSurfaces: ['everything'],
+    });
+    const result = await run(agent, 'Say hello through the demo connector.');
+    return result.finalOutput ?? '';
+  } finally {
+    await registry.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1])) {
+  main().then(
+    (answer) => process.stdout.write(`${answer}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

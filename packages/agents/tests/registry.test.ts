@@ -1,0 +1,198 @@
+import { createTestTracing } from '@cortex-os/telemetry/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ConnectorsMapExpiredError,
+  ConnectorUnavailableError,
+  type RegistryAvailabilityEvent,
+  type RegistryChangeEvent,
+} from '../src/index.js';
+import {
+  connector,
+  hsSigner,
+  ManualClock,
+  signedMap,
+  startMapServer,
+  waitFor,
+  type MapServer,
+} from './helpers.js';
+import { makeRegistry, sample } from './registry-helpers.js';
+
+const TTL_MS = 300_000;
+let server: MapServer;
+let clock: ManualClock;
+const closers: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  server = await startMapServer();
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+  await server.close();
+});
+
+function setup(extra: Parameters<typeof makeRegistry>[2] = {}): ReturnType<typeof makeRegistry> {
+  const made = makeRegistry(server, clock, extra);
+  closers.push(() => made.registry.close());
+  return made;
+}
+
+const A = connector('alpha', 'http://127.0.0.1:9/mcp');
+const B = connector('beta', 'http://127.0.0.1:9/mcp', { enabled: false });
+const C = connector('gamma', 'http://127.0.0.1:9/mcp');
+
+async function serve(version: number, connectors = [A, B, C], now = clock.now()): Promise<string> {
+  const raw = await signedMap({ connectors, version, now, signer: await hsSigner() });
+  server.serve(raw);
+  return raw;
+}
+
+describe('hydration', () => {
+  it('creates one proxy per enabled connector, reuses it across refreshes and closes it when disabled or removed', async () => {
+    await serve(1);
+    const { registry, rec } = setup();
+    const changes: RegistryChangeEvent[] = [];
+    const availability: RegistryAvailabilityEvent[] = [];
+    registry.on('change', (e) => changes.push(e));
+    registry.on('availability', (e) => availability.push(e));
+
+    const map = await registry.ready();
+    expect(map.version).toBe(1);
+    expect(rec.created).toEqual(['alpha', 'gamma']);
+    expect(registry.connectors().map((c) => [c.id, c.status])).toEqual([
+      ['alpha', 'enabled'],
+      ['beta', 'disabled'],
+      ['gamma', 'enabled'],
+    ]);
+    const alpha = registry.proxy('alpha');
+    expect(alpha.connectorId).toBe('alpha');
+    expect(alpha.state).toBe('idle');
+    expect(() => registry.proxy('beta')).toThrow(ConnectorUnavailableError);
+    expect(() => registry.proxy('nope')).toThrowError(
+      expect.objectContaining({ code: 'CONNECTOR_NOT_FOUND' }) as Error,
+    );
+
+    // v2: alpha unchanged, gamma disabled, beta enabled with a new endpoint.
+    await serve(2, [
+      A,
+      connector('beta', 'http://127.0.0.1:10/mcp'),
+      connector('gamma', 'http://127.0.0.1:9/mcp', { enabled: false }),
+    ]);
+    const r = await registry.refresh();
+    expect(r).toEqual({ outcome: 'updated', version: 2 });
+    expect(registry.proxy('alpha')).toBe(alpha);
+    expect(rec.created).toEqual(['alpha', 'gamma', 'beta']);
+    await waitFor(() => rec.closed.length === 1);
+    expect(rec.closed).toEqual(['gamma']);
+    expect(changes.map((c) => [c.map?.version, c.previousVersion, c.hydrated, c.closed])).toEqual([
+      [1, null, ['alpha', 'gamma'], []],
+      [2, 1, ['beta'], ['gamma']],
+    ]);
+    expect(availability).toEqual([
+      { connectorId: 'gamma', up: false, reason: 'disabled', at: '2026-11-22T10:00:00.000Z' },
+    ]);
+
+    // v3: alpha's config changes (new header) → recreated; beta removed → closed.
+    await serve(3, [connector('alpha', 'http://127.0.0.1:9/mcp', { headers: { 'x-tenant': 'b' } })]);
+    await registry.refresh();
+    expect(registry.proxy('alpha')).not.toBe(alpha);
+    await waitFor(() => rec.closed.length === 3);
+    expect([...rec.closed].sort()).toEqual(['alpha', 'beta', 'gamma']);
+    expect(availability.map((a) => [a.connectorId, a.reason])).toEqual([
+      ['gamma', 'disabled'],
+      ['beta', 'removed'],
+    ]);
+  });
+});
+
+describe('cache, telemetry and refresh', () => {
+  it('serves the map within its TTL from one fetch, records the latency histogram and the hydrate span', async () => {
+    const tracing = createTestTracing();
+    tracing.reset();
+    await serve(1);
+    const { registry, metrics } = setup();
+    await registry.ready();
+    await registry.ready();
+    await clock.advance(TTL_MS / 2 - 1);
+    for (let i = 0; i < 5; i += 1) expect(registry.current().version).toBe(1);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.authorization).toBe('Bearer brainwav-test-api-key-123456');
+    expect(await sample(metrics.refreshLatencyMs, {}, 'brainwav_connector_refresh_latency_ms_count')).toBe(1);
+    const span = tracing.spans().find((s) => s.name === 'connectors.registry.hydrate');
+    expect(span?.attributes).toMatchObject({
+      component: 'connectors',
+      'connectors.count': 3,
+      'map.version': 1,
+    });
+    expect(registry.status()).toMatchObject({ state: 'fresh', version: 1, lastRefusal: null });
+  });
+
+  it('revalidates from half the TTL with If-None-Match: 304 keeps the map, a new map replaces it', async () => {
+    await serve(1);
+    const { registry } = setup();
+    await registry.ready();
+    expect(clock.pending()).toContain(clock.now() + TTL_MS / 2);
+    await clock.advance(TTL_MS / 2);
+    await waitFor(() => server.requests.length === 2);
+    expect(server.requests[1]?.ifNoneMatch).toBe('"v1"');
+    await waitFor(() => registry.status().state === 'stale' && clock.pending().length === 2);
+    expect(registry.current().version).toBe(1);
+
+    await serve(2);
+    server.hold();
+    const pending = registry.refresh();
+    expect(registry.current().version).toBe(1); // stale-while-revalidate: still served during the fetch
+    server.release();
+    expect(await pending).toEqual({ outcome: 'updated', version: 2 });
+    expect(registry.current().version).toBe(2);
+  });
+
+  it('shares one in-flight fetch between concurrent callers', async () => {
+    await serve(1);
+    const { registry } = setup();
+    server.hold();
+    const all = Promise.all([
+      registry.ready(),
+      registry.ready(),
+      registry.refresh(),
+      registry.refresh(),
+      registry.refresh(),
+    ]);
+    await waitFor(() => server.requests.length === 1);
+    server.release();
+    const [m1, m2, r1, r2] = await all;
+    expect([m1.version, m2.version, r1.outcome, r2.outcome]).toEqual([1, 1, 'updated', 'updated']);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('makes connectors unavailable with CONNECTORS_MAP_EXPIRED when the map expires without a replacement, then recovers', async () => {
+    await serve(1);
+    const { registry, rec } = setup({ minRefreshIntervalMs: 1_000, maxBackoffMs: 10_000 });
+    const availability: RegistryAvailabilityEvent[] = [];
+    registry.on('availability', (e) => availability.push(e));
+    await registry.ready();
+    server.down(true);
+    await clock.advance(TTL_MS);
+    await waitFor(() => rec.closed.length === 2);
+    expect(() => registry.current()).toThrow(ConnectorsMapExpiredError);
+    expect(() => registry.proxy('alpha')).toThrowError(
+      expect.objectContaining({ code: 'CONNECTORS_MAP_EXPIRED' }) as Error,
+    );
+    expect(availability.map((a) => [a.connectorId, a.up, a.reason])).toEqual([
+      ['alpha', false, 'CONNECTORS_MAP_EXPIRED'],
+      ['gamma', false, 'CONNECTORS_MAP_EXPIRED'],
+    ]);
+    expect(registry.status().state).toBe('expired');
+
+    await waitFor(() => clock.pending().length === 1); // the retry timer, no fetch in flight
+    server.down(false);
+    await serve(2);
+    const before = server.requests.length;
+    await clock.advance(10_000);
+    await waitFor(() => registry.status().state === 'fresh');
+    expect(server.requests.length).toBeGreaterThan(before);
+    expect(registry.current().version).toBe(2);
+    expect(registry.proxy('alpha').connectorId).toBe('alpha');
+  });
+});

@@ -1,0 +1,157 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseKeySetJson, type KeyInput, type SigningKeyInput } from '@cortex-os/connectors-manifest';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Default manifest location, resolved against the working directory. */
+export const DEFAULT_MANIFEST_PATH = 'config/connectors.manifest.json';
+/** Default TCP port of asbr. */
+export const DEFAULT_ASBR_PORT = 7070;
+/** Minimum HS256 key length in bytes (UTF-8 bytes of `CONNECTORS_SIGNATURE_KEY`). */
+export const MIN_HS256_KEY_BYTES = 32;
+
+/** pino log levels accepted in `LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Validated asbr configuration (never logged as a whole: it holds secrets). */
+export interface AsbrConfig {
+  /** Absolute path of the manifest file. */
+  readonly manifestPath: string;
+  /** Key used to sign the map: EdDSA when `CONNECTORS_SIGNING_JWK` is set, else HS256. */
+  readonly signingKey: SigningKeyInput;
+  /** Verify-only keys from `CONNECTORS_VERIFY_KEYS` (rotation), plus the HS256 key when EdDSA signs. */
+  readonly verifyKeys: readonly KeyInput[];
+  /** Accepted API keys; `null` only when `NO_AUTH=true`. */
+  readonly apiKeys: readonly string[] | null;
+  /** TCP port (0–65535). */
+  readonly port: number;
+  /** Listen address. */
+  readonly host: string;
+  /** pino level. */
+  readonly logLevel: LogLevel;
+}
+
+/** Environment shape read by {@link loadAsbrConfig}. */
+export type AsbrEnv = Readonly<Record<string, string | undefined>>;
+
+const Ed25519PrivateJwk = z.looseObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  d: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  kid: z.string().min(1).optional(),
+});
+
+const fail = (variable: string, reason: string): never => {
+  throw new ConfigError(variable, reason);
+};
+
+const present = (env: AsbrEnv, name: string): string | undefined => {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
+function readHsKey(env: AsbrEnv): SigningKeyInput | undefined {
+  const secret = present(env, 'CONNECTORS_SIGNATURE_KEY');
+  if (secret === undefined) return undefined;
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (bytes < MIN_HS256_KEY_BYTES) {
+    fail('CONNECTORS_SIGNATURE_KEY', `must be at least ${MIN_HS256_KEY_BYTES} bytes (got ${bytes})`);
+  }
+  return { alg: 'HS256', secret };
+}
+
+function readEdKey(env: AsbrEnv): SigningKeyInput | undefined {
+  const text = present(env, 'CONNECTORS_SIGNING_JWK');
+  if (text === undefined) return undefined;
+  const reason = 'must be an Ed25519 private JWK as JSON (kty "OKP", crv "Ed25519", base64url x and d)';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return fail('CONNECTORS_SIGNING_JWK', `${reason}; it is not valid JSON`);
+  }
+  const parsed = Ed25519PrivateJwk.safeParse(json);
+  if (!parsed.success) return fail('CONNECTORS_SIGNING_JWK', reason);
+  const { kid, ...jwk } = parsed.data;
+  return kid === undefined ? { alg: 'EdDSA', privateJwk: jwk } : { kid, alg: 'EdDSA', privateJwk: jwk };
+}
+
+function readVerifyKeys(env: AsbrEnv): KeyInput[] {
+  const text = present(env, 'CONNECTORS_VERIFY_KEYS');
+  if (text === undefined) return [];
+  try {
+    return parseKeySetJson(text);
+  } catch {
+    return fail(
+      'CONNECTORS_VERIFY_KEYS',
+      'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }',
+    );
+  }
+}
+
+function readApiKeys(env: AsbrEnv): string[] | null {
+  const noAuth = present(env, 'NO_AUTH');
+  if (noAuth !== undefined && noAuth !== 'true' && noAuth !== 'false') {
+    fail('NO_AUTH', 'must be "true" or "false"');
+  }
+  if (noAuth === 'true') return null;
+  const raw = present(env, 'CONNECTORS_API_KEY');
+  if (raw === undefined) return fail('CONNECTORS_API_KEY', 'is required (comma-separated keys) unless NO_AUTH=true');
+  const keys = raw.split(',').map((key) => key.trim());
+  if (keys.some((key) => key === '')) fail('CONNECTORS_API_KEY', 'must not contain empty entries');
+  return keys;
+}
+
+function readPort(env: AsbrEnv): number {
+  const raw = present(env, 'ASBR_PORT');
+  if (raw === undefined) return DEFAULT_ASBR_PORT;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || port > 65_535) fail('ASBR_PORT', 'must be an integer between 0 and 65535');
+  return port;
+}
+
+function readLogLevel(env: AsbrEnv): LogLevel {
+  const raw = present(env, 'LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  const parsed = z.enum(LOG_LEVELS).safeParse(raw.trim());
+  return parsed.success ? parsed.data : fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+}
+
+function readManifestPath(env: AsbrEnv, cwd: string): string {
+  const raw = present(env, 'CONNECTORS_MANIFEST_PATH') ?? DEFAULT_MANIFEST_PATH;
+  return isAbsolute(raw) ? raw : resolve(cwd, raw);
+}
+
+/**
+ * Validates the asbr environment once, at startup.
+ *
+ * Signing: `CONNECTORS_SIGNING_JWK` (EdDSA) wins when both keys are set; the HS256 key is then kept
+ * as a verify-only key. Throws {@link ConfigError} (code `CONFIG_INVALID`) naming the variable and
+ * the rule it broke, never its value.
+ * @param env usually `process.env`
+ * @param cwd base directory of a relative `CONNECTORS_MANIFEST_PATH` (default `process.cwd()`)
+ */
+export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrConfig {
+  const hs = readHsKey(env);
+  const ed = readEdKey(env);
+  const signingKey = ed ?? hs;
+  if (signingKey === undefined) {
+    return fail('CONNECTORS_SIGNATURE_KEY', 'or CONNECTORS_SIGNING_JWK is required to sign the service map');
+  }
+  const verifyKeys = readVerifyKeys(env);
+  if (ed !== undefined && hs !== undefined && hs.alg === 'HS256') {
+    verifyKeys.push({ alg: 'HS256', secret: hs.secret });
+  }
+  return {
+    manifestPath: readManifestPath(env, cwd),
+    signingKey,
+    verifyKeys,
+    apiKeys: readApiKeys(env),
+    port: readPort(env),
+    host: present(env, 'HOST')?.trim() ?? '127.0.0.1',
+    logLevel: readLogLevel(env),
+  };
+}

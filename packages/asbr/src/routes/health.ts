@@ -1,0 +1,53 @@
+import type { FastifyPluginCallback } from 'fastify';
+import fp from 'fastify-plugin';
+import { BRAND, branded } from '@cortex-os/connectors-manifest';
+import type { Registry } from '@cortex-os/telemetry';
+import type { ManifestReloader } from '../reloader.js';
+import type { ServiceMapStore } from '../map-store.js';
+
+/** Options of {@link healthRoutes}. */
+export interface HealthRoutesOptions {
+  readonly store: ServiceMapStore;
+  readonly reloader: ManifestReloader;
+  readonly registry: Registry;
+}
+
+const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reloader, registry }, done) => {
+  app.get('/healthz', (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
+
+  app.get('/readyz', (_request, reply) => {
+    const { state, failure } = reloader.readiness();
+    const signed = store.peek();
+    if (signed === undefined) {
+      const reason = failure?.message ?? branded('no connectors manifest loaded yet');
+      return reply.code(503).send({ brand: BRAND, status: 'unavailable', reason, lastError: failure ?? null });
+    }
+    const { map } = signed;
+    return reply.send({
+      brand: BRAND,
+      status: state,
+      ...(failure ? { reason: failure.message, lastError: failure } : {}),
+      mapVersion: map.version,
+      manifestId: map.manifestId,
+      manifestVersion: map.manifestVersion,
+      generatedAt: map.generatedAt,
+      expiresAt: map.expiresAt,
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await registry.metrics();
+    return reply.type(registry.contentType).send(text);
+  });
+  done();
+};
+
+/**
+ * Fastify plugin `asbr-health`, all without auth (no secrets are exposed):
+ * - `GET /healthz` → 200 `{ brand, status: "ok" }` while the process is up;
+ * - `GET /readyz` → 200 `{ status: "ready", mapVersion, … }`; 200 `{ status: "degraded", reason,
+ *   lastError }` when the last reload failed but the last good map is still served; 503
+ *   `{ status: "unavailable", reason }` when no map is loaded;
+ * - `GET /metrics` → Prometheus text of the metrics registry.
+ */
+export const healthRoutes = fp(plugin, { name: 'asbr-health', fastify: '5.x' });

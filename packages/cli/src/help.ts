@@ -1,0 +1,112 @@
+/** The bin name users type. */
+export const BIN = 'cortex-connectors';
+
+const EXIT_LINE = 'Exit codes: 0 ok, 1 failed check or error, 2 verification failed, 64 usage error.';
+
+/** Global usage, printed by `--help` (stdout) and after an unknown command (stderr). */
+export const GLOBAL_HELP = `brAInwav ${BIN}: validate, sign and verify the connectors manifest and its signed service map.
+
+Usage: ${BIN} <command> [options]
+
+Commands:
+  validate <manifest>              check a manifest; print every issue with its JSON path
+  schema [--map]                   print the manifest (or service map) JSON Schema
+  keygen --alg HS256|EdDSA         generate a signing key as .env.local lines (or --json)
+  sign <manifest>                  sign a service map offline (static hosting, release pipelines)
+  verify <url|file>                fetch or read a signed service map and verify its signature
+  doctor                           check env, manifest and every secretRef without printing values
+
+Options:
+  -h, --help                       show help; "${BIN} <command> --help" for a command
+  -V, --version                    print the CLI version
+
+${EXIT_LINE}`;
+
+/** Usage text of each command, printed by `<command> --help` (stdout) and after a usage error (stderr). */
+export const COMMAND_HELP = {
+  validate: `Usage: ${BIN} validate <manifest>
+
+Validates a connectors manifest (JSON) against the brAInwav schema.
+Valid: prints "OK manifest=<id> version=<manifestVersion> connectors=<n> enabled=<n> disabled=<n>", exit 0.
+Invalid: prints a branded header and every issue as "<json path>: <message>" on stderr, exit 1.
+
+${EXIT_LINE}`,
+  schema: `Usage: ${BIN} schema [--map]
+
+Prints the JSON Schema (draft 2020-12) of the manifest, or with --map of the signed service map.
+
+Options:
+  --map                            the service map's schema instead of the manifest's
+
+${EXIT_LINE}`,
+  keygen: `Usage: ${BIN} keygen --alg HS256|EdDSA [--json]
+
+Generates a new signing key and prints it as lines for .env.local (the key is printed by design):
+  HS256  CONNECTORS_SIGNATURE_KEY=<48 random bytes, base64url>
+  EdDSA  CONNECTORS_SIGNING_JWK='<private JWK>' and CONNECTORS_VERIFY_KEYS='[<public key with kid>]'
+A "# kid ..." comment names the key id.
+
+Options:
+  --alg HS256|EdDSA                signature algorithm (required)
+  --json                           print one JSON object { alg, kid, signing, verify, env } instead
+
+${EXIT_LINE}`,
+  sign: `Usage: ${BIN} sign <manifest> [--out file] [--version N] [--ttl S] [--key-file f] [--env-file f]
+
+Validates the manifest and writes a signed service map (JSON), e.g. for static hosting.
+The signing key comes from CONNECTORS_SIGNING_JWK (EdDSA, wins) or CONNECTORS_SIGNATURE_KEY (HS256),
+or from --key-file. The map id is a fresh ULID.
+
+Options:
+  --out <file>                     write the map to <file> and print a summary (default: map on stdout)
+  --version <N>                    map version, integer >= 0 (default: Date.now() in ms)
+  --ttl <S>                        map lifetime in seconds (default: the manifest's ttlSeconds)
+  --key-file <f>                   signing key file: keygen output (.env lines or --json), a JWK, or the HS256 secret
+  --env-file <f>                   read missing variables from a dotenv file (e.g. .env.local); env wins
+
+${EXIT_LINE}`,
+  verify: `Usage: ${BIN} verify <url|file> [--keys json] [--key-file f] [--api-key k] [--timeout ms] [--env-file f]
+
+Fetches (http/https URL) or reads (file) a signed service map and verifies signature, schema and expiry.
+OK: prints "OK kid=<kid> alg=<alg> version=<v> expires=<iso> connectors=<n>", exit 0.
+Rejected: prints "FAIL <CODE>: <message>" on stderr, exit 2 (HTTP and network errors too).
+
+Keys: --keys and --key-file replace the environment's keys; otherwise CONNECTORS_VERIFY_KEYS,
+CONNECTORS_SIGNATURE_KEY (HS256) and the public half of CONNECTORS_SIGNING_JWK are trusted.
+A URL is fetched with "Authorization: Bearer <key>" (--api-key, else the first CONNECTORS_API_KEY).
+
+Options:
+  --keys <json>                    JSON array of { kid?, alg: "HS256", secret } | { kid?, alg: "EdDSA", publicJwk }
+  --key-file <f>                   key file: keygen output (.env lines or --json), a JWK, a key array, or the HS256 secret
+  --api-key <k>                    API key for the URL (default: CONNECTORS_API_KEY)
+  --timeout <ms>                   HTTP timeout in milliseconds (default 10000)
+  --env-file <f>                   read missing variables from a dotenv file (e.g. .env.local); env wins
+
+${EXIT_LINE}`,
+  doctor: `Usage: ${BIN} doctor [--manifest path] [--env-file f]
+
+Checks, without printing any secret value:
+  env        signing key(s) well-formed (HS256 >= 32 bytes, Ed25519 JWK), CONNECTORS_VERIFY_KEYS,
+             CONNECTORS_API_KEY (unless NO_AUTH=true), ports and ASBR_URL when set
+  manifest   the manifest is valid (--manifest, else CONNECTORS_MANIFEST_PATH, else
+             config/connectors.manifest.json)
+  secretRef  every enabled connector's auth.secretRef resolves ("ok" or "missing")
+Prints a checklist of ✔/✖ lines; exit 0 when every check passes, else 1.
+
+Options:
+  --manifest <path>                manifest to check
+  --env-file <f>                   read missing variables from a dotenv file (e.g. .env.local); env wins
+
+${EXIT_LINE}`,
+} as const;
+
+/** A command name of the CLI. */
+export type CommandName = keyof typeof COMMAND_HELP;
+
+/** Every command name, in help order. */
+export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
+
+/** Whether `name` is a command of the CLI. */
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_HELP, name);
+}

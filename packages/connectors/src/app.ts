@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { normalize } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createConnectorsRegistry, httpServiceMapSource, type ConnectorsRegistry, type ServiceMapSource } from '@cortex-os/agents';
+import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
+import {
+  createConnectorsGateway, createJsonlAuditSink, LOCALHOST_NAMES, MemoryQuotaStore, QuotaGuard, RedisQuotaStore,
+  type ConnectorsGateway, type QuotaStore,
+} from '@cortex-os/mcp-server';
+import { collectDefaultProcessMetrics, createConnectorsMetrics, createLogger, type ConnectorsMetrics, type Logger } from '@cortex-os/telemetry';
+import { authPlugin } from './auth.js';
+import { cachedBundleCheck, readBundleText } from './bundle.js';
+import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
+import { errorHandlerPlugin } from './error-handler.js';
+import { EventHub } from './events.js';
+import { registryGatewaySource } from './gateway-source.js';
+import { InflightTracker } from './inflight.js';
+import type { DashboardSource } from './mcp-apps.js';
+import { createQuotaEventSink } from './quota-events.js';
+import { RawMapTracker } from './raw-map.js';
+import { connectorsRoutes } from './routes/connectors.js';
+import { eventsRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { mcpRoutes } from './routes/mcp.js';
+import { widgetRoutes } from './routes/widget.js';
+import { ConnectorsRuntime } from './runtime.js';
+import { troubleshootingPage } from './troubleshooting.js';
+
+/** Tunables of {@link buildApp} (all optional; milliseconds unless stated). */
+export interface BuildAppOptions {
+  readonly config: ConnectorsConfig;
+  /** pino logger; default `createLogger({ component: 'connectors' })` redacting every configured secret. */
+  readonly logger?: Logger;
+  /** Metrics; default a fresh registry per app (with process metrics). */
+  readonly metrics?: ConnectorsMetrics;
+  /** Where the signed map comes from; default asbr over HTTP (`config.asbrUrl`). */
+  readonly source?: ServiceMapSource;
+  /** Quota store shared with the gateway; default Redis when `config.redisUrl`, else in-memory (closed by the app). */
+  readonly quotaStore?: QuotaStore;
+  /** Upstream proxy health probe period (default 5,000) and down debounce (default 2,000). */
+  readonly probeIntervalMs?: number;
+  readonly downDebounceMs?: number;
+  /** Upstream tool call timeout (default 30,000). */
+  readonly callTimeoutMs?: number;
+  /** SSE heartbeat period (default 15,000) and slow-client buffer limit in bytes (default 1 MiB). */
+  readonly heartbeatMs?: number;
+  readonly maxBufferedBytes?: number;
+  /** How often the registry's refusal state is checked (default 1,000). */
+  readonly refusalPollMs?: number;
+  /** Coalescing delay of `quota` events per connector (default 250). */
+  readonly quotaCoalesceMs?: number;
+  /** Minimum delay between two map fetches (default 1,000). */
+  readonly minRefreshIntervalMs?: number;
+}
+
+/** What the app exposes as `app.connectors`. */
+export interface ConnectorsServer {
+  readonly runtime: ConnectorsRuntime;
+  readonly registry: ConnectorsRegistry;
+  readonly gateway: ConnectorsGateway;
+  readonly hub: EventHub;
+  readonly inflight: InflightTracker;
+  readonly metrics: ConnectorsMetrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    connectors: ConnectorsServer;
+  }
+}
+
+const TRACE_ID = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+function requestId(raw: { headers: Record<string, string | string[] | undefined> }): string {
+  const parent = raw.headers.traceparent;
+  const match = typeof parent === 'string' ? TRACE_ID.exec(parent) : null;
+  return match?.[1] ?? randomUUID().replaceAll('-', '');
+}
+
+function allowedHosts(config: ConnectorsConfig): string[] {
+  const hosts = new Set([...LOCALHOST_NAMES, ...config.allowedHosts]);
+  if (!isLoopbackHost(config.host) && config.host !== '0.0.0.0' && config.host !== '::') hosts.add(config.host);
+  return [...hosts];
+}
+
+function dashboardSource(runtime: ConnectorsRuntime, config: ConnectorsConfig): DashboardSource {
+  const check = cachedBundleCheck(config.widgetDistDir, config.widgetSrcDir, 'mcp-app.html');
+  return {
+    snapshot: () => runtime.snapshot(),
+    html: async () => {
+      const state = await check();
+      return state.ok ? readBundleText(config.widgetDistDir, 'mcp-app.html') : troubleshootingPage(state);
+    },
+  };
+}
+
+/**
+ * Builds the connectors server (not listening): registry against asbr (the signed map is the only source
+ * of connectors), the gateway on `/mcp`, REST + SSE, widget hosting, the dashboard MCP App, health and
+ * metrics. Waits for the first map once (without one the app starts not ready and keeps retrying).
+ * `app.close()` is graceful: new requests get 503, in-flight tool calls finish within
+ * `config.shutdownTimeoutMs`, then SSE streams, MCP sessions and upstream sessions are closed.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ component: 'connectors', level: config.logLevel, secrets: configSecrets(config) });
+  const metrics = options.metrics ?? createConnectorsMetrics();
+  if (!options.metrics) collectDefaultProcessMetrics(metrics.registry);
+  const hub = new EventHub();
+  const inflight = new InflightTracker();
+  const tracker = new RawMapTracker(options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey }));
+  const proxyOptions = { logger: logger.child({ component: 'connectors.proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? 5_000, downDebounceMs: options.downDebounceMs ?? 2_000 };
+  const registry = createConnectorsRegistry({
+    source: tracker.source, keys: config.verifyKeys, logger: logger.child({ component: 'connectors.registry' }), metrics,
+    proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),
+    ...(options.minRefreshIntervalMs ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
+  });
+  const ownsStore = options.quotaStore === undefined;
+  const quotaStore: QuotaStore = options.quotaStore ?? (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
+  let runtime: ConnectorsRuntime | undefined;
+  const audit = createQuotaEventSink({
+    inner: config.auditLogPath ? createJsonlAuditSink(config.auditLogPath, (err) => logger.error({ err }, 'brAInwav: audit write failed')) : undefined,
+    hub, coalesceMs: options.quotaCoalesceMs ?? 250, quotaUse: (id) => runtime?.quotaUse(id) ?? Promise.resolve({ minute: 0, hour: 0 }),
+  });
+  const hosts = allowedHosts(config);
+  const gateway = createConnectorsGateway({
+    source: registryGatewaySource(registry), quotaStore, audit, logger: logger.child({ component: 'connectors.gateway' }), metrics,
+    allowedHosts: hosts, allowedOrigins: hosts, callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
+    callTimeoutMs: options.callTimeoutMs ?? 30_000,
+  });
+  runtime = new ConnectorsRuntime({ registry, tracker, gateway, hub, logger, refusalPollMs: options.refusalPollMs ?? 1_000 });
+  const rt = runtime;
+  const clock = Date.now;
+  const toolCalls = { runtime: rt, quota: new QuotaGuard(quotaStore, 'gw:'), metrics, audit, clock, timeoutMs: options.callTimeoutMs ?? 30_000 };
+
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });
+  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
+  app.addHook('onRequest', async (request) => {
+    (request.raw as { callerId?: string }).callerId = request.callerId;
+  });
+  await app.register(errorHandlerPlugin);
+  await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
+  await app.register(healthRoutes, { runtime: rt, metrics });
+  await app.register(connectorsRoutes, { runtime: rt, toolCalls, inflight });
+  await app.register(eventsRoutes, { hub, runtime: rt, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes });
+  await app.register(widgetRoutes, { distDir: normalize(config.widgetDistDir), srcDir: config.widgetSrcDir });
+  await app.register(mcpRoutes, { gateway, dashboard: dashboardSource(rt, config), inflight, policy: { allowedHosts: hosts, allowedOrigins: hosts }, logger });
+  app.addHook('preClose', async () => {
+    const drained = await inflight.drain(config.shutdownTimeoutMs);
+    if (!drained) {
+      logger.warn({ inflight: inflight.size }, 'brAInwav: shutdown deadline reached with calls in flight; closing their connections');
+      if (app.server.listening) app.server.closeAllConnections();
+    }
+    app.sseStreams.closeAll();
+    await gateway.close();
+  });
+  app.addHook('onClose', async () => {
+    rt.close();
+    await registry.close();
+    await audit.close?.();
+    if (ownsStore) await quotaStore.close?.();
+  });
+  if (config.noAuth) logger.warn({ host: config.host }, 'brAInwav: NO_AUTH=true — every route of the connectors server is OPEN without an API key');
+  await rt.start();
+  return app;
+}

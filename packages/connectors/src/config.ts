@@ -1,0 +1,185 @@
+import { isIP } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseKeySetJson, verifyInputFor, type KeyInput } from '@cortex-os/connectors-manifest';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Default port of the connectors server. */
+export const DEFAULT_CONNECTORS_PORT = 7071;
+/** Default asbr base URL. */
+export const DEFAULT_ASBR_URL = 'http://127.0.0.1:7070';
+/** Repository root (this file lives in packages/connectors/{src,dist}/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Default widget bundle directory (`apps/chatgpt-dashboard/dist`). */
+export const DEFAULT_WIDGET_DIST_DIR = resolve(REPO_ROOT, 'apps/chatgpt-dashboard/dist');
+/** Default graceful-shutdown deadline, milliseconds. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** pino levels accepted in `LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Validated configuration of the connectors server (holds secrets: never log it as a whole). */
+export interface ConnectorsConfig {
+  /** asbr base URL (the map is fetched from `<asbrUrl>/v1/connectors/service-map`). */
+  readonly asbrUrl: string;
+  /** Key sent to asbr (`ASBR_API_KEY`, else the first `CONNECTORS_API_KEY`); undefined with NO_AUTH and none set. */
+  readonly asbrApiKey: string | undefined;
+  /** Keys accepted on REST/SSE (`CONNECTORS_API_KEY`); `null` when NO_AUTH. */
+  readonly apiKeys: readonly string[] | null;
+  /** Keys accepted on `/mcp` (`MCP_API_KEY`); `null` when NO_AUTH. */
+  readonly mcpApiKeys: readonly string[] | null;
+  /** Keys that verify the signed map (verify keys + signature key + public half of the signing JWK). */
+  readonly verifyKeys: readonly KeyInput[];
+  readonly port: number;
+  readonly host: string;
+  /** `NO_AUTH=true`: every route open (loopback only unless `NO_AUTH_FORCE=true`). */
+  readonly noAuth: boolean;
+  /** Built widget directory (index.html, mcp-app.html). */
+  readonly widgetDistDir: string;
+  /** Widget source directory compared by mtime to detect a stale bundle. */
+  readonly widgetSrcDir: string;
+  /** JSONL audit file, or undefined for no audit file. */
+  readonly auditLogPath: string | undefined;
+  /** Redis URL for the shared quota store, or undefined for the in-memory store. */
+  readonly redisUrl: string | undefined;
+  /** Extra hostnames accepted in `Host`/`Origin` on `/mcp` (`CONNECTORS_ALLOWED_HOSTS`). */
+  readonly allowedHosts: readonly string[];
+  /** Graceful shutdown deadline, milliseconds. */
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Environment read by {@link loadConnectorsConfig}. */
+export type ConnectorsEnv = Readonly<Record<string, string | undefined>>;
+
+const fail = (variable: string, reason: string): never => {
+  throw new ConfigError(variable, reason);
+};
+
+function present(env: ConnectorsEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Parses `env[name]` with `schema`; a failure names the variable and `reason`, never the value. */
+function read<T>(env: ConnectorsEnv, name: string, schema: z.ZodType<T>, reason: string, fallback: T): T {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? parsed.data : fail(name, reason);
+}
+
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const Port = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(0).max(65_535));
+const HttpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+const Millis = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().positive());
+const KeyList = z
+  .string()
+  .transform((s) => s.split(',').map((k) => k.trim()))
+  .pipe(z.array(z.string().min(16)).min(1));
+
+function keyList(env: ConnectorsEnv, name: string, noAuth: boolean): string[] | null {
+  const raw = present(env, name);
+  if (raw === undefined) return noAuth ? null : fail(name, 'is required (comma-separated keys) unless NO_AUTH=true');
+  const keys = read(env, name, KeyList, 'must be comma-separated keys of at least 16 characters each', []);
+  return noAuth ? null : keys;
+}
+
+function verifyKeys(env: ConnectorsEnv): KeyInput[] {
+  const keys: KeyInput[] = [];
+  const listed = present(env, 'CONNECTORS_VERIFY_KEYS');
+  if (listed !== undefined) {
+    try {
+      keys.push(...parseKeySetJson(listed));
+    } catch {
+      fail('CONNECTORS_VERIFY_KEYS', 'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }');
+    }
+  }
+  const hs = present(env, 'CONNECTORS_SIGNATURE_KEY');
+  if (hs !== undefined) {
+    if (Buffer.byteLength(hs, 'utf8') < 32) fail('CONNECTORS_SIGNATURE_KEY', `must be at least 32 bytes (got ${Buffer.byteLength(hs, 'utf8')})`);
+    if (!keys.some((k) => k.alg === 'HS256' && k.secret === hs)) keys.push({ alg: 'HS256', secret: hs });
+  }
+  const jwk = present(env, 'CONNECTORS_SIGNING_JWK');
+  if (jwk !== undefined) keys.push(edVerifyKey(jwk));
+  if (keys.length === 0) {
+    fail('CONNECTORS_VERIFY_KEYS', 'or CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK is required to verify the service map');
+  }
+  return keys;
+}
+
+const Ed25519Jwk = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(43), kid: z.string().optional() });
+
+function edVerifyKey(text: string): KeyInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK as JSON; it is not valid JSON');
+  }
+  const parsed = Ed25519Jwk.safeParse(json);
+  if (!parsed.success) return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK (kty "OKP", crv "Ed25519", x)');
+  const { kid, ...privateJwk } = parsed.data;
+  return verifyInputFor({ ...(kid ? { kid } : {}), alg: 'EdDSA', privateJwk });
+}
+
+/** True for `127.0.0.0/8`, `::1` and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+function path(env: ConnectorsEnv, name: string, cwd: string, fallback: string | undefined): string | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  return isAbsolute(raw) ? raw : resolve(cwd, raw);
+}
+
+function authMode(env: ConnectorsEnv, host: string): boolean {
+  const noAuth = read(env, 'NO_AUTH', Bool, 'must be "true" or "false"', false);
+  const force = read(env, 'NO_AUTH_FORCE', Bool, 'must be "true" or "false"', false);
+  if (noAuth && !isLoopbackHost(host) && !force) {
+    fail('NO_AUTH', `=true is refused because HOST is not a loopback address; set NO_AUTH_FORCE=true to expose an unauthenticated server`);
+  }
+  return noAuth;
+}
+
+/**
+ * Validates the connectors server environment once, at startup.
+ * @param env usually `process.env`
+ * @param cwd base of relative paths (default `process.cwd()`)
+ * @throws ConfigError `CONFIG_INVALID` naming the variable and the rule it broke, never its value.
+ */
+export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.cwd()): ConnectorsConfig {
+  const host = present(env, 'HOST') ?? '127.0.0.1';
+  const noAuth = authMode(env, host);
+  const apiKeys = keyList(env, 'CONNECTORS_API_KEY', noAuth);
+  const widgetDistDir = path(env, 'CONNECTORS_WIDGET_DIR', cwd, DEFAULT_WIDGET_DIST_DIR) as string;
+  return {
+    asbrUrl: read(env, 'ASBR_URL', HttpUrl, 'must be an http(s) URL', DEFAULT_ASBR_URL),
+    asbrApiKey: present(env, 'ASBR_API_KEY') ?? present(env, 'CONNECTORS_API_KEY')?.split(',')[0]?.trim(),
+    apiKeys,
+    mcpApiKeys: keyList(env, 'MCP_API_KEY', noAuth),
+    verifyKeys: verifyKeys(env),
+    port: read(env, 'CONNECTORS_PORT', Port, 'must be an integer between 0 and 65535', DEFAULT_CONNECTORS_PORT),
+    host,
+    noAuth,
+    widgetDistDir,
+    widgetSrcDir: path(env, 'CONNECTORS_WIDGET_SRC_DIR', cwd, resolve(widgetDistDir, '../src')) as string,
+    auditLogPath: path(env, 'CONNECTORS_AUDIT_LOG', cwd, undefined),
+    redisUrl: read<string | undefined>(env, 'REDIS_URL', z.url({ protocol: /^rediss?$/ }), 'must be a redis:// or rediss:// URL', undefined),
+    allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    shutdownTimeoutMs: read(env, 'CONNECTORS_SHUTDOWN_TIMEOUT_MS', Millis, 'must be a positive integer of milliseconds', DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    logLevel: read(env, 'LOG_LEVEL', z.enum(LOG_LEVELS), `must be one of ${LOG_LEVELS.join(', ')}`, 'info'),
+  };
+}
+
+/** Every secret value in `config` (for log redaction). */
+export function configSecrets(config: ConnectorsConfig): string[] {
+  const secrets = [...(config.apiKeys ?? []), ...(config.mcpApiKeys ?? [])];
+  if (config.asbrApiKey) secrets.push(config.asbrApiKey);
+  for (const key of config.verifyKeys) if (key.alg === 'HS256') secrets.push(key.secret);
+  if (config.redisUrl && /:[^@/]+@/.test(config.redisUrl)) secrets.push(config.redisUrl);
+  return secrets;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { startTracing } from '@cortex-os/telemetry';
+import { buildApp } from './app.js';
+import { loadConnectorsConfig } from './config.js';
+import { ConnectorsServerError } from './errors.js';
+
+/** Starts the connectors server from `process.env`; exits non-zero with a branded error on bad config. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConnectorsConfig(process.env);
+  } catch (err) {
+    console.error(err instanceof ConnectorsServerError ? err.message : `brAInwav: invalid configuration (${(err as Error).name})`);
+    process.exit(2);
+  }
+  const tracing = startTracing({ serviceName: 'brainwav-connectors' });
+  const app = await buildApp({ config });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  console.log(`brAInwav connectors server listening on ${base} (REST ${base}/v1/connectors, MCP ${base}/mcp, widget ${base}/apps/chatgpt-dashboard/)`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'brAInwav: shutting down gracefully');
+    const force = setTimeout(() => {
+      app.log.warn('brAInwav: shutdown deadline passed; closing remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdownTimeoutMs + 2_000);
+    force.unref();
+    void app
+      .close()
+      .then(() => tracing.shutdown())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error && err.message.startsWith('brAInwav: ') ? err.message : `brAInwav: connectors server failed to start (${(err as Error).message})`);
+  process.exit(1);
+});

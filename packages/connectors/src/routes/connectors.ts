@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { z } from 'zod';
+import { BadRequestError, NotReadyError } from '../errors.js';
+import type { ConnectorsRuntime } from '../runtime.js';
+import { callConnectorTool, type ToolCallDeps } from '../tool-call.js';
+import type { InflightTracker } from '../inflight.js';
+
+/** Options of {@link connectorsRoutes}. */
+export interface ConnectorsRoutesOptions {
+  readonly runtime: ConnectorsRuntime;
+  readonly toolCalls: ToolCallDeps;
+  readonly inflight: InflightTracker;
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const CallParams = IdParams.extend({ tool: z.string().min(1).max(128) });
+const CallBody = z.object({ arguments: z.record(z.string(), z.unknown()).optional() }).optional();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new BadRequestError(`${what} is invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+const plugin: FastifyPluginAsync<ConnectorsRoutesOptions> = async (app, { runtime, toolCalls, inflight }) => {
+  app.get('/v1/connectors', async () => runtime.snapshot());
+
+  app.get('/v1/connectors/service-map', async (_request, reply) => {
+    runtime.map();
+    const raw = runtime.rawMap();
+    if (!raw) throw new NotReadyError('the verified service map bytes are not available yet');
+    if (raw.etag) void reply.header('etag', raw.etag);
+    return reply.type('application/json').header('cache-control', 'no-store').send(raw.bodyText);
+  });
+
+  app.post('/v1/connectors/:id/probe', async (request) => {
+    const { id } = parse(IdParams, request.params, 'path');
+    return runtime.probe(id);
+  });
+
+  app.post('/v1/connectors/:id/tools/:tool/call', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    const { id, tool } = parse(CallParams, request.params, 'path');
+    const body = parse(CallBody, request.body ?? undefined, 'body');
+    const controller = new AbortController();
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+    return inflight.track(
+      callConnectorTool(toolCalls, { connectorId: id, tool, args: body?.arguments, callerId: request.callerId, signal: controller.signal }),
+    );
+  });
+};
+
+/**
+ * REST routes of docs/api.md (all behind `CONNECTORS_API_KEY`): `GET /v1/connectors`,
+ * `GET /v1/connectors/service-map` (the exact verified bytes), `POST /v1/connectors/:id/probe`,
+ * `POST /v1/connectors/:id/tools/:tool/call`. Errors: 400 `BAD_REQUEST`, 404 `CONNECTOR_NOT_FOUND`, 503 `NOT_READY`.
+ */
+export const connectorsRoutes = fp(plugin, { name: 'connectors-rest', fastify: '5.x', dependencies: ['connectors-auth'] });

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { BRAND, branded } from '@cortex-os/connectors-manifest';
+import type { ConnectorsMetrics } from '@cortex-os/telemetry';
+import { z } from 'zod';
+import { BadRequestError } from '../errors.js';
+import type { ConnectorsRuntime } from '../runtime.js';
+
+/** Options of {@link healthRoutes}. */
+export interface HealthRoutesOptions {
+  readonly runtime: ConnectorsRuntime;
+  readonly metrics: ConnectorsMetrics;
+}
+
+const Beacon = z.object({ name: z.literal('lcp'), value: z.number().finite().nonnegative().max(600_000) });
+
+const plugin: FastifyPluginAsync<HealthRoutesOptions> = async (app, { runtime, metrics }) => {
+  const open = { config: { auth: 'public' as const } };
+  app.get('/healthz', open, async () => ({ brand: BRAND, status: 'ok' }));
+
+  app.get('/readyz', open, async (_request, reply) => {
+    const r = runtime.readiness();
+    const degraded = r.ready && r.lastRefusal !== null;
+    const status = r.ready ? (degraded ? 'degraded' : 'ready') : 'unavailable';
+    const reason = !r.ready
+      ? branded(`no verified service map (registry ${r.state}${r.lastFetchError ? `: ${r.lastFetchError.replace(/^brAInwav: /, '')}` : ''})`)
+      : degraded
+        ? branded(`asbr served a map that failed verification (${r.lastRefusal?.code}); keeping map version ${r.mapVersion}`)
+        : undefined;
+    return reply.code(r.ready ? 200 : 503).send({
+      brand: BRAND, status, ...(reason ? { reason } : {}), mapVersion: r.mapVersion, expiresAt: r.expiresAt, lastRefusal: r.lastRefusal,
+    });
+  });
+
+  app.get('/metrics', open, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  app.post('/v1/apps/beacon', { config: { auth: 'public' }, bodyLimit: 1024 }, async (request, reply) => {
+    const parsed = Beacon.safeParse(request.body);
+    if (!parsed.success) throw new BadRequestError('beacon body must be { "name": "lcp", "value": <milliseconds> }');
+    metrics.appsWidgetLcpMs.set(parsed.data.value);
+    return reply.code(204).send();
+  });
+};
+
+/**
+ * Public operational routes (no secrets): `GET /healthz`, `GET /readyz` (200 `ready`; 200 `degraded` with
+ * `lastRefusal` when asbr served a map that failed verification and the last good map is kept; 503
+ * `unavailable` without a verified map), `GET /metrics` (Prometheus text) and `POST /v1/apps/beacon`
+ * (widget LCP → `brainwav_apps_widget_lcp_ms`; body ≤ 1 KiB, 400 `BAD_REQUEST` otherwise).
+ */
+export const healthRoutes = fp(plugin, { name: 'connectors-health', fastify: '5.x', dependencies: ['connectors-auth'] });

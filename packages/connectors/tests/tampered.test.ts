@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import { connector, controlledSource, readSse, rest, signedMapText, startApp, testEnv } from './helpers.js';
+
+describe('a tampered map from asbr', () => {
+  let fixture: FixtureServer;
+  let app: FastifyInstance;
+  let good: string;
+  let source: ReturnType<typeof controlledSource>;
+
+  beforeAll(async () => {
+    fixture = await startFixtureServer();
+    good = await signedMapText([connector('fixtures', fixture.url)]);
+    source = controlledSource(good);
+    app = await startApp(testEnv(), source);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fixture?.stop();
+  });
+
+  it('keeps the last good map and reports the refusal (readyz, metric, SSE)', async () => {
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const stream = await fetch(`${base}/v1/connectors/events`, { headers: rest });
+    const next = await signedMapText([connector('fixtures', fixture.url), connector('evil', 'http://attacker.example/mcp')], 2);
+    const tampered = next.replace('"displayName":"Test evil"', '"displayName":"Totally safe"');
+    expect(tampered).not.toBe(next);
+    source.set(tampered);
+    await app.connectors.runtime.refresh();
+
+    const map = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
+    expect(map.body).toBe(good);
+    const list = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
+    expect(list.json().connectors.map((c: { id: string }) => c.id)).toEqual(['fixtures']);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'degraded', mapVersion: 1, lastRefusal: { code: 'BAD_SIGNATURE' } });
+    expect(ready.json().reason).toMatch(/^brAInwav: .*BAD_SIGNATURE/);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/brainwav_service_map_verify_failures_total\{code="BAD_SIGNATURE"\} 1/);
+    const { events } = await readSse(stream, (ev) => ev.some((e) => e.event === 'map-refused'));
+    expect(JSON.parse(events.find((e) => e.event === 'map-refused')!.data!)).toMatchObject({ code: 'BAD_SIGNATURE', keptMapVersion: 1 });
+
+    source.set(next);
+    await app.connectors.runtime.refresh();
+    const after = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
+    expect(after.body).toBe(next);
+  });
+});
+
+describe('readiness without a verified map', () => {
+  it('is 503 while asbr only serves maps that fail verification', async () => {
+    const bad = (await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])).replace('"version":1', '"version":7');
+    const app = await startApp(testEnv(), controlledSource(bad));
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ brand: 'brAInwav', status: 'unavailable', mapVersion: null });
+      const list = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
+      expect(list.statusCode).toBe(503);
+      expect(list.json().error.code).toBe('NOT_READY');
+      const map = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
+      expect(map.statusCode).toBe(503);
+    } finally {
+      await app.close();
+    }
+  });
+});

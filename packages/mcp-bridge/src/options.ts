@@ -1,0 +1,91 @@
+import type { Client, ClientCapabilities, FetchLike, Implementation, Notification } from '@modelcontextprotocol/client';
+import type { Logger } from '@cortex-os/telemetry';
+import type { SecretResolver } from './auth.js';
+import type { ProxyUpGauge } from './availability.js';
+import type { BreakerOptions } from './breaker.js';
+import type { ProxyClock } from './clock.js';
+import { ProxyOptionsError } from './errors.js';
+import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
+
+/** Options of `createRemoteToolProxy`. Every number is validated once at construction. */
+export interface RemoteToolProxyOptions {
+  /** Resolves `auth.secretRef`; default: `env:NAME` → `process.env.NAME`, `file:/p` → file contents trimmed. */
+  readonly resolveSecret?: SecretResolver;
+  /** pino logger (e.g. `createLogger` of `@cortex-os/telemetry`); default silent. Headers and arguments are never logged. */
+  readonly logger?: Logger;
+  /** Metrics holding the `proxyUp` gauge (`createConnectorsMetrics()` fits). */
+  readonly metrics?: { readonly proxyUp: ProxyUpGauge };
+  /** Timeout of every request (call, list, probe), ms (default 10000). */
+  readonly timeoutMs?: number;
+  /** Timeout of the MCP handshake, ms (default `timeoutMs`). */
+  readonly connectTimeoutMs?: number;
+  /** Retries with full-jitter backoff for connect/list/probe and read-only/idempotent tool calls. */
+  readonly retries?: RetryOptions;
+  /** Circuit breaker: `failureThreshold` (default 5), `resetTimeoutMs` (default 30000). */
+  readonly breaker?: BreakerOptions;
+  /** Period of the health probe (ping, else tools/list), ms; 0 disables (default 30000). Starts after the first session. */
+  readonly probeIntervalMs?: number;
+  /** How long failures must persist before the gauge/availability go down, ms (default 5000). Up is immediate. */
+  readonly downDebounceMs?: number;
+  /** Clock and timers (default real time). */
+  readonly clock?: ProxyClock;
+  /** Random source in [0, 1) for the backoff jitter (default `Math.random`). */
+  readonly random?: () => number;
+  /** fetch used by the MCP transports (default global fetch). */
+  readonly fetch?: FetchLike;
+  /** `clientInfo` sent upstream (default `{ name: 'brainwav-mcp-bridge', version: '0.1.0' }`). */
+  readonly clientInfo?: Implementation;
+  /** Client capabilities advertised upstream (declare `sampling`/`elicitation`/`roots` to relay them). */
+  readonly capabilities?: ClientCapabilities;
+  /**
+   * Called with every new `Client` before it connects (first session and each reconnect): install
+   * server→client request handlers here (`sampling/createMessage`, `elicitation/create`, `roots/list`).
+   * Do not replace the `notifications/tools/list_changed` handler (use `onToolsChanged`).
+   */
+  readonly configureClient?: (client: Client) => void;
+  /** Receives every upstream notification (logging, progress, resources/updated, list_changed …). */
+  readonly onNotification?: (notification: Notification) => void;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedOptions {
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly failureThreshold: number;
+  readonly resetTimeoutMs: number;
+  readonly probeIntervalMs: number;
+  readonly downDebounceMs: number;
+}
+
+function check(connectorId: string, name: string, value: number | undefined, fallback: number, min: number, integer = true): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value));
+  if (!ok) {
+    throw new ProxyOptionsError(connectorId, `option ${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (got ${String(value)})`);
+  }
+  return value;
+}
+
+/**
+ * Applies defaults and validates numeric options.
+ * @throws ProxyOptionsError `CONFIG_INVALID` naming the option and the received value
+ */
+export function resolveOptions(connectorId: string, options: RemoteToolProxyOptions): ResolvedOptions {
+  const timeoutMs = check(connectorId, 'timeoutMs', options.timeoutMs, 10_000, 1);
+  const retries = options.retries ?? {};
+  const baseDelayMs = check(connectorId, 'retries.baseDelayMs', retries.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0);
+  return {
+    timeoutMs,
+    connectTimeoutMs: check(connectorId, 'connectTimeoutMs', options.connectTimeoutMs, timeoutMs, 1),
+    retry: {
+      attempts: check(connectorId, 'retries.attempts', retries.attempts, DEFAULT_RETRY.attempts, 1),
+      baseDelayMs,
+      maxDelayMs: check(connectorId, 'retries.maxDelayMs', retries.maxDelayMs, Math.max(DEFAULT_RETRY.maxDelayMs, baseDelayMs), baseDelayMs),
+    },
+    failureThreshold: check(connectorId, 'breaker.failureThreshold', options.breaker?.failureThreshold, 5, 1),
+    resetTimeoutMs: check(connectorId, 'breaker.resetTimeoutMs', options.breaker?.resetTimeoutMs, 30_000, 1),
+    probeIntervalMs: check(connectorId, 'probeIntervalMs', options.probeIntervalMs, 30_000, 0),
+    downDebounceMs: check(connectorId, 'downDebounceMs', options.downDebounceMs, 5_000, 0),
+  };
+}

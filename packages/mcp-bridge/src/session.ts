@@ -1,0 +1,92 @@
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { ClientCapabilities, FetchLike, Implementation, Notification, Transport } from '@modelcontextprotocol/client';
+import type { ProxyConnector } from './connector.js';
+
+/** An open MCP client session to one upstream. */
+export interface UpstreamSession {
+  readonly client: Client;
+  readonly transport: Transport;
+  /** Set once the session was dropped; a dropped session is never reused. */
+  closed: boolean;
+}
+
+/** What {@link openSession} needs. */
+export interface OpenSessionOptions {
+  readonly connector: ProxyConnector;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly fetch: FetchLike;
+  readonly clientInfo: Implementation;
+  readonly capabilities: ClientCapabilities;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  /** Installs caller handlers (sampling, elicitation, roots …) on every new Client before it connects. */
+  readonly configureClient?: ((client: Client) => void) | undefined;
+  /** Receives `notifications/tools/list_changed`. */
+  readonly onToolsListChanged: () => void;
+  /** Receives every other upstream notification. */
+  readonly onNotification?: ((notification: Notification) => void) | undefined;
+  /** The transport closed (or, for SSE, lost its event stream) on its own, not through a request. */
+  readonly onTransportClosed: (session: UpstreamSession) => void;
+}
+
+/** Wraps `fetch` so every request carries `extra` headers; headers set by the transport win. */
+export function fetchWithHeaders(base: FetchLike, extra: Readonly<Record<string, string>>): FetchLike {
+  return (url, init) => {
+    const headers = new Headers(extra);
+    new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
+    return base(url, { ...init, headers });
+  };
+}
+
+function createTransport(options: OpenSessionOptions): Transport {
+  const url = new URL(options.connector.endpoint);
+  const fetch = fetchWithHeaders(options.fetch, options.headers);
+  if (options.connector.transport === 'sse') {
+    return new SSEClientTransport(url, { fetch, eventSourceInit: { fetch } });
+  }
+  return new StreamableHTTPClientTransport(url, { fetch });
+}
+
+/**
+ * Creates a v2 SDK `Client` with the connector's transport and headers and performs the MCP handshake.
+ * @throws whatever the SDK throws (classified by the proxy)
+ */
+export async function openSession(options: OpenSessionOptions): Promise<UpstreamSession> {
+  const client = new Client(options.clientInfo, { capabilities: options.capabilities });
+  options.configureClient?.(client);
+  client.setNotificationHandler('notifications/tools/list_changed', (notification) => {
+    options.onToolsListChanged();
+    options.onNotification?.(notification);
+  });
+  if (options.onNotification) {
+    const forward = options.onNotification;
+    client.fallbackNotificationHandler = (notification) => {
+      forward(notification);
+      return Promise.resolve();
+    };
+  }
+  const transport = createTransport(options);
+  const session: UpstreamSession = { client, transport, closed: false };
+  client.onclose = () => options.onTransportClosed(session);
+  if (options.connector.transport === 'sse') {
+    // the legacy SSE client only reports a lost event stream through onerror; pending requests would hang
+    client.onerror = (error) => {
+      if (/SSE error/i.test(error.message)) options.onTransportClosed(session);
+    };
+  }
+  try {
+    await client.connect(transport, { timeout: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    session.closed = true;
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+  return session;
+}
+
+/** Closes a session once (idempotent); errors while closing are ignored. */
+export async function closeSession(session: UpstreamSession): Promise<void> {
+  if (session.closed) return;
+  session.closed = true;
+  await session.client.close().catch(() => undefined);
+}

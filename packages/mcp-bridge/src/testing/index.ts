@@ -1,0 +1,10 @@
+export { startEverythingServer } from './everything.js';
+export type { EverythingMode, EverythingServer, EverythingServerOptions } from './everything.js';
+export { startFixtureServer } from './fixture-server.js';
+export { startSseFixtureServer } from './fixture-sse.js';
+export type { FailNextOptions, FixtureAuth, FixtureServer, FixtureServerOptions } from './fixture-runtime.js';
+export { FIXTURE_PNG_BASE64, FIXTURE_TOOLS } from './fixture-tools.js';
+export type { FixtureCall } from './fixture-tools.js';
+export type { SeenRequest } from './fixture-http.js';
+export { createManualClock } from './manual-clock.js';
+export type { ManualClock } from './manual-clock.js';

@@ -1,0 +1,192 @@
+/**
+ * brAInwav gateway benchmark (issue 3): target (through the gateway) beside baseline (direct to the same
+ * upstream, @modelcontextprotocol/server-everything in streamableHttp mode, a separate process).
+ * Writes verification/mcp-server/gateway-bench.{json,md}.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
+import { startEverythingServer } from '@cortex-os/mcp-bridge/testing';
+import { createConnectorsGateway, staticConnectorSource, type ConnectorsGateway, type GatewayConnector } from '../src/index.js';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '../../../verification/mcp-server');
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
+const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
+
+function stats(samples: number[]): { p50: number; p99: number; mean: number; n: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: round(pct(sorted, 50)), p99: round(pct(sorted, 99)), mean: round(samples.reduce((s, v) => s + v, 0) / samples.length), n: samples.length };
+}
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: 'brainwav-bench', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+function connector(id: string, endpoint: string): GatewayConnector & { auth: { type: 'none' } } {
+  return { id, displayName: `Bench ${id}`, endpoint, transport: 'streamable-http', headers: {}, auth: { type: 'none' }, quotas: { perMinute: 1_000_000, perHour: 10_000_000 } };
+}
+
+async function mount(gateway: ConnectorsGateway): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const match = /^\/mcp\/connectors\/([^/]+)$/.exec(path ?? '');
+    void (match ? gateway.handleConnector(match[1]!, req, res) : gateway.handleAggregate(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+async function sequential(n: number, call: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const t = performance.now();
+    await call();
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
+async function throughput(total: number, inFlight: number, call: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < total) {
+      next += 1;
+      await call();
+    }
+  }));
+  return round(total / ((performance.now() - started) / 1000), 1);
+}
+
+function rss(): number {
+  gc?.();
+  return process.memoryUsage().rss;
+}
+
+async function main(): Promise<void> {
+  const everything = await startEverythingServer();
+  const proxies: RemoteToolProxy[] = [];
+  const newProxy = (id: string): RemoteToolProxy => {
+    const proxy = createRemoteToolProxy(connector(id, everything.url), { probeIntervalMs: 0 });
+    proxies.push(proxy);
+    return proxy;
+  };
+  const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector: connector('everything', everything.url), proxy: newProxy('everything') }]) });
+  const http = await mount(gateway);
+  await gateway.ready();
+  const direct = await connect(everything.url);
+  const viaGateway = await connect(`${http.base}/mcp`);
+  const echoArgs = { message: 'brAInwav bench' };
+  const directEcho = () => direct.callTool({ name: 'echo', arguments: echoArgs });
+  const gatewayEcho = () => viaGateway.callTool({ name: 'everything__echo', arguments: echoArgs });
+  const check = await gatewayEcho();
+  if (check.isError) throw new Error(`brAInwav: gateway echo failed: ${JSON.stringify(check.content)}`);
+
+  // (a) 1,000 sequential echo calls, interleaved in blocks of 100 so drift hits both sides equally.
+  await sequential(200, directEcho);
+  await sequential(200, gatewayEcho);
+  const aDirect: number[] = [];
+  const aGateway: number[] = [];
+  for (let block = 0; block < 10; block += 1) {
+    aDirect.push(...(await sequential(100, directEcho)));
+    aGateway.push(...(await sequential(100, gatewayEcho)));
+  }
+  const a = { direct: stats(aDirect), gateway: stats(aGateway) };
+  const addedP50 = round(a.gateway.p50 - a.direct.p50);
+
+  // (b) calls/s with 16 in flight.
+  const bDirect = await throughput(2_000, 16, directEcho);
+  const bGateway = await throughput(2_000, 16, gatewayEcho);
+
+  // (c) tools/list on the aggregate with 50 connectors (cached) vs tools/list direct to one upstream.
+  const many = Array.from({ length: 50 }, (_, i) => {
+    const id = `c${String(i).padStart(2, '0')}`;
+    return { connector: connector(id, everything.url), proxy: newProxy(id) };
+  });
+  const gateway50 = createConnectorsGateway({ source: staticConnectorSource(many) });
+  const http50 = await mount(gateway50);
+  await gateway50.ready();
+  const client50 = await connect(`${http50.base}/mcp`);
+  const listed = (await client50.listTools(undefined, { cacheMode: 'bypass' })).tools.length;
+  const list50 = () => client50.listTools(undefined, { cacheMode: 'bypass' });
+  const listDirect = () => direct.listTools(undefined, { cacheMode: 'bypass' });
+  await sequential(50, list50);
+  await sequential(50, listDirect);
+  const c = { gateway50: stats(await sequential(500, list50)), direct1: stats(await sequential(500, listDirect)), toolsListed: listed };
+
+  // (d) gateway process RSS over 10,000 calls (16 in flight), sampled every 2,000 after a forced GC.
+  const rssSamples: Array<{ calls: number; rssMb: number; heapMb: number }> = [];
+  const sample = (calls: number) => rssSamples.push({ calls, rssMb: mb(rss()), heapMb: mb(process.memoryUsage().heapUsed) });
+  sample(0);
+  for (let done = 0; done < 10_000; done += 2_000) {
+    await throughput(2_000, 16, gatewayEcho);
+    sample(done + 2_000);
+  }
+  const d = { samples: rssSamples, growthAfterFirst2kMb: round(rssSamples.at(-1)!.rssMb - rssSamples[1]!.rssMb, 1), gcExposed: gc !== undefined };
+
+  const result = {
+    brand: 'brAInwav',
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    upstream: '@modelcontextprotocol/server-everything (streamableHttp, child process)',
+    a: { ...a, addedP50Ms: addedP50, targetAddedP50Ms: 1, pass: addedP50 <= 1 },
+    b: { directCallsPerS: bDirect, gatewayCallsPerS: bGateway, ratio: round(bGateway / bDirect), targetRatio: 0.5, pass: bGateway / bDirect >= 0.5 },
+    c: { ...c, targetP50Ms: 2, pass: c.gateway50.p50 <= 2 },
+    d: { ...d, pass: d.growthAfterFirst2kMb <= 20 },
+  };
+  await mkdir(OUT, { recursive: true });
+  await writeFile(join(OUT, 'gateway-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(OUT, 'gateway-bench.md'), markdown(result));
+  process.stdout.write(markdown(result));
+
+  for (const client of [direct, viaGateway, client50]) await client.close();
+  await gateway.close();
+  await gateway50.close();
+  await http.close();
+  await http50.close();
+  await Promise.all(proxies.map((p) => p.close()));
+  await everything.stop();
+}
+
+function markdown(r: {
+  generatedAt: string;
+  node: string;
+  a: { direct: { p50: number; p99: number }; gateway: { p50: number; p99: number }; addedP50Ms: number; pass: boolean };
+  b: { directCallsPerS: number; gatewayCallsPerS: number; ratio: number; pass: boolean };
+  c: { gateway50: { p50: number; p99: number }; direct1: { p50: number; p99: number }; toolsListed: number; pass: boolean };
+  d: { samples: Array<{ calls: number; rssMb: number; heapMb: number }>; growthAfterFirst2kMb: number; gcExposed: boolean; pass: boolean };
+}): string {
+  const ok = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+  return [
+    `# brAInwav MCP gateway benchmark`,
+    ``,
+    `${r.generatedAt}, Node ${r.node}, upstream server-everything (streamableHttp, separate process); client, gateway and proxy share one process.`,
+    ``,
+    `| case | baseline (direct) | target (gateway) | result | target | verdict |`,
+    `|---|---|---|---|---|---|`,
+    `| (a) 1,000 sequential echo, ms | p50 ${r.a.direct.p50} / p99 ${r.a.direct.p99} | p50 ${r.a.gateway.p50} / p99 ${r.a.gateway.p99} | added p50 ${r.a.addedP50Ms} ms | ≤ 1 ms | ${ok(r.a.pass)} |`,
+    `| (b) echo calls/s, 16 in flight | ${r.b.directCallsPerS} | ${r.b.gatewayCallsPerS} | ratio ${r.b.ratio} | ≥ 0.5 | ${ok(r.b.pass)} |`,
+    `| (c) tools/list, ms (gateway: 50 connectors, ${r.c.toolsListed} tools) | p50 ${r.c.direct1.p50} / p99 ${r.c.direct1.p99} (1 upstream) | p50 ${r.c.gateway50.p50} / p99 ${r.c.gateway50.p99} | cached | p50 ≤ 2 ms | ${ok(r.c.pass)} |`,
+    `| (d) RSS over 10,000 gateway calls | | ${r.d.samples.map((s) => `${s.calls}: ${s.rssMb} MB`).join(', ')} | +${r.d.growthAfterFirst2kMb} MB after the first 2k | flat (≤ 20 MB) | ${ok(r.d.pass)} |`,
+    ``,
+    `GC forced before each RSS sample: ${r.d.gcExposed ? 'yes' : 'no (run with --expose-gc)'}.`,
+    ``,
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

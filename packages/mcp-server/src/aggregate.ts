@@ -1,0 +1,119 @@
+import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Prompt } from '@modelcontextprotocol/server';
+import { runToolCall, type CallDeps, type FailureKind } from './call.js';
+import type { ToolCatalog } from './catalog.js';
+import type { GatewayConnectorBinding } from './contracts.js';
+import { brandDescription, gatewayToolName } from './names.js';
+
+/** Identity the aggregate endpoint reports in `initialize`. */
+export const AGGREGATE_SERVER_INFO = { name: 'brainwav-connectors-gateway', version: '0.1.0' } as const;
+
+/** Everything an aggregate session needs. */
+export interface AggregateDeps extends CallDeps {
+  catalog: ToolCatalog;
+  prompts: PromptCatalog;
+  callTimeoutMs: number | undefined;
+}
+
+/**
+ * Build the low-level SDK server of one aggregate session: `tools/list` from the cache,
+ * `tools/call` routed to the right proxy, prefixed `prompts/list` / `prompts/get`.
+ */
+export function createAggregateServer(deps: AggregateDeps, callerId: string): Server {
+  const server = new Server(AGGREGATE_SERVER_INFO, {
+    capabilities: { tools: { listChanged: true }, prompts: { listChanged: false } },
+    instructions: 'brAInwav connectors gateway: tools of every enabled connector, named <connectorId>__<tool>.',
+  });
+  server.setRequestHandler('tools/list', async () => ({ tools: await deps.catalog.list() }));
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    callAggregateTool(deps, callerId, request.params.name, request.params.arguments, ctx.mcpReq.signal),
+  );
+  server.setRequestHandler('prompts/list', async () => ({ prompts: await deps.prompts.list(deps.catalog.bindings()) }));
+  server.setRequestHandler('prompts/get', async (request) => {
+    const route = deps.prompts.route(request.params.name);
+    const binding = route && deps.catalog.binding(route.connectorId);
+    if (!route || !binding) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown prompt ${request.params.name}`);
+    const client = await binding.proxy.client();
+    return client.getPrompt({ ...request.params, name: route.prompt });
+  });
+  return server;
+}
+
+async function callAggregateTool(
+  deps: AggregateDeps,
+  callerId: string,
+  name: string,
+  args: Record<string, unknown> | undefined,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  await deps.catalog.list();
+  const route = deps.catalog.route(name);
+  const binding = route && deps.catalog.binding(route.connectorId);
+  if (!route || !binding) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
+  const ctx = { connector: binding.connector, tool: route.tool, callerId, endpoint: 'aggregate' as const };
+  return runToolCall(deps, ctx, (error) => classifyProxyError(binding, error, signal), () =>
+    binding.proxy.callTool(route.tool, args, { signal, ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}) }),
+  );
+}
+
+/**
+ * Offline when the proxy says so (state down/closed, breaker open) or the failure is an availability
+ * error (bridge codes UPSTREAM_UNAVAILABLE, CIRCUIT_OPEN, PROXY_CLOSED, or a non-coded transport error);
+ * timeouts, auth, secret and tool failures are `failed`; an aborted call is `cancelled`.
+ */
+export function classifyProxyError(binding: GatewayConnectorBinding, error: unknown, signal: AbortSignal): FailureKind {
+  if (signal.aborted) return 'cancelled';
+  const { state, breaker } = binding.proxy;
+  if (state === 'down' || state === 'closed' || breaker === 'open') return 'offline';
+  const code = (error as { code?: unknown }).code;
+  if (code === 'REQUEST_ABORTED') return 'cancelled';
+  if (typeof code === 'number') return 'failed';
+  return typeof code === 'string' && /TIMEOUT|INVALID|NOT_FOUND|AUTH|SECRET|TOOL_CALL_FAILED/.test(code) ? 'failed' : 'offline';
+}
+
+interface PromptRoute {
+  connectorId: string;
+  prompt: string;
+}
+
+/**
+ * Aggregate prompts: each connector's prompts as `<connectorId>__<prompt>`, descriptions branded.
+ * Listed live from the proxies' clients (bounded by `timeoutMs`); a connector that fails keeps its
+ * last known prompts.
+ */
+export class PromptCatalog {
+  private readonly known = new Map<string, Prompt[]>();
+  private routes = new Map<string, PromptRoute>();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  async list(bindings: GatewayConnectorBinding[]): Promise<Prompt[]> {
+    await Promise.all(bindings.map((b) => this.refresh(b)));
+    const prompts: Prompt[] = [];
+    const routes = new Map<string, PromptRoute>();
+    for (const { connector } of bindings) {
+      for (const prompt of this.known.get(connector.id) ?? []) {
+        const named = gatewayToolName(connector.id, prompt.name);
+        routes.set(named.name, { connectorId: connector.id, prompt: prompt.name });
+        prompts.push({ ...prompt, name: named.name, description: brandDescription(connector.displayName, prompt.description) });
+      }
+    }
+    this.routes = routes;
+    return prompts;
+  }
+
+  route(name: string): PromptRoute | undefined {
+    return this.routes.get(name);
+  }
+
+  private async refresh(binding: GatewayConnectorBinding): Promise<void> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const client = await binding.proxy.client();
+      if (!client.getServerCapabilities()?.prompts) return void this.known.set(binding.connector.id, []);
+      const { prompts } = await client.listPrompts(undefined, { signal, timeout: this.timeoutMs });
+      this.known.set(binding.connector.id, prompts);
+    } catch {
+      // keep the last known prompts of an unreachable connector
+    }
+  }
+}

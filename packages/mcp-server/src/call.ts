@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { SPAN_PROXY_CALL, withSpan, type ConnectorsMetrics } from '@cortex-os/telemetry';
+import type { AuditSink, CallOutcome } from './audit.js';
+import { BRAND, branded } from './brand.js';
+import { errorMessage } from './catalog.js';
+import type { GatewayConnector } from './contracts.js';
+import { QuotaExceededError, QuotaStoreError } from './errors.js';
+import type { GatewayLogger } from './logger.js';
+import type { QuotaGuard } from './quota.js';
+
+/** `_meta` key of the structured gateway error on an `isError` result. */
+export const META_ERROR = 'io.brainwav/error';
+
+/** Everything one tool call needs to be metered, audited and traced. */
+export interface CallContext {
+  connector: GatewayConnector;
+  tool: string;
+  callerId: string;
+  endpoint: 'aggregate' | 'connector';
+}
+
+/** Shared services of the call pipeline. */
+export interface CallDeps {
+  quota: QuotaGuard;
+  metrics: ConnectorsMetrics;
+  audit: AuditSink | undefined;
+  logger: GatewayLogger;
+  clock: () => number;
+}
+
+/** How the pipeline classifies an exception thrown by the upstream call. */
+export type FailureKind = 'offline' | 'failed' | 'cancelled' | 'rethrow';
+
+/**
+ * Runs one tool call through quota → span `connectors.proxy.call` → upstream, then records
+ * `brainwav_mcp_tool_calls_total{connector,tool,outcome}`, the duration histogram and one audit
+ * line. Over quota and offline answers are `isError` results (never thrown): the session and the
+ * other connectors are unaffected. `classify` decides what an upstream exception means; `rethrow`
+ * errors propagate (faithful passthrough of upstream protocol errors).
+ */
+export async function runToolCall(
+  deps: CallDeps,
+  ctx: CallContext,
+  classify: (error: unknown) => FailureKind,
+  invoke: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const id = ctx.connector.id;
+  return withSpan(SPAN_PROXY_CALL, { 'connector.id': id, 'tool.name': ctx.tool, 'mcp.endpoint': ctx.endpoint }, async (span) => {
+    const traceId = validTraceId(span.spanContext().traceId);
+    let outcome: CallOutcome = 'failed';
+    try {
+      await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
+      const result = await invoke();
+      outcome = result.isError === true ? 'error' : 'ok';
+      return result;
+    } catch (error) {
+      const handled = handleFailure(deps, ctx, error, classify);
+      outcome = handled.outcome;
+      if (handled.result) return handled.result;
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.toolCallsTotal.inc({ connector: id, tool: ctx.tool, outcome });
+      deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool: ctx.tool }, seconds);
+      deps.audit?.write({
+        ts: new Date(deps.clock()).toISOString(),
+        brand: BRAND,
+        callerId: ctx.callerId,
+        connectorId: id,
+        tool: ctx.tool,
+        outcome,
+        durationMs: Math.round(seconds * 1000),
+        traceId,
+        endpoint: ctx.endpoint,
+      });
+    }
+  });
+}
+
+function handleFailure(
+  deps: CallDeps,
+  ctx: CallContext,
+  error: unknown,
+  classify: (error: unknown) => FailureKind,
+): { outcome: CallOutcome; result?: CallToolResult } {
+  const id = ctx.connector.id;
+  if (error instanceof QuotaExceededError) {
+    deps.metrics.quotaExceededTotal.inc({ connector: id });
+    const text = `${error.message} (code QUOTA_EXCEEDED, retryAfterSeconds=${error.retryAfterSeconds})`;
+    return {
+      outcome: 'quota_exceeded',
+      result: errorResult(text, { code: error.code, retryAfterSeconds: error.retryAfterSeconds, window: error.window }),
+    };
+  }
+  if (error instanceof QuotaStoreError) {
+    deps.logger.error({ connectorId: id, err: errorMessage(error.cause) }, 'quota store failed');
+    return { outcome: 'failed', result: errorResult(error.message, { code: error.code }) };
+  }
+  const kind = classify(error);
+  if (kind === 'rethrow') return { outcome: 'failed' };
+  if (kind === 'cancelled') return { outcome: 'cancelled' };
+  if (kind === 'offline') {
+    deps.metrics.offlineFallbackTotal.inc({ connector: id });
+    deps.logger.warn({ connectorId: id, tool: ctx.tool, err: errorMessage(error) }, 'connector offline: fallback result');
+    const text = `connector "${ctx.connector.displayName}" (${id}) is offline; tool "${ctx.tool}" is unavailable right now`;
+    return { outcome: 'offline', result: errorResult(text, { code: 'UPSTREAM_UNAVAILABLE' }) };
+  }
+  deps.logger.warn({ connectorId: id, tool: ctx.tool, err: errorMessage(error) }, 'tool call failed');
+  const text = `tool "${ctx.tool}" of connector "${id}" failed: ${safeReason(error)}`;
+  return { outcome: 'failed', result: errorResult(text, { code: 'TOOL_CALL_FAILED' }) };
+}
+
+/** A branded `isError` tool result carrying `{ code, … }` under `_meta["io.brainwav/error"]`. */
+export function errorResult(message: string, detail: Record<string, unknown>): CallToolResult {
+  return {
+    content: [{ type: 'text', text: branded(message) }],
+    isError: true,
+    _meta: { [META_ERROR]: { brand: BRAND, ...detail } },
+  };
+}
+
+function safeReason(error: unknown): string {
+  const message = errorMessage(error).replace(/^brAInwav: /, '');
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+function validTraceId(traceId: string): string {
+  return /^0+$/.test(traceId) ? randomBytes(16).toString('hex') : traceId;
+}

@@ -1,0 +1,165 @@
+import type { Tool } from '@modelcontextprotocol/server';
+import type { GatewayConnectorBinding, GatewayConnectorSource } from './contracts.js';
+import type { GatewayLogger } from './logger.js';
+import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
+
+/** `_meta` keys the gateway adds to every aggregate tool. */
+export const META_CONNECTOR = 'io.brainwav/connectorId';
+export const META_ORIGINAL = 'io.brainwav/originalName';
+export const META_TOOL = 'io.brainwav/tool';
+
+/** Where an aggregate tool name routes to. */
+export interface ToolRoute {
+  connectorId: string;
+  tool: string;
+}
+
+interface Entry {
+  binding: GatewayConnectorBinding;
+  tools: Tool[];
+  loading?: Promise<void>;
+  unsubscribe: () => void;
+}
+
+/**
+ * The aggregate tool list, kept in memory and refreshed by each proxy's `onToolsChanged`.
+ * Offline connectors keep their last known tools. `onChange` fires only when the aggregate list
+ * really changes (compared by its serialized form).
+ */
+export class ToolCatalog {
+  private readonly entries = new Map<string, Entry>();
+  private tools: Tool[] = [];
+  private routes = new Map<string, ToolRoute>();
+  private signature = '[]';
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribeSource: () => void;
+
+  constructor(
+    private readonly source: GatewayConnectorSource,
+    private readonly logger: GatewayLogger,
+    private readonly initialLoadTimeoutMs: number,
+  ) {
+    this.unsubscribeSource = source.subscribe(() => this.sync());
+    this.sync();
+  }
+
+  /** Subscribe to real changes of the aggregate list; returns an unsubscribe. */
+  onChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => void this.listeners.delete(cb);
+  }
+
+  /** The aggregate list; waits (bounded) for connectors whose first listing is still in flight. */
+  async list(): Promise<Tool[]> {
+    const pending = [...this.entries.values()].flatMap((e) => (e.loading ? [e.loading] : []));
+    if (pending.length > 0) await withDeadline(Promise.all(pending), this.initialLoadTimeoutMs);
+    return this.tools;
+  }
+
+  /** Route of an aggregate tool name, or undefined. */
+  route(name: string): ToolRoute | undefined {
+    return this.routes.get(name);
+  }
+
+  /** The binding of an enabled connector, or undefined. */
+  binding(connectorId: string): GatewayConnectorBinding | undefined {
+    return this.entries.get(connectorId)?.binding;
+  }
+
+  /** Every enabled binding, sorted by connector id. */
+  bindings(): GatewayConnectorBinding[] {
+    return [...this.entries.values()].map((e) => e.binding).sort((a, b) => cmp(a.connector.id, b.connector.id));
+  }
+
+  close(): void {
+    this.unsubscribeSource();
+    for (const entry of this.entries.values()) entry.unsubscribe();
+    this.entries.clear();
+    this.listeners.clear();
+  }
+
+  private sync(): void {
+    const next = new Map(this.source.list().map((b) => [b.connector.id, b]));
+    for (const [id, entry] of this.entries) {
+      if (next.get(id)?.proxy !== entry.binding.proxy) {
+        entry.unsubscribe();
+        this.entries.delete(id);
+      }
+    }
+    for (const [id, binding] of next) {
+      const existing = this.entries.get(id);
+      if (existing) existing.binding = binding;
+      else this.add(binding);
+    }
+    this.rebuild();
+  }
+
+  private add(binding: GatewayConnectorBinding): void {
+    const id = binding.connector.id;
+    const entry: Entry = { binding, tools: [], unsubscribe: () => undefined };
+    entry.unsubscribe = binding.proxy.onToolsChanged((tools) => this.update(entry, tools));
+    entry.loading = binding.proxy
+      .listTools()
+      .then((tools) => this.update(entry, tools))
+      .catch((error: unknown) => this.logger.warn({ connectorId: id, err: errorMessage(error) }, 'initial tools/list failed'))
+      .finally(() => (entry.loading = undefined));
+    this.entries.set(id, entry);
+  }
+
+  private update(entry: Entry, tools: Tool[]): void {
+    if (this.entries.get(entry.binding.connector.id) !== entry) return;
+    entry.tools = tools;
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const tools: Tool[] = [];
+    const routes = new Map<string, ToolRoute>();
+    for (const { binding, tools: upstream } of [...this.entries.values()].sort((a, b) =>
+      cmp(a.binding.connector.id, b.binding.connector.id),
+    )) {
+      const { id, displayName } = binding.connector;
+      for (const tool of upstream) {
+        if (!toolAllowed(tool.name, binding.connector.tools)) continue;
+        const named = gatewayToolName(id, tool.name);
+        routes.set(named.name, { connectorId: id, tool: tool.name });
+        tools.push(aggregateTool(tool, named.name, id, displayName, named.shortened ? named.original : undefined));
+      }
+    }
+    this.tools = tools;
+    this.routes = routes;
+    const signature = JSON.stringify(tools);
+    if (signature === this.signature) return;
+    this.signature = signature;
+    for (const cb of this.listeners) cb();
+  }
+}
+
+function aggregateTool(tool: Tool, name: string, connectorId: string, displayName: string, original?: string): Tool {
+  return {
+    ...tool,
+    name,
+    description: brandDescription(displayName, tool.description),
+    _meta: {
+      ...tool._meta,
+      [META_CONNECTOR]: connectorId,
+      [META_TOOL]: tool.name,
+      ...(original ? { [META_ORIGINAL]: original } : {}),
+    },
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Message of an unknown error, for logs (never includes request arguments). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

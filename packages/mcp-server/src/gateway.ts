@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
+import { createAggregateServer, PromptCatalog } from './aggregate.js';
+import type { AuditSink } from './audit.js';
+import { ToolCatalog } from './catalog.js';
+import type { GatewayConnectorSource } from './contracts.js';
+import { GatewayOptionError } from './errors.js';
+import { LOCALHOST_NAMES, sendJsonError } from './guard.js';
+import { silentLogger, type GatewayLogger } from './logger.js';
+import { createPassthroughSession } from './passthrough.js';
+import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
+import { SessionHost } from './sessions.js';
+import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
+import type { Server } from '@modelcontextprotocol/server';
+
+/** Options of {@link createConnectorsGateway}. */
+export interface ConnectorsGatewayOptions {
+  /** Enabled connectors and their proxies (required). */
+  source: GatewayConnectorSource;
+  /** Quota counters; default an in-memory store (one replica). Use `RedisQuotaStore` for several. */
+  quotaStore?: QuotaStore;
+  /** Key prefix inside the quota store (default `gw:`). */
+  quotaKeyPrefix?: string;
+  /** Audit sink; one record per tool call (default: none). */
+  audit?: AuditSink;
+  /** pino-compatible logger (default: silent). */
+  logger?: GatewayLogger;
+  /** Metrics from `createConnectorsMetrics(registry)` (default: a private registry). */
+  metrics?: ConnectorsMetrics;
+  /** Allowed `Host` hostnames, no ports (default localhost, 127.0.0.1, [::1]). */
+  allowedHosts?: string[];
+  /** Allowed `Origin` hostnames, no scheme/port (default localhost-class). Requests without Origin pass. */
+  allowedOrigins?: string[];
+  /** Epoch-milliseconds clock for quota windows and audit timestamps (default `Date.now`). */
+  clock?: () => number;
+  /** Caller key id for audit lines, from the mounting server's auth (never the key). Default `anonymous`. */
+  callerId?: (req: IncomingMessage) => string;
+  /** Opens the dedicated upstream client of a passthrough session (default: Streamable HTTP/SSE with manifest auth). */
+  upstreamConnector?: UpstreamConnector;
+  /** Upstream tool-call timeout on the aggregate, milliseconds (default: the proxy's own). */
+  callTimeoutMs?: number;
+  /** Passthrough per-request upstream timeout, milliseconds, reset by progress (default 60,000). */
+  requestTimeoutMs?: number;
+  /** How long the first tools/list waits for connectors still listing, milliseconds (default 5,000). */
+  initialListTimeoutMs?: number;
+  /** Sessions idle longer than this are closed, milliseconds (default 1,800,000). */
+  sessionIdleMs?: number;
+}
+
+/** What the connectors server mounts: Node request handlers plus quota introspection. */
+export interface ConnectorsGateway {
+  /** Serve `/mcp` (aggregate endpoint). `parsedBody`: the JSON body when the framework already read it. */
+  handleAggregate(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  /** Serve `/mcp/connectors/<connectorId>`; 404 `CONNECTOR_NOT_FOUND` for an unknown/disabled id. */
+  handleConnector(connectorId: string, req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  /** Current minute/hour call counts of a connector. Rejects with `INTERNAL` when the store fails. */
+  getQuotaUse(connectorId: string): Promise<QuotaUse>;
+  /** Resolves once every connector's first tools/list settled (or timed out); the aggregate list is then cached. */
+  ready(): Promise<void>;
+  /** Number of open MCP sessions (both endpoints). */
+  readonly sessionCount: number;
+  /** Close every session and stop listening to the source (the quota store is closed only if owned). */
+  close(): Promise<void>;
+}
+
+/**
+ * Create the brAInwav MCP gateway. Throws {@link GatewayOptionError} (`CONFIG_INVALID`) for invalid
+ * options, naming the option and the received value.
+ */
+export function createConnectorsGateway(options: ConnectorsGatewayOptions): ConnectorsGateway {
+  validate(options);
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? Date.now;
+  const ownsStore = options.quotaStore === undefined;
+  const store: QuotaStore = options.quotaStore ?? new MemoryQuotaStore();
+  const quota = new QuotaGuard(store, options.quotaKeyPrefix ?? 'gw:');
+  const metrics = options.metrics ?? createConnectorsMetrics();
+  const catalog = new ToolCatalog(options.source, logger, options.initialListTimeoutMs ?? 5_000);
+  const prompts = new PromptCatalog(options.initialListTimeoutMs ?? 5_000);
+  const host = new SessionHost(
+    { allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES, allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES },
+    logger,
+    options.sessionIdleMs ?? 1_800_000,
+    clock,
+  );
+  const deps = { quota, metrics, audit: options.audit, logger, clock };
+  const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs };
+  const passDeps = { ...deps, upstream: { open: options.upstreamConnector ?? defaultUpstreamConnector }, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 };
+  const callerOf = options.callerId ?? (() => 'anonymous');
+  const aggregateServers = new Set<Server>();
+  const stopNotify = catalog.onChange(() => {
+    for (const server of aggregateServers) void server.sendToolListChanged().catch(() => undefined);
+  });
+
+  return {
+    handleAggregate: async (req, res, parsedBody) => {
+      if (!host.guard(req, res)) return;
+      await host.handle('', req, res, parsedBody, () => {
+        const server = createAggregateServer(aggregateDeps, callerOf(req));
+        aggregateServers.add(server);
+        return Promise.resolve({ server, dispose: () => Promise.resolve(void aggregateServers.delete(server)) });
+      });
+    },
+    handleConnector: async (connectorId, req, res, parsedBody) => {
+      if (!host.guard(req, res)) return;
+      const binding = catalog.binding(connectorId);
+      if (!binding) return sendJsonError(res, 404, 'CONNECTOR_NOT_FOUND', `no enabled connector "${connectorId.slice(0, 64)}"`);
+      await host.handle(connectorId, req, res, parsedBody, (init) =>
+        createPassthroughSession(passDeps, binding.connector, init, callerOf(req)),
+      );
+    },
+    getQuotaUse: (connectorId) => quota.use(connectorId, clock()),
+    ready: async () => void (await catalog.list()),
+    get sessionCount() {
+      return host.size;
+    },
+    close: async () => {
+      stopNotify();
+      catalog.close();
+      await host.close();
+      if (ownsStore) await store.close?.();
+    },
+  };
+}
+
+function validate(options: ConnectorsGatewayOptions): void {
+  const source = options.source as Partial<GatewayConnectorSource> | undefined;
+  if (typeof source?.list !== 'function' || typeof source.subscribe !== 'function') {
+    throw new GatewayOptionError(`option "source" must be a GatewayConnectorSource { list, subscribe } (got ${typeof options.source})`);
+  }
+  for (const key of ['callTimeoutMs', 'requestTimeoutMs', 'initialListTimeoutMs', 'sessionIdleMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new GatewayOptionError(`option "${key}" must be a positive number of milliseconds (got ${String(value)})`);
+    }
+  }
+  for (const key of ['allowedHosts', 'allowedOrigins'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.includes(':') && !v.startsWith('[')))) {
+      throw new GatewayOptionError(`option "${key}" must be an array of hostnames without ports (got ${JSON.stringify(value)})`);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
+import { errorMessage } from './catalog.js';
+import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.js';
+import { checkHostAndOrigin, sendJsonError, type OriginPolicy } from './guard.js';
+import type { GatewayLogger } from './logger.js';
+
+/** A per-session SDK server plus what to release when the session ends. */
+export interface SessionServer {
+  server: Server;
+  /** Called once when the session closes (DELETE, idle expiry, gateway close). */
+  dispose(): Promise<void>;
+}
+
+/** Builds the server of a new session from its `initialize` request body. */
+export type SessionFactory = (initialize: unknown) => Promise<SessionServer>;
+
+interface Session {
+  transport: NodeStreamableHTTPServerTransport;
+  owner: SessionServer;
+  lastSeenMs: number;
+  closed: boolean;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Stateful Streamable HTTP sessions: one SDK server + transport per `Mcp-Session-Id`, scoped per
+ * endpoint (`''` = aggregate, else a connector id) so an id from one endpoint is unknown on another.
+ * Sessions end on DELETE, on transport close, after `idleMs` without requests, or on `close()`.
+ */
+export class SessionHost {
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly policy: OriginPolicy,
+    private readonly logger: GatewayLogger,
+    private readonly idleMs: number,
+    private readonly now: () => number,
+  ) {
+    this.sweeper = setInterval(() => void this.sweep(), Math.min(idleMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  /** Number of open sessions (all endpoints). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** DNS-rebinding guard; false when the request was already answered 403. */
+  guard(req: IncomingMessage, res: ServerResponse): boolean {
+    return checkHostAndOrigin(req, res, this.policy);
+  }
+
+  /** Serve one HTTP request of endpoint `scope` (call {@link guard} first); `factory` builds a new session's server. */
+  async handle(
+    scope: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsedBody: unknown,
+    factory: SessionFactory,
+  ): Promise<void> {
+    const sessionId = header(req, 'mcp-session-id');
+    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody);
+    if (req.method !== 'POST') return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
+    const body = parsedBody ?? (await readJson(req, res));
+    if (body === undefined) return;
+    if (!isInitialize(body)) return sendJsonError(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
+    await this.open(scope, req, res, body, factory);
+  }
+
+  /** Close every session. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.keys()].map((key) => this.end(key)));
+  }
+
+  private async resume(scope: string, id: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const session = this.sessions.get(`${scope}\0${id}`);
+    if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
+    session.lastSeenMs = this.now();
+    await session.transport.handleRequest(req, res, body);
+  }
+
+  private async open(scope: string, req: IncomingMessage, res: ServerResponse, body: unknown, factory: SessionFactory) {
+    let owner: SessionServer;
+    try {
+      owner = await factory(body);
+    } catch (error) {
+      this.logger.warn({ scope, err: errorMessage(error) }, 'session setup failed');
+      const code = (error as { code?: unknown }).code;
+      const known = typeof code === 'string' && code in GATEWAY_ERROR_STATUS ? (code as GatewayErrorCode) : 'UPSTREAM_UNAVAILABLE';
+      return sendJsonError(res, GATEWAY_ERROR_STATUS[known], known, errorMessage(error));
+    }
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(`${scope}\0${id}`, { transport, owner, lastSeenMs: this.now(), closed: false });
+      },
+      onsessionclosed: (id) => void this.end(`${scope}\0${id}`),
+    });
+    owner.server.onclose = () => {
+      const id = transport.sessionId;
+      if (id !== undefined) void this.end(`${scope}\0${id}`);
+      else void owner.dispose();
+    };
+    await owner.server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async end(key: string): Promise<void> {
+    const session = this.sessions.get(key);
+    if (!session || session.closed) return;
+    session.closed = true;
+    this.sessions.delete(key);
+    try {
+      await session.owner.server.close();
+    } finally {
+      await session.owner.dispose().catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'session dispose failed'));
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const limit = this.now() - this.idleMs;
+    const stale = [...this.sessions].filter(([, s]) => s.lastSeenMs < limit).map(([key]) => key);
+    await Promise.all(stale.map((key) => this.end(key)));
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isInitialize(body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+}
+
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', 'request body too large');
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+    return undefined;
+  }
+}
