@@ -17,7 +17,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<string
       modelResponder(({ request }) => {
         const fed = [...(request.input as { type?: string; output?: { text?: string } }[])].reverse();
         const output = fed.find((i) => i.type === 'function_call_result')?.output?.text;
-        return [assistantMessage(`The everything connector answered: ${output}`)];
+        return [assistantMessage(`Answer: ${output}`)];
       }),
     ]);
     const agent = await createExecutionSurfaceAgent({

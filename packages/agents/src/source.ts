@@ -22,6 +22,12 @@ export function resolveMapUrl(url: string): string {
   return parsed.toString();
 }
 
+/** `url` without credentials or query, for messages. */
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
 function linkedSignal(outer: AbortSignal, timeoutMs: number): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(outer.reason);
@@ -48,6 +54,7 @@ function linkedSignal(outer: AbortSignal, timeoutMs: number): { signal: AbortSig
  */
 export function httpServiceMapSource(options: HttpServiceMapSourceOptions): ServiceMapSource {
   const url = resolveMapUrl(options.url);
+  const shown = safeUrl(url);
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 5_000;
   return {
@@ -64,7 +71,7 @@ export function httpServiceMapSource(options: HttpServiceMapSourceOptions): Serv
         }
         if (res.status !== 200) {
           await res.body?.cancel();
-          throw new MapFetchError(`service map request to ${url} answered HTTP ${res.status}`, {
+          throw new MapFetchError(`service map request to ${shown} answered HTTP ${res.status}`, {
             status: res.status,
           });
         }
@@ -76,7 +83,7 @@ export function httpServiceMapSource(options: HttpServiceMapSourceOptions): Serv
         const why = link.signal.aborted
           ? String((link.signal.reason as Error | undefined)?.message ?? 'aborted')
           : 'network error';
-        throw new MapFetchError(`service map request to ${url} failed (${why})`, { cause: err });
+        throw new MapFetchError(`service map request to ${shown} failed (${why})`, { cause: err });
       } finally {
         link.done();
       }

@@ -4,6 +4,7 @@ import { assistantMessage, functionCall, modelResponder, ScriptedModel } from '@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AgentsConfigError,
+  type RegistryAvailabilityEvent,
   createExecutionSurfaceAgent,
   failureText,
   type FallbackConfig,
@@ -59,7 +60,10 @@ async function agentWith(fallback: FallbackConfig, model: ScriptedModel, allowed
 describe('ExecutionSurfaceAgent tools', () => {
   it('exposes the allowed connectors tools as <id>__<tool> with their JSON Schema (non-strict)', async () => {
     stack = await startStack([...both(), connector('off', primary.url, { enabled: false })]);
+    const events: RegistryAvailabilityEvent[] = [];
+    stack.registry.on('availability', (e) => events.push(e));
     const agent = await agentWith({}, new ScriptedModel(), ['primary', 'off']);
+    expect(events.map((e) => [e.connectorId, e.up])).toEqual([['primary', true]]); // proxy went up on listTools
     expect(agent.allowedSurfaces).toEqual(['off', 'primary']);
     expect(agent.surfaceTools).toEqual([{ name: 'primary__echo', connectorId: 'primary', tool: 'echo' }]);
     const t = agent.tools[0] as {

@@ -36,7 +36,7 @@ describe('README quick start (examples/quickstart.ts)', () => {
       CONNECTORS_API_KEY: API_KEY,
       CONNECTORS_VERIFY_KEYS: JSON.stringify([{ alg: 'HS256', secret: SECRET_A }]),
     });
-    expect(answer).toBe('The everything connector answered: Echo: hello from brAInwav');
+    expect(answer).toBe('Answer: Echo: hello from brAInwav');
     expect(asbr.requests.map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`]);
   });
 });

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createSigner, type Manifest } from '@cortex-os/connectors-manifest';
+import { ConnectorsError, createKeySet, createSigner, type Manifest } from '@cortex-os/connectors-manifest';
 import { loadManifestFile } from '@cortex-os/connectors-manifest/node';
 import { createConnectorsMetrics, createLogger, type ConnectorsMetrics } from '@cortex-os/telemetry';
 import { ulid } from 'ulid';
 import { authPlugin } from './auth.js';
 import type { AsbrConfig } from './config.js';
 import { errorHandlerPlugin } from './error-handler.js';
+import { ConfigError } from './errors.js';
 import { ServiceMapStore } from './map-store.js';
 import { ManifestReloader, type ReloadResult, type ReloadTrigger } from './reloader.js';
 import { healthRoutes } from './routes/health.js';
@@ -16,8 +17,11 @@ import { watchManifestFile } from './watcher.js';
 
 /** The asbr runtime attached to the app as `app.asbr`. */
 export interface AsbrRuntime {
+  /** The signed, pre-serialized map and its re-sign logic. */
   readonly store: ServiceMapStore;
+  /** Manifest (re)loading and readiness. */
   readonly reloader: ManifestReloader;
+  /** The metrics `/metrics` exports. */
   readonly metrics: ConnectorsMetrics;
   /** Reloads the manifest now (serialized; never rejects). */
   reload(trigger?: ReloadTrigger): Promise<ReloadResult>;
@@ -31,6 +35,7 @@ declare module 'fastify' {
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
+  /** Validated configuration (from `loadAsbrConfig`). */
   readonly config: AsbrConfig;
   /** pino-compatible logger; default `createLogger({ component: 'asbr' })` redacting every configured secret. */
   readonly logger?: FastifyBaseLogger;
@@ -63,9 +68,19 @@ function requestIds(): (raw: { headers: Record<string, string | string[] | undef
   };
 }
 
+/** Imports `CONNECTORS_VERIFY_KEYS` once so a bad JWK or a kid given twice fails at startup. */
+async function assertVerifyKeys(config: AsbrConfig): Promise<void> {
+  try {
+    await createKeySet(config.verifyKeys);
+  } catch (error) {
+    const reason = error instanceof ConnectorsError ? error.message.replace(/^brAInwav: /, '') : 'cannot be imported';
+    throw new ConfigError('CONNECTORS_VERIFY_KEYS', `is invalid: ${reason}`, { cause: error });
+  }
+}
+
 /**
  * Builds the asbr Fastify app (not listening): creates the signer (rejects with code `KEY_INVALID`
- * on a bad key), loads the manifest once (a failure leaves the app up, answering 503
+ * on a bad key; `CONFIG_INVALID` naming `CONNECTORS_VERIFY_KEYS` when a verify key cannot be imported), loads the manifest once (a failure leaves the app up, answering 503
  * `MANIFEST_UNAVAILABLE` and `/readyz` 503 — `main.ts` exits instead), and registers the auth,
  * service-map, health/metrics and error plugins. `app.close()` stops the file watch.
  */
@@ -77,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const clock = options.clock ?? Date.now;
   const metrics = options.metrics ?? createConnectorsMetrics();
   const signer = await createSigner(config.signingKey);
+  await assertVerifyKeys(config);
   const store = new ServiceMapStore({ signer, clock, idSource: options.idSource ?? (() => ulid()), logger });
   const readManifest = options.readManifest ?? (() => loadManifestFile(config.manifestPath));
   const reloader = new ManifestReloader({ store, readManifest, metrics, logger, clock, source: config.manifestPath });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginCallback, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
@@ -16,7 +16,8 @@ export interface AuthPluginOptions {
   apiKeys: readonly string[] | null;
 }
 
-const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+/** One-shot SHA-256 (cheaper than createHash on the hot path). */
+const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * The presented credential: `Authorization: Bearer <key>` (scheme case-insensitive) first, else

@@ -44,8 +44,8 @@ const Ed25519PrivateJwk = z.looseObject({
   kid: z.string().min(1).optional(),
 });
 
-const fail = (variable: string, reason: string): never => {
-  throw new ConfigError(variable, reason);
+const fail = (variable: string, reason: string, options?: { cause?: unknown }): never => {
+  throw new ConfigError(variable, reason, options);
 };
 
 const present = (env: AsbrEnv, name: string): string | undefined => {
@@ -84,11 +84,12 @@ function readVerifyKeys(env: AsbrEnv): KeyInput[] {
   if (text === undefined) return [];
   try {
     return parseKeySetJson(text);
-  } catch {
-    return fail(
-      'CONNECTORS_VERIFY_KEYS',
-      'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }',
-    );
+  } catch (error) {
+    // parseKeySetJson names the bad entry's index, never a key value.
+    const index = error instanceof Error ? /\[(\d+)\]/.exec(error.message)?.[1] : undefined;
+    const which = index === undefined ? '' : ` (entry ${index} is not)`;
+    const shape = '{ kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }';
+    return fail('CONNECTORS_VERIFY_KEYS', `must be a JSON array of ${shape}${which}`, { cause: error });
   }
 }
 
@@ -142,8 +143,9 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     return fail('CONNECTORS_SIGNATURE_KEY', 'or CONNECTORS_SIGNING_JWK is required to sign the service map');
   }
   const verifyKeys = readVerifyKeys(env);
-  if (ed !== undefined && hs !== undefined && hs.alg === 'HS256') {
-    verifyKeys.push({ alg: 'HS256', secret: hs.secret });
+  if (ed !== undefined && hs?.alg === 'HS256') {
+    const secret = hs.secret;
+    if (!verifyKeys.some((key) => key.alg === 'HS256' && key.secret === secret)) verifyKeys.push({ alg: 'HS256', secret });
   }
   return {
     manifestPath: readManifestPath(env, cwd),

@@ -76,7 +76,13 @@ export class ManifestReloader {
       this.lastFailure = undefined;
       setManifestInfo(metrics, manifest.manifestVersion);
       logger.info(
-        { trigger, changed, manifestVersion: manifest.manifestVersion, connectors: manifest.connectors.length },
+        {
+          trigger,
+          changed,
+          source: this.options.source,
+          manifestVersion: manifest.manifestVersion,
+          connectors: manifest.connectors.length,
+        },
         changed ? 'brAInwav: manifest loaded' : 'brAInwav: manifest unchanged',
       );
       return { ok: true, changed, signed };
@@ -86,7 +92,7 @@ export class ManifestReloader {
       metrics.manifestReloadFailuresTotal.inc({ reason: failure.code });
       const kept = store.peek();
       logger.error(
-        { trigger, code: failure.code, keptMapVersion: kept?.version ?? null },
+        { trigger, source: this.options.source, code: failure.code, keptMapVersion: kept?.version ?? null },
         `${failure.message}${kept ? ' (keeping the last good map)' : ''}`,
       );
       return { ok: false, failure, kept };

@@ -120,6 +120,15 @@ describe('GET /v1/connectors/service-map', () => {
     expect((await verify(res.body)).ok).toBe(false);
   });
 
+  it('rejects verify keys that cannot be imported, naming CONNECTORS_VERIFY_KEYS', async () => {
+    const verifyKeys = JSON.stringify([{ alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'short' } }]);
+    await expect(makeApp({ env: { CONNECTORS_VERIFY_KEYS: verifyKeys } })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'CONNECTORS_VERIFY_KEYS',
+      message: expect.stringMatching(/^brAInwav: CONNECTORS_VERIFY_KEYS is invalid: /),
+    });
+  });
+
   it('needs no key when NO_AUTH=true', async () => {
     ({ app } = await makeApp({ env: { NO_AUTH: 'true' } }));
     expect((await app.inject({ url: MAP_PATH })).statusCode).toBe(200);
@@ -137,6 +146,18 @@ describe('GET /v1/connectors/service-map', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ status: 'unavailable', lastError: { code: 'MANIFEST_NOT_FOUND' } });
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ brand: 'brAInwav', status: 'ok' });
+  });
+});
+
+describe('manifest file', () => {
+  it('reports a missing manifest file with a branded MANIFEST_NOT_FOUND naming the path', async () => {
+    const path = '/nonexistent/brainwav/connectors.manifest.json';
+    ({ app } = await makeApp({ readManifest: undefined, env: { CONNECTORS_MANIFEST_PATH: path } }));
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().lastError).toMatchObject({ code: 'MANIFEST_NOT_FOUND' });
+    expect(ready.json().reason).toBe(`brAInwav: manifest not found at ${path} (ENOENT)`);
+    expect((await app.inject({ url: MAP_PATH, headers: bearer() })).json().error.code).toBe('MANIFEST_UNAVAILABLE');
   });
 });
 
@@ -192,6 +213,15 @@ describe('caching', () => {
     made.source.set({ ...fixtureJson(), manifestVersion: '2026.11.22-2' });
     expect((await app.asbr.reload()).ok).toBe(true);
     expect((await get()).version).toBe(T0 + 150_001);
+  });
+
+  it('reports on /readyz the map a client would get now, re-signed after idle periods', async () => {
+    const made = await makeApp();
+    app = made.app;
+    made.clock.advance(400_000);
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', mapVersion: T0 + 400_000, expiresAt: '2026-11-22T10:11:40.000Z' });
   });
 
   it('shares one re-sign between concurrent requests', async () => {

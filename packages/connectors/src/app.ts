@@ -117,10 +117,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const ownsStore = options.quotaStore === undefined;
   const quotaStore: QuotaStore = options.quotaStore ?? (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
-  let runtime: ConnectorsRuntime | undefined;
+  const quota = new QuotaGuard(quotaStore, 'gw:');
   const audit = createQuotaEventSink({
     inner: config.auditLogPath ? createJsonlAuditSink(config.auditLogPath, (err) => logger.error({ err }, 'brAInwav: audit write failed')) : undefined,
-    hub, coalesceMs: options.quotaCoalesceMs ?? 250, quotaUse: (id) => runtime?.quotaUse(id) ?? Promise.resolve({ minute: 0, hour: 0 }),
+    hub, coalesceMs: options.quotaCoalesceMs ?? 250, quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
   });
   const hosts = allowedHosts(config);
   const gateway = createConnectorsGateway({
@@ -128,16 +128,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowedHosts: hosts, allowedOrigins: hosts, callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
   });
-  runtime = new ConnectorsRuntime({ registry, tracker, gateway, hub, logger, refusalPollMs: options.refusalPollMs ?? 1_000 });
-  const rt = runtime;
+  const rt = new ConnectorsRuntime({ registry, tracker, gateway, hub, logger, refusalPollMs: options.refusalPollMs ?? 1_000 });
   const clock = Date.now;
-  const toolCalls = { runtime: rt, quota: new QuotaGuard(quotaStore, 'gw:'), metrics, audit, clock, timeoutMs: options.callTimeoutMs ?? 30_000 };
+  const toolCalls = { runtime: rt, quota, metrics, audit, clock, timeoutMs: options.callTimeoutMs ?? 30_000 };
 
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({ loggerInstance, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
-  app.addHook('onRequest', async (request) => {
-    (request.raw as { callerId?: string }).callerId = request.callerId;
-  });
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
   await app.register(healthRoutes, { runtime: rt, metrics });
@@ -150,6 +147,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (!drained) {
       logger.warn({ inflight: inflight.size }, 'brAInwav: shutdown deadline reached with calls in flight; closing their connections');
       if (app.server.listening) app.server.closeAllConnections();
+      await inflight.drain(1_000);
     }
     app.sseStreams.closeAll();
     await gateway.close();

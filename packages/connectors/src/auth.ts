@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
@@ -55,23 +55,25 @@ export function presentedKey(request: Pick<FastifyRequest, 'headers'>): string |
   return typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
 }
 
-const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
+const auth: FastifyPluginCallback<AuthPluginOptions> = (app, options, done) => {
   const matchers = {
     rest: options.apiKeys ? createKeyMatcher(options.apiKeys) : null,
     mcp: options.mcpApiKeys ? createKeyMatcher(options.mcpApiKeys) : null,
   };
   app.decorateRequest('callerId', 'anonymous');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, next) => {
     const scope = request.routeOptions.config.auth ?? 'rest';
-    if (scope === 'public') return;
-    const match = matchers[scope];
-    if (!match) return;
+    const match = scope === 'public' ? null : matchers[scope];
+    if (!match) return next();
     const what = scope === 'mcp' ? 'the MCP endpoint' : 'this route';
     const key = presentedKey(request);
-    if (key === undefined) throw new UnauthorizedError(what);
-    if (!match(key)) throw new ForbiddenError(what);
+    if (key === undefined) return next(new UnauthorizedError(what));
+    if (!match(key)) return next(new ForbiddenError(what));
     request.callerId = keyId(key);
+    (request.raw as { callerId?: string }).callerId = request.callerId;
+    next();
   });
+  done();
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConnectorsError, errorBody, httpStatusFor } from '@cortex-os/connectors-manifest';
 
@@ -11,7 +11,7 @@ function codeOf(error: FastifyError): { code: string; status: number; message: s
   return { code: 'INTERNAL', status: 500, message: 'internal error' };
 }
 
-const handler: FastifyPluginAsync = async (app) => {
+const handler: FastifyPluginCallback = (app, _options, done) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { code, status, message } = codeOf(error);
     if (status >= 500) request.log.error({ err: error, code }, 'brAInwav: request failed');
@@ -20,6 +20,7 @@ const handler: FastifyPluginAsync = async (app) => {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`, request.id)),
   );
+  done();
 };
 
 /** Renders every error as the DESIGN.md body `{ brand, error: { code, message }, traceId }` with the status of its code. */

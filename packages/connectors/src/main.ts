@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   try {
     config = loadConnectorsConfig(process.env);
   } catch (err) {
-    console.error(err instanceof ConnectorsServerError ? err.message : `brAInwav: invalid configuration (${(err as Error).name})`);
+    process.stderr.write(`${err instanceof ConnectorsServerError ? err.message : `brAInwav: invalid configuration (${(err as Error).name})`}\n`);
     process.exit(2);
   }
   const tracing = startTracing({ serviceName: 'brainwav-connectors' });
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  console.log(`brAInwav connectors server listening on ${base} (REST ${base}/v1/connectors, MCP ${base}/mcp, widget ${base}/apps/chatgpt-dashboard/)`);
+  process.stdout.write(`brAInwav connectors server listening on ${base} (REST ${base}/v1/connectors, MCP ${base}/mcp, widget ${base}/apps/chatgpt-dashboard/)\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -42,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error && err.message.startsWith('brAInwav: ') ? err.message : `brAInwav: connectors server failed to start (${(err as Error).message})`);
+  process.stderr.write(`${err instanceof Error && err.message.startsWith('brAInwav: ') ? err.message : `brAInwav: connectors server failed to start (${(err as Error).message})`}\n`);
   process.exit(1);
 });

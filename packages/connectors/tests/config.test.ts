@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import { ConfigError, isLoopbackHost, loadConnectorsConfig } from '../src/index.js';
+import { isLoopbackHost, loadConnectorsConfig, type ConfigError } from '../src/index.js';
 import { API_KEY, MCP_KEY, SIGNATURE_KEY, connector, controlledSource, signedMapText, startApp, testEnv } from './helpers.js';
 
 function configError(env: Record<string, string>): ConfigError {

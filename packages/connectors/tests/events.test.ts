@@ -24,7 +24,7 @@ describe('SSE /v1/connectors/events', () => {
   it('refuses a stream without a key (401) or with a wrong key (403)', async () => {
     const none = await fetch(`${base}/v1/connectors/events`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe('UNAUTHORIZED');
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
     const wrong = await fetch(`${base}/v1/connectors/events`, { headers: { authorization: 'Bearer wrong-key-0123456789abc' } });
     expect(wrong.status).toBe(403);
   });
@@ -51,7 +51,7 @@ describe('SSE /v1/connectors/events', () => {
     expect(quota).toMatchObject({ connectorId: 'fixtures', exceeded: false });
     expect(quota.quotaUse.minute).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(events.find((e) => e.event === 'map-updated')!.data!)).toMatchObject({ mapVersion: 2, manifestVersion: 'v2' });
-    const removed = events.filter((e) => e.event === 'availability').map((e) => JSON.parse(e.data!));
+    const removed = events.filter((e) => e.event === 'availability').map((e) => JSON.parse(e.data!) as unknown);
     expect(removed).toContainEqual(expect.objectContaining({ connectorId: 'extra', availability: 'offline', reason: 'removed' }));
     expect(raw).toContain(': heartbeat');
     const ids = events.filter((e) => e.event !== 'snapshot').map((e) => Number(e.id));

@@ -38,7 +38,7 @@ describe('connectors server REST', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ brand: 'brAInwav', manifestId: 'test-manifest', manifestVersion: 'v1', mapVersion: 1 });
-    expect(body.connectors.map((c: { id: string }) => c.id)).toEqual(['fixtures', 'off']);
+    expect((body.connectors as { id: string }[]).map((c) => c.id)).toEqual(['fixtures', 'off']);
     const off = body.connectors[1];
     expect(off).toMatchObject({ status: 'disabled', availability: 'unknown', breaker: 'closed', lastError: null, tools: [] });
     expect(body.connectors[0].quotas).toEqual({ perMinute: 60, perHour: 1000 });
@@ -69,7 +69,7 @@ describe('connectors server REST', () => {
     const fx = list.json().connectors[0];
     expect(fx.availability).toBe('online');
     expect(fx.quotaUse.minute).toBeGreaterThanOrEqual(1);
-    expect(fx.tools.map((t: { name: string }) => t.name)).toContain('echo');
+    expect((fx.tools as { name: string }[]).map((t) => t.name)).toContain('echo');
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/brainwav_mcp_tool_calls_total\{connector="fixtures",tool="echo",outcome="ok"\} 1/);
   });

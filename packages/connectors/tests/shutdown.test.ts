@@ -30,18 +30,21 @@ describe('graceful shutdown', () => {
     await expect.poll(() => a.connectors.inflight.size).toBe(2);
     expect(fixture!.sessionCount).toBeGreaterThan(0);
 
+    expect(await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_connector_proxy_up')).toContain('connector="fixtures"} 1');
     const closing = a.close();
-    const refused = await a.inject({ method: 'GET', url: '/healthz' }).catch((err: Error) => err);
-    expect(refused instanceof Error ? 'rejected' : String(refused.statusCode)).toMatch(/rejected|503/);
+    await expect.poll(async () => (await fetch(`${base}/healthz`)).status).toBe(503);
     const res = await restCall;
     expect(res.status).toBe(200);
-    expect((await res.json()).isError).not.toBe(true);
+    expect(((await res.json()) as { isError?: boolean }).isError).not.toBe(true);
     const mcp = await mcpCall;
     expect(mcp.isError).not.toBe(true);
     await closing;
     await client.close().catch(() => undefined);
     expect(a.connectors.inflight.size).toBe(0);
-    await expect.poll(() => fixture!.sessionCount).toBe(0);
+    // upstream sessions closed: registry closed, every proxy's up-gauge series removed
+    expect(a.connectors.registry.status().state).toBe('closed');
+    const up = await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_connector_proxy_up');
+    expect(up).not.toContain('connector="fixtures"');
     expect(fixture!.cancelledCount).toBe(0);
   });
 
@@ -58,7 +61,6 @@ describe('graceful shutdown', () => {
     expect(await restCall).toBe('cut');
     const metrics = await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_tool_calls_total');
     expect(metrics).toContain('outcome="cancelled"');
-    console.log(fixture!.cancelledCount, fixture!.calls.length);
     await expect.poll(() => fixture!.cancelledCount, { timeout: 5_000 }).toBe(1);
   });
 });

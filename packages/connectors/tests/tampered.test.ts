@@ -32,7 +32,7 @@ describe('a tampered map from asbr', () => {
     const map = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
     expect(map.body).toBe(good);
     const list = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
-    expect(list.json().connectors.map((c: { id: string }) => c.id)).toEqual(['fixtures']);
+    expect(list.json<{ connectors: { id: string }[] }>().connectors.map((c) => c.id)).toEqual(['fixtures']);
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'degraded', mapVersion: 1, lastRefusal: { code: 'BAD_SIGNATURE' } });

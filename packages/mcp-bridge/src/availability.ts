@@ -42,6 +42,7 @@ export class Availability {
   private status: 'unknown' | 'up' | 'down' = 'unknown';
   private failingSince: number | undefined;
   private timer: TimerHandle | undefined;
+  private disposed = false;
   private readonly listeners = new Set<(event: AvailabilityEvent) => void>();
 
   constructor(private readonly deps: AvailabilityDeps) {}
@@ -59,6 +60,7 @@ export class Availability {
 
   /** Records a healthy outcome: up at once. */
   success(reason: string): void {
+    if (this.disposed) return;
     this.failingSince = undefined;
     this.cancelTimer();
     if (this.status !== 'up') this.transition(true, this.status === 'down' ? 'recovered' : reason);
@@ -66,6 +68,7 @@ export class Availability {
 
   /** Records an outage-class failure; goes down when forced or when failures have persisted ≥ debounce. */
   failure(reason: string, code: BridgeErrorCode, force = false): void {
+    if (this.disposed) return;
     const now = this.deps.clock.now();
     this.failingSince ??= now;
     if (this.status === 'down') return;
@@ -83,6 +86,7 @@ export class Availability {
 
   /** Stops timers, removes listeners and the gauge series. */
   dispose(): void {
+    this.disposed = true;
     this.cancelTimer();
     this.listeners.clear();
     this.deps.gauge?.remove?.({ connector: this.deps.connectorId });

@@ -141,12 +141,12 @@ export class ProxyEngine {
       this.succeeded();
       return result;
     } catch (error) {
-      throw this.failed(error, spec, permit);
+      throw this.failed(error, spec, permit, phase.value);
     }
   }
 
   private retryable(error: unknown, spec: RunSpec, phase: 'connect' | 'request'): boolean {
-    const c = classify(error, spec.op, spec.signal);
+    const c = classify(error, phase === 'connect' ? 'connect' : spec.op, spec.signal);
     if (!c.retryable) return false;
     if (spec.op !== 'call' || phase === 'connect') return true;
     return spec.idempotent === true || c.notDelivered;
@@ -177,11 +177,12 @@ export class ProxyEngine {
     this.availability.success('connected');
   }
 
-  private failed(error: unknown, spec: RunSpec, permit: BreakerPermit): BridgeError {
-    const c = classify(error, spec.op, spec.signal);
+  /** Maps a final failure; a failure while opening the session always counts as an outage. */
+  private failed(error: unknown, spec: RunSpec, permit: BreakerPermit, phase: 'connect' | 'request'): BridgeError {
+    const c = classify(error, phase === 'connect' ? 'connect' : spec.op, spec.signal);
     const err = error instanceof BridgeError ? error : this.error(c.code, `${spec.what} failed: ${c.detail}`, error);
     if (c.code === 'REQUEST_ABORTED') this.breaker.release(permit);
-    else if (c.outage) {
+    else if (c.outage || phase === 'connect') {
       const opened = this.breaker.failure();
       if (opened) this.scheduleHalfOpen();
       this.availability.failure(err.message, err.code, opened);

@@ -41,6 +41,19 @@ describe('createRemoteToolProxy: sessions and calls', () => {
     expect(fixture.sessionCount).toBe(1);
   });
 
+  it('treats a refused handshake (wrong endpoint path) as an outage, never as up', async () => {
+    const proxy = createRemoteToolProxy(connectorFor(fixture.url.replace('/mcp', '/nope')), { probeIntervalMs: 0, downDebounceMs: 0, retries: { attempts: 1 } });
+    proxies.push(proxy);
+    const events: boolean[] = [];
+    proxy.onAvailability((e) => events.push(e.up));
+    const error = await rejectionOf(proxy.callTool('echo', { text: 'x' }));
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connectorId: 'fixture' });
+    expect(error.message).toBe('brAInwav: connector fixture: tools/call echo failed: session rejected (HTTP 404)');
+    expect(events).toEqual([false]);
+    expect(proxy.state).toBe('down');
+    expect(proxy.lastError).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
   it('returns isError results from the tool without failing the proxy', async () => {
     const proxy = proxyFor();
     const result = await proxy.callTool('add', { a: 'not a number' });

@@ -99,7 +99,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
         const server = createAggregateServer(aggregateDeps, callerOf(req));
         aggregateServers.add(server);
         return Promise.resolve({ server, dispose: () => Promise.resolve(void aggregateServers.delete(server)) });
-      });
+      }, { jsonResponse: true });
     },
     handleConnector: async (connectorId, req, res, parsedBody) => {
       if (!host.guard(req, res)) return;

@@ -17,6 +17,12 @@ export interface SessionServer {
 /** Builds the server of a new session from its `initialize` request body. */
 export type SessionFactory = (initialize: unknown) => Promise<SessionServer>;
 
+/** Per-endpoint transport options. */
+export interface SessionOptions {
+  /** Answer POSTs with plain JSON instead of an SSE stream (no mid-request notifications). */
+  jsonResponse: boolean;
+}
+
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   owner: SessionServer;
@@ -62,6 +68,7 @@ export class SessionHost {
     res: ServerResponse,
     parsedBody: unknown,
     factory: SessionFactory,
+    options: SessionOptions = { jsonResponse: false },
   ): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody);
@@ -69,7 +76,7 @@ export class SessionHost {
     const body = parsedBody ?? (await readJson(req, res));
     if (body === undefined) return;
     if (!isInitialize(body)) return sendJsonError(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
-    await this.open(scope, req, res, body, factory);
+    await this.open(scope, req, res, body, factory, options);
   }
 
   /** Close every session. */
@@ -85,7 +92,14 @@ export class SessionHost {
     await session.transport.handleRequest(req, res, body);
   }
 
-  private async open(scope: string, req: IncomingMessage, res: ServerResponse, body: unknown, factory: SessionFactory) {
+  private async open(
+    scope: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    factory: SessionFactory,
+    options: SessionOptions,
+  ) {
     let owner: SessionServer;
     try {
       owner = await factory(body);
@@ -97,6 +111,7 @@ export class SessionHost {
     }
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: options.jsonResponse,
       onsessioninitialized: (id) => {
         this.sessions.set(`${scope}\0${id}`, { transport, owner, lastSeenMs: this.now(), closed: false });
       },

@@ -159,6 +159,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       streams.clear();
     },
     close() {
+      if (!server.listening) return Promise.resolve();
       for (const res of streams) res.destroy();
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

@@ -15,9 +15,9 @@ export interface HealthRoutesOptions {
 const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reloader, registry }, done) => {
   app.get('/healthz', (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
 
-  app.get('/readyz', (_request, reply) => {
+  app.get('/readyz', async (_request, reply) => {
+    const signed = await store.current();
     const { state, failure } = reloader.readiness();
-    const signed = store.peek();
     if (signed === undefined) {
       const reason = failure?.message ?? branded('no connectors manifest loaded yet');
       return reply.code(503).send({ brand: BRAND, status: 'unavailable', reason, lastError: failure ?? null });
@@ -45,7 +45,8 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reload
 /**
  * Fastify plugin `asbr-health`, all without auth (no secrets are exposed):
  * - `GET /healthz` → 200 `{ brand, status: "ok" }` while the process is up;
- * - `GET /readyz` → 200 `{ status: "ready", mapVersion, … }`; 200 `{ status: "degraded", reason,
+ * - `GET /readyz` → 200 `{ status: "ready", mapVersion, … }` (the map a client would get now, re-signed
+ *   first when half its TTL has passed); 200 `{ status: "degraded", reason,
  *   lastError }` when the last reload failed but the last good map is still served; 503
  *   `{ status: "unavailable", reason }` when no map is loaded;
  * - `GET /metrics` → Prometheus text of the metrics registry.

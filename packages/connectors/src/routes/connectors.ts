@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { BadRequestError, NotReadyError } from '../errors.js';
@@ -23,7 +23,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
-const plugin: FastifyPluginAsync<ConnectorsRoutesOptions> = async (app, { runtime, toolCalls, inflight }) => {
+const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, toolCalls, inflight }, done) => {
   app.get('/v1/connectors', async () => runtime.snapshot());
 
   app.get('/v1/connectors/service-map', async (_request, reply) => {
@@ -50,6 +50,7 @@ const plugin: FastifyPluginAsync<ConnectorsRoutesOptions> = async (app, { runtim
       callConnectorTool(toolCalls, { connectorId: id, tool, args: body?.arguments, callerId: request.callerId, signal: controller.signal }),
     );
   });
+  done();
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from '@cortex-os/connectors-manifest';
 import type { EventHub, StatusEvent } from '../events.js';
@@ -50,7 +50,7 @@ class SseStream {
   }
 }
 
-const plugin: FastifyPluginAsync<EventsRoutesOptions> = async (app, options) => {
+const plugin: FastifyPluginCallback<EventsRoutesOptions> = (app, options, done) => {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const streams = new Set<SseStream>();
@@ -92,6 +92,7 @@ const plugin: FastifyPluginAsync<EventsRoutesOptions> = async (app, options) => 
     for (const e of queued) if (e.id > upTo) stream.write(frame(e));
     live = true;
   });
+  done();
 };
 
 /** Writes the `snapshot` event (or a `not-ready` event without a map); returns the id it carries. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { BRAND, branded } from '@cortex-os/connectors-manifest';
 import type { ConnectorsMetrics } from '@cortex-os/telemetry';
@@ -14,11 +14,11 @@ export interface HealthRoutesOptions {
 
 const Beacon = z.object({ name: z.literal('lcp'), value: z.number().finite().nonnegative().max(600_000) });
 
-const plugin: FastifyPluginAsync<HealthRoutesOptions> = async (app, { runtime, metrics }) => {
+const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metrics }, done) => {
   const open = { config: { auth: 'public' as const } };
-  app.get('/healthz', open, async () => ({ brand: BRAND, status: 'ok' }));
+  app.get('/healthz', open, (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
 
-  app.get('/readyz', open, async (_request, reply) => {
+  app.get('/readyz', open, (_request, reply) => {
     const r = runtime.readiness();
     const degraded = r.ready && r.lastRefusal !== null;
     const status = r.ready ? (degraded ? 'degraded' : 'ready') : 'unavailable';
@@ -34,12 +34,13 @@ const plugin: FastifyPluginAsync<HealthRoutesOptions> = async (app, { runtime, m
 
   app.get('/metrics', open, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  app.post('/v1/apps/beacon', { config: { auth: 'public' }, bodyLimit: 1024 }, async (request, reply) => {
+  app.post('/v1/apps/beacon', { config: { auth: 'public' }, bodyLimit: 1024 }, (request, reply) => {
     const parsed = Beacon.safeParse(request.body);
     if (!parsed.success) throw new BadRequestError('beacon body must be { "name": "lcp", "value": <milliseconds> }');
     metrics.appsWidgetLcpMs.set(parsed.data.value);
     return reply.code(204).send();
   });
+  done();
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { checkHostAndOrigin, type ConnectorsGateway, type OriginPolicy } from '@cortex-os/mcp-server';
@@ -48,7 +48,7 @@ async function serveApps(dashboard: DashboardSource, req: IncomingMessage, res: 
   await transport.handleRequest(req, res, body);
 }
 
-const plugin: FastifyPluginAsync<McpRoutesOptions> = async (app, o) => {
+const plugin: FastifyPluginCallback<McpRoutesOptions> = (app, o, done) => {
   const mcp = { config: { auth: 'mcp' as const } };
   app.route({ method: [...METHODS], url: '/mcp', ...mcp, handler: (request, reply) =>
     hijack(request, reply, o.inflight, (req, res) => o.gateway.handleAggregate(req, res, request.body)) });
@@ -63,6 +63,7 @@ const plugin: FastifyPluginAsync<McpRoutesOptions> = async (app, o) => {
       }
       await serveApps(o.dashboard, req, res, request.body);
     }) });
+  done();
 };
 
 /**

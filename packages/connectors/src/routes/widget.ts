@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { cachedBundleCheck, strictCsp } from '../bundle.js';
 import { troubleshootingPage } from '../troubleshooting.js';
@@ -37,7 +37,7 @@ function inside(root: string, rel: string): string | undefined {
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : undefined;
 }
 
-const plugin: FastifyPluginAsync<WidgetRoutesOptions> = async (app, options) => {
+const plugin: FastifyPluginCallback<WidgetRoutesOptions> = (app, options, done) => {
   const check = cachedBundleCheck(options.distDir, options.srcDir, 'index.html');
   const open = { config: { auth: 'public' as const } };
 
@@ -62,6 +62,7 @@ const plugin: FastifyPluginAsync<WidgetRoutesOptions> = async (app, options) => 
       .type(type)
       .send(body);
   });
+  done();
 };
 
 /**

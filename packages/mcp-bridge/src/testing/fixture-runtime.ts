@@ -247,4 +247,3 @@ export async function serve(rt: Runtime, path: string, handler: (rt: Runtime, re
   };
 }
 
-export type { FixtureState };

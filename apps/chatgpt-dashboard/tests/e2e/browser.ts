@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Package root (apps/chatgpt-dashboard). */
+export const PACKAGE_DIR = resolve(here, '../..');
+/** Built bundle directory. */
+export const DIST_DIR = join(PACKAGE_DIR, 'dist');
+/** Where screenshots and bench results go. */
+export const VERIFICATION_DIR = resolve(PACKAGE_DIR, '../../verification/widget');
+/** The Debian Chromium every browser test uses (no browser download). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Flags for a quiet, sandbox-free headless Chromium on CI machines. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+/**
+ * Launches the system Chromium through playwright-core.
+ * @throws Error (branded) when /usr/bin/chromium is missing: browser tests must fail, never skip.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`brAInwav: Chromium not found at ${CHROMIUM_PATH}; install the Debian "chromium" package (apt-get install -y chromium)`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+}
+
+function newestMtime(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(max, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }, 0);
+}
+
+/**
+ * Builds dist/ with webpack (production) unless dist/index.html and dist/mcp-app.html are newer than src/.
+ * @returns the dist directory.
+ */
+export async function ensureBuilt(): Promise<string> {
+  const outputs = ['index.html', 'mcp-app.html'].map((f) => join(DIST_DIR, f));
+  const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= newestMtime(join(PACKAGE_DIR, 'src')));
+  if (!fresh) {
+    const cli = require.resolve('webpack-cli/bin/cli.js');
+    await promisify(execFile)(process.execPath, [cli, '--mode', 'production'], { cwd: PACKAGE_DIR, timeout: 600_000 });
+  }
+  return DIST_DIR;
+}
+
+/** URL of the widget as the connectors server serves it. */
+export function dashboardUrl(baseUrl: string): string {
+  return new URL('/apps/chatgpt-dashboard/', baseUrl).toString();
+}
+
+/**
+ * Opens the served dashboard and, when the server asks for a key, types `apiKey` into the key form once.
+ * Resolves when the connector list heading is visible.
+ */
+export async function openDashboard(page: Page, baseUrl: string, apiKey: string | null): Promise<void> {
+  await page.goto(dashboardUrl(baseUrl), { waitUntil: 'domcontentloaded' });
+  const list = page.getByRole('heading', { name: /^Connectors \(\d+\)$/ });
+  const keyInput = page.getByLabel('API key');
+  await list.or(keyInput).first().waitFor({ timeout: 30_000 });
+  if (apiKey !== null && (await keyInput.isVisible())) {
+    await keyInput.fill(apiKey);
+    await page.getByRole('button', { name: 'Connect' }).click();
+  }
+  await list.waitFor({ timeout: 30_000 });
+}
+
+/** Violations axe-core finds in the live page (WCAG 2.x A/AA + best practices), as rule id + target. */
+export async function runAxe(page: Page): Promise<Array<{ id: string; impact: string | null; targets: string[] }>> {
+  const source = (require('axe-core') as { source: string }).source;
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** Saves a full-page screenshot to verification/widget/<name>.png and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(VERIFICATION_DIR, { recursive: true });
+  const path = join(VERIFICATION_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Accessible name of the availability pill of one connector card. */
+export async function pillOf(page: Page, connectorId: string): Promise<string | null> {
+  return page.locator(`[data-connector="${connectorId}"] [role="img"]`).getAttribute('aria-label');
+}
+
+/**
+ * Clicks the page's top-left corner (resetting the sequential focus start), then presses Tab until focus returns to the first stop (or `max` presses) and describes every focused control,
+ * e.g. `button:Refresh`, `select:Connector`.
+ */
+export async function tabWalk(page: Page, max = 80): Promise<string[]> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.click(2, 2);
+  const stops: string[] = [];
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const label = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent ?? '';
+      return `${el.tagName.toLowerCase()}:${label.trim()}`;
+    });
+    if (stop === null || stops[0] === stop) break;
+    stops.push(stop);
+  }
+  return stops;
+}

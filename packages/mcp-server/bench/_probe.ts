@@ -1,0 +1,28 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
+import { startFixtureServer } from '@cortex-os/mcp-bridge/testing';
+import { createConnectorsGateway, staticConnectorSource } from '../src/index.js';
+
+const fx = await startFixtureServer({ tools: ['echo'], recordHeaders: false });
+const connector = { id: 'fx', displayName: 'Fx', endpoint: fx.url, auth: { type: 'none' as const }, quotas: { perMinute: 1e9, perHour: 1e9 } };
+const proxy = createRemoteToolProxy(connector, { probeIntervalMs: 0 });
+const mode = process.argv[2] ?? 'gateway';
+const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]) });
+const server = createServer((req, res) => void gateway.handleAggregate(req, res));
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const client = new Client({ name: 'p', version: '1' });
+await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`)));
+const direct = new Client({ name: 'd', version: '1' });
+await direct.connect(new StreamableHTTPClientTransport(new URL(fx.url)));
+const call = mode === 'proxy' ? () => proxy.callTool('echo', { text: 'x' }) : mode === 'direct' ? () => direct.callTool({ name: 'echo', arguments: { text: 'x' } }) : () => client.callTool({ name: 'fx__echo', arguments: { text: 'x' } });
+await gateway.ready();
+for (let i = 0; i < 300; i++) await call();
+const t = performance.now();
+const c0 = process.cpuUsage();
+for (let i = 0; i < 2000; i++) await call();
+const c = process.cpuUsage(c0);
+console.log(mode, 'per call ms', ((performance.now() - t) / 2000).toFixed(3), 'cpu us/call', ((c.user + c.system) / 2000).toFixed(0));
+await client.close(); await gateway.close(); await proxy.close(); await fx.stop();
+server.closeAllConnections(); server.close();
