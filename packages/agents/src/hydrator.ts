@@ -21,9 +21,14 @@ export class Hydrator {
     );
   }
 
-  /** The proxy of a hydrated connector. */
+  /** The proxy of a hydrated connector (instantiated on first use). */
   get(connectorId: string): RemoteToolProxy | undefined {
     return this.#pool.get(connectorId);
+  }
+
+  /** The factory's error code when the connector's proxy could not be created. */
+  failure(connectorId: string): string | undefined {
+    return this.#pool.failure(connectorId);
   }
 
   /** Hydrates `map` inside span `connectors.registry.hydrate`, then emits `change` / `availability`. */

@@ -8,22 +8,27 @@ import type { AgentsLogger } from './types.js';
  */
 export type ProxyFactory = (connector: ServiceMapConnector) => RemoteToolProxy;
 
-/** Why a proxy left the pool. */
+/** Why a connector's slot (and its proxy, if instantiated) left the pool. */
 export type CloseReason =
   'disabled' | 'removed' | 'config-changed' | 'CONNECTORS_MAP_EXPIRED' | 'registry-closed';
 
 /** Result of {@link ProxyPool.sync}. */
 export interface SyncResult {
+  /** Connectors that got a new slot (new, newly enabled, or config changed). */
   readonly hydrated: string[];
+  /** Connectors whose slot was dropped, with why. */
   readonly closed: { id: string; reason: CloseReason }[];
-  /** Resolves once every removed proxy finished closing (errors are logged). */
+  /** Resolves once every dropped proxy finished closing (errors are logged). */
   readonly closing: Promise<void>;
 }
 
 interface PoolEntry {
   readonly key: string;
-  readonly proxy: RemoteToolProxy;
-  readonly unsubscribe: () => void;
+  readonly connector: ServiceMapConnector;
+  proxy?: RemoteToolProxy;
+  unsubscribe?: () => void;
+  /** The factory failed for this config: the code, so it is not retried until the config changes. */
+  failed?: string;
 }
 
 /**
@@ -35,7 +40,10 @@ export function connectorKey(connector: ServiceMapConnector): string {
   return JSON.stringify(config);
 }
 
-/** One proxy per enabled connector, reused while its config is unchanged. */
+/**
+ * One slot per enabled connector; its proxy is instantiated on first {@link ProxyPool.get} and reused
+ * while the connector's config is unchanged (a 1,000-connector map costs no proxy until one is used).
+ */
 export class ProxyPool {
   readonly #entries = new Map<string, PoolEntry>();
 
@@ -45,47 +53,48 @@ export class ProxyPool {
     private readonly onAvailability: (connectorId: string, up: boolean, reason: string) => void,
   ) {}
 
-  /** The proxy of `id`, if it is hydrated. */
+  /** Whether `id` has a slot (enabled in the map in force). */
+  has(id: string): boolean {
+    return this.#entries.has(id);
+  }
+
+  /** The proxy of `id`, instantiated on first use; `undefined` without a slot or when the factory failed. */
   get(id: string): RemoteToolProxy | undefined {
-    return this.#entries.get(id)?.proxy;
+    const entry = this.#entries.get(id);
+    if (!entry || entry.failed) return undefined;
+    if (!entry.proxy) this.#instantiate(entry);
+    return entry.proxy;
   }
 
-  /** Ids of the hydrated connectors. */
-  ids(): string[] {
-    return [...this.#entries.keys()];
+  /** Why the factory failed for `id`, if it did. */
+  failure(id: string): string | undefined {
+    return this.#entries.get(id)?.failed;
   }
 
-  /** Reconciles the pool with `connectors`: creates, keeps, recreates or closes proxies. */
+  /** Reconciles the slots with `connectors`: keeps, adds, replaces (config changed) or drops them. */
   sync(connectors: readonly ServiceMapConnector[]): SyncResult {
     const wanted = new Map<string, ServiceMapConnector>();
-    for (const c of connectors) wanted.set(c.id, c);
+    for (const c of connectors) if (c.status === 'enabled') wanted.set(c.id, c);
+    const present = new Set(connectors.map((c) => c.id));
     const closed: SyncResult['closed'] = [];
-    const toClose: PoolEntry[] = [];
+    const dropped: PoolEntry[] = [];
     const hydrated: string[] = [];
     for (const [id, entry] of this.#entries) {
       const next = wanted.get(id);
-      const reason: CloseReason | undefined = !next
-        ? 'removed'
-        : next.status !== 'enabled'
-          ? 'disabled'
-          : undefined;
-      if (reason || (next && connectorKey(next) !== entry.key)) {
-        closed.push({ id, reason: reason ?? 'config-changed' });
-        toClose.push(entry);
-        this.#entries.delete(id);
-      }
+      if (next && connectorKey(next) === entry.key) continue;
+      closed.push({ id, reason: next ? 'config-changed' : present.has(id) ? 'disabled' : 'removed' });
+      dropped.push(entry);
+      this.#entries.delete(id);
     }
-    for (const c of connectors) {
-      if (c.status !== 'enabled' || this.#entries.has(c.id)) continue;
-      const entry = this.#create(c);
-      if (!entry) continue;
-      this.#entries.set(c.id, entry);
-      hydrated.push(c.id);
+    for (const [id, c] of wanted) {
+      if (this.#entries.has(id)) continue;
+      this.#entries.set(id, { key: connectorKey(c), connector: c });
+      hydrated.push(id);
     }
-    return { hydrated, closed, closing: this.#closeEntries(toClose) };
+    return { hydrated, closed, closing: this.#closeEntries(dropped) };
   }
 
-  /** Closes every proxy (registry close or map expiry). */
+  /** Drops every slot and closes every instantiated proxy (registry close or map expiry). */
   closeAll(reason: CloseReason): SyncResult {
     const entries = [...this.#entries.entries()];
     this.#entries.clear();
@@ -96,31 +105,27 @@ export class ProxyPool {
     };
   }
 
-  #create(connector: ServiceMapConnector): PoolEntry | undefined {
-    let proxy: RemoteToolProxy;
+  #instantiate(entry: PoolEntry): void {
+    const id = entry.connector.id;
     try {
-      proxy = this.factory(connector);
+      entry.proxy = this.factory(entry.connector);
+      entry.unsubscribe = entry.proxy.onAvailability((e) => this.onAvailability(id, e.up, e.reason));
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      this.logger.warn(
-        { connectorId: connector.id, code },
-        'brAInwav: proxy could not be created; connector unavailable',
-      );
-      this.onAvailability(connector.id, false, typeof code === 'string' ? code : 'PROXY_CREATE_FAILED');
-      return undefined;
+      entry.failed = typeof code === 'string' ? code : 'PROXY_CREATE_FAILED';
+      this.logger.warn({ connectorId: id, code: entry.failed }, 'brAInwav: proxy could not be created');
+      this.onAvailability(id, false, entry.failed);
     }
-    const unsubscribe = proxy.onAvailability((e) => this.onAvailability(connector.id, e.up, e.reason));
-    return { key: connectorKey(connector), proxy, unsubscribe };
   }
 
   async #closeEntries(entries: PoolEntry[]): Promise<void> {
     await Promise.all(
       entries.map(async (e) => {
-        e.unsubscribe();
+        e.unsubscribe?.();
         try {
-          await e.proxy.close();
+          await e.proxy?.close();
         } catch (err) {
-          this.logger.warn({ connectorId: e.proxy.connectorId, err }, 'brAInwav: proxy close failed');
+          this.logger.warn({ connectorId: e.connector.id, err }, 'brAInwav: proxy close failed');
         }
       }),
     );

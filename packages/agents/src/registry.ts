@@ -98,7 +98,8 @@ export class ConnectorsRegistry {
   }
 
   /**
-   * The proxy of an enabled connector (created once, reused across refreshes).
+   * The proxy of an enabled connector: instantiated on first call (lazy, nothing sent upstream), then
+   * the same object across refreshes while the connector's config is unchanged.
    * @throws ConnectorUnavailableError `CONNECTOR_NOT_FOUND` / `UPSTREAM_UNAVAILABLE` (disabled), and
    *   everything {@link current} throws.
    */
@@ -107,9 +108,9 @@ export class ConnectorsRegistry {
     if (!connector) throw new ConnectorUnavailableError(connectorId, 'not-found');
     if (connector.status !== 'enabled') throw new ConnectorUnavailableError(connectorId, 'disabled');
     const proxy = this.#hydrator.get(connectorId);
-    if (!proxy)
-      throw new ConnectorUnavailableError(connectorId, 'unreachable', 'its proxy could not be created');
-    return proxy;
+    if (proxy) return proxy;
+    const why = `its proxy could not be created (${this.#hydrator.failure(connectorId) ?? 'PROXY_CREATE_FAILED'})`;
+    throw new ConnectorUnavailableError(connectorId, 'unreachable', why);
   }
 
   /**
@@ -121,6 +122,7 @@ export class ConnectorsRegistry {
     this.#init ??= this.#initialize();
     await this.#init;
     const r = await this.#refresh();
+    this.#assertOpen();
     if (r.error && !this.#usable()) throw r.error;
     return { outcome: r.outcome, version: r.version, ...(r.code ? { code: r.code } : {}) };
   }

@@ -48,7 +48,7 @@ function linkedSignal(outer: AbortSignal, timeoutMs: number): { signal: AbortSig
  * A {@link ServiceMapSource} over HTTP: `GET <url>` with `Authorization: Bearer <apiKey>`,
  * `If-None-Match` when an ETag is held, a timeout and the caller's `AbortSignal` on every request.
  *
- * @throws AgentsConfigError never — `url` is validated by `new URL` (a `TypeError` on a bad URL).
+ * @throws TypeError when `url` is not a URL (the registry validates it first, as `CONFIG_INVALID`).
  * Fetches reject with {@link MapFetchError} (code `MANIFEST_UNAVAILABLE`) on network errors,
  * timeouts and any status other than 200 / 304; the message names the status, never the key.
  */

@@ -171,11 +171,11 @@ export async function startMapServer(): Promise<MapServer> {
   };
 }
 
-/** Polls `cond` on the event loop (no timers) until it holds; fails after `limit` rounds. */
-export async function waitFor(cond: () => boolean, limit = 5_000): Promise<void> {
-  for (let i = 0; i < limit; i += 1) {
-    if (cond()) return;
+/** Polls `cond` on the event loop until it holds (a condition wait, not a time window); fails after `limitMs`. */
+export async function waitFor(cond: () => boolean, limitMs = 15_000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error('waitFor: condition never held');
     await new Promise((r) => setImmediate(r));
   }
-  throw new Error('waitFor: condition never held');
 }

@@ -129,7 +129,7 @@ describe('persistence', () => {
     const map = await second.registry.ready();
     expect(map.version).toBe(7);
     expect(second.registry.status().lastFetchError).toMatch(/^brAInwav: .*HTTP 503/);
-    expect(second.rec.created).toEqual(['alpha']);
+    expect(second.registry.proxy('alpha').connectorId).toBe('alpha');
 
     await clock.advance(TTL_MS);
     expect(() => second.registry.current()).toThrowError(

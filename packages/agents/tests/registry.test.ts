@@ -15,7 +15,7 @@ import {
   waitFor,
   type MapServer,
 } from './helpers.js';
-import { makeRegistry, sample } from './registry-helpers.js';
+import { makeRegistry, recordingFactory, sample } from './registry-helpers.js';
 
 const TTL_MS = 300_000;
 let server: MapServer;
@@ -49,7 +49,7 @@ async function serve(version: number, connectors = [A, B, C], now = clock.now())
 }
 
 describe('hydration', () => {
-  it('creates one proxy per enabled connector, reuses it across refreshes and closes it when disabled or removed', async () => {
+  it('one proxy per enabled connector, created lazily once, reused across refreshes, closed when disabled or removed', async () => {
     await serve(1);
     const { registry, rec } = setup();
     const changes: RegistryChangeEvent[] = [];
@@ -59,16 +59,19 @@ describe('hydration', () => {
 
     const map = await registry.ready();
     expect(map.version).toBe(1);
-    expect(rec.created).toEqual(['alpha', 'gamma']);
+    expect(rec.created).toEqual([]); // lazy: no proxy before first use
     expect(registry.connectors().map((c) => [c.id, c.status])).toEqual([
       ['alpha', 'enabled'],
       ['beta', 'disabled'],
       ['gamma', 'enabled'],
     ]);
     const alpha = registry.proxy('alpha');
-    expect(alpha.connectorId).toBe('alpha');
-    expect(alpha.state).toBe('idle');
+    expect([alpha.connectorId, alpha.state]).toEqual(['alpha', 'idle']);
+    expect(registry.proxy('alpha')).toBe(alpha);
+    registry.proxy('gamma');
+    expect(rec.created).toEqual(['alpha', 'gamma']);
     expect(() => registry.proxy('beta')).toThrow(ConnectorUnavailableError);
+    expect(() => registry.proxy('beta')).toThrowError(/^brAInwav: connector "beta" is disabled$/);
     expect(() => registry.proxy('nope')).toThrowError(
       expect.objectContaining({ code: 'CONNECTOR_NOT_FOUND' }) as Error,
     );
@@ -79,12 +82,12 @@ describe('hydration', () => {
       connector('beta', 'http://127.0.0.1:10/mcp'),
       connector('gamma', 'http://127.0.0.1:9/mcp', { enabled: false }),
     ]);
-    const r = await registry.refresh();
-    expect(r).toEqual({ outcome: 'updated', version: 2 });
+    expect(await registry.refresh()).toEqual({ outcome: 'updated', version: 2 });
     expect(registry.proxy('alpha')).toBe(alpha);
-    expect(rec.created).toEqual(['alpha', 'gamma', 'beta']);
     await waitFor(() => rec.closed.length === 1);
     expect(rec.closed).toEqual(['gamma']);
+    expect(registry.proxy('beta').connectorId).toBe('beta');
+    expect(rec.created).toEqual(['alpha', 'gamma', 'beta']);
     expect(changes.map((c) => [c.map?.version, c.previousVersion, c.hydrated, c.closed])).toEqual([
       [1, null, ['alpha', 'gamma'], []],
       [2, 1, ['beta'], ['gamma']],
@@ -93,7 +96,7 @@ describe('hydration', () => {
       { connectorId: 'gamma', up: false, reason: 'disabled', at: '2026-11-22T10:00:00.000Z' },
     ]);
 
-    // v3: alpha's config changes (new header) → recreated; beta removed → closed.
+    // v3: alpha's config changes (new header) → a new proxy; beta removed → closed.
     await serve(3, [connector('alpha', 'http://127.0.0.1:9/mcp', { headers: { 'x-tenant': 'b' } })]);
     await registry.refresh();
     expect(registry.proxy('alpha')).not.toBe(alpha);
@@ -103,6 +106,24 @@ describe('hydration', () => {
       ['gamma', 'disabled'],
       ['beta', 'removed'],
     ]);
+  });
+
+  it('a connector whose proxy cannot be created is unavailable, never breaking the others', async () => {
+    await serve(1, [
+      A,
+      connector('bad', 'http://127.0.0.1:9/mcp', { auth: { type: 'bearer', secretRef: 'env:X' } }),
+    ]);
+    const { registry } = setup({
+      proxyFactory: (c) => {
+        if (c.id === 'bad') throw Object.assign(new Error('nope'), { code: 'AUTH_CONFIG_INVALID' });
+        return recordingFactory().factory(c);
+      },
+    });
+    await registry.ready();
+    expect(() => registry.proxy('bad')).toThrowError(
+      /^brAInwav: connector "bad" is unreachable: its proxy could not be created \(AUTH_CONFIG_INVALID\)$/,
+    );
+    expect(registry.proxy('alpha').connectorId).toBe('alpha');
   });
 });
 
@@ -172,6 +193,8 @@ describe('cache, telemetry and refresh', () => {
     const availability: RegistryAvailabilityEvent[] = [];
     registry.on('availability', (e) => availability.push(e));
     await registry.ready();
+    registry.proxy('alpha');
+    registry.proxy('gamma');
     server.down(true);
     await clock.advance(TTL_MS);
     await waitFor(() => rec.closed.length === 2);
@@ -194,5 +217,38 @@ describe('cache, telemetry and refresh', () => {
     expect(server.requests.length).toBeGreaterThan(before);
     expect(registry.current().version).toBe(2);
     expect(registry.proxy('alpha').connectorId).toBe('alpha');
+  });
+});
+
+describe('lifecycle', () => {
+  it('same bytes under a new ETag are "unchanged" (no re-hydration), then 304 with the new ETag', async () => {
+    const raw = await serve(1);
+    const { registry, rec } = setup();
+    const changes: RegistryChangeEvent[] = [];
+    registry.on('change', (e) => changes.push(e));
+    await registry.ready();
+    server.serve(raw); // same bytes, ETag "v2"
+    expect(await registry.refresh()).toEqual({ outcome: 'unchanged', version: 1 });
+    expect(await registry.refresh()).toEqual({ outcome: 'not-modified', version: 1 });
+    expect(server.requests.map((r) => r.ifNoneMatch)).toEqual([undefined, '"v1"', '"v2"']);
+    expect(changes.map((c) => c.map?.version)).toEqual([1]);
+    expect(rec.created).toEqual([]);
+  });
+
+  it('close() aborts the in-flight request, closes every proxy and refuses further use with NOT_READY', async () => {
+    await serve(1);
+    const { registry, rec } = setup();
+    await registry.ready();
+    registry.proxy('alpha');
+    registry.proxy('gamma');
+    server.hold();
+    const pending = registry.refresh().catch((e: unknown) => e);
+    await waitFor(() => server.requests.length === 2);
+    await registry.close();
+    expect(await pending).toMatchObject({ code: 'NOT_READY' });
+    expect([...rec.closed].sort()).toEqual(['alpha', 'gamma']);
+    expect(() => registry.current()).toThrowError(expect.objectContaining({ code: 'NOT_READY' }) as Error);
+    expect(registry.status().state).toBe('closed');
+    server.release();
   });
 });

@@ -5,11 +5,13 @@ import { signManifest, type SignedMap } from './signed-map.js';
 
 /** Options of {@link ServiceMapStore}. */
 export interface ServiceMapStoreOptions {
+  /** Signs every map (HS256 or EdDSA, from `createSigner`). */
   readonly signer: Signer;
   /** Current time, ms since the epoch. */
   readonly clock: () => number;
   /** Map id source (ULID by default in `buildApp`). */
   readonly idSource: () => string;
+  /** Where signing events and re-sign failures are logged. */
   readonly logger: FastifyBaseLogger;
 }
 

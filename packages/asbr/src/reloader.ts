@@ -24,10 +24,13 @@ export type ReadinessState = 'ready' | 'degraded' | 'unavailable';
 
 /** Options of {@link ManifestReloader}. */
 export interface ManifestReloaderOptions {
+  /** Receives every good manifest. */
   readonly store: ServiceMapStore;
   /** Reads and validates the manifest (rejects with a `ConnectorsError`, e.g. `MANIFEST_NOT_FOUND`). */
   readonly readManifest: () => Promise<Manifest>;
+  /** `manifestInfo` and `manifestReloadFailuresTotal` are updated here. */
   readonly metrics: ConnectorsMetrics;
+  /** Where load outcomes are logged (reasons are branded, never secrets). */
   readonly logger: FastifyBaseLogger;
   /** Current time, ms since the epoch. */
   readonly clock: () => number;

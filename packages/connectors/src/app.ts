@@ -37,7 +37,7 @@ export interface BuildAppOptions {
   readonly source?: ServiceMapSource;
   /** Quota store shared with the gateway; default Redis when `config.redisUrl`, else in-memory (closed by the app). */
   readonly quotaStore?: QuotaStore;
-  /** Upstream proxy health probe period (default 5,000) and down debounce (default 2,000). */
+  /** Upstream proxy health probe period (default `config.probeIntervalMs`) and down debounce (default 2,000). */
   readonly probeIntervalMs?: number;
   readonly downDebounceMs?: number;
   /** Upstream tool call timeout (default 30,000). */
@@ -109,7 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const tracker = new RawMapTracker(options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey }));
-  const proxyOptions = { logger: logger.child({ component: 'connectors.proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? 5_000, downDebounceMs: options.downDebounceMs ?? 2_000 };
+  const proxyOptions = { logger: logger.child({ component: 'connectors.proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000 };
   const registry = createConnectorsRegistry({
     source: tracker.source, keys: config.verifyKeys, logger: logger.child({ component: 'connectors.registry' }), metrics,
     proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),

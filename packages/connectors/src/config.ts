@@ -46,6 +46,8 @@ export interface ConnectorsConfig {
   readonly allowedHosts: readonly string[];
   /** Graceful shutdown deadline, milliseconds. */
   readonly shutdownTimeoutMs: number;
+  /** Upstream health probe period, milliseconds (`CONNECTORS_PROBE_INTERVAL_MS`, default 5000). */
+  readonly probeIntervalMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -171,6 +173,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
     redisUrl: read<string | undefined>(env, 'REDIS_URL', z.url({ protocol: /^rediss?$/ }), 'must be a redis:// or rediss:// URL', undefined),
     allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     shutdownTimeoutMs: read(env, 'CONNECTORS_SHUTDOWN_TIMEOUT_MS', Millis, 'must be a positive integer of milliseconds', DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    probeIntervalMs: read(env, 'CONNECTORS_PROBE_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
     logLevel: read(env, 'LOG_LEVEL', z.enum(LOG_LEVELS), `must be one of ${LOG_LEVELS.join(', ')}`, 'info'),
   };
 }

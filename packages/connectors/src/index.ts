@@ -45,3 +45,5 @@ export {
 export type { DashboardSource } from './mcp-apps.js';
 export { InflightTracker } from './inflight.js';
 export { WIDGET_PREFIX } from './routes/widget.js';
+export { createStdioHttpBridge } from './stdio-bridge.js';
+export type { StdioHttpBridge, StdioHttpBridgeOptions } from './stdio-bridge.js';

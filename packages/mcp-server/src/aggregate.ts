@@ -45,8 +45,11 @@ async function callAggregateTool(
   args: Record<string, unknown> | undefined,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
-  await deps.catalog.list();
-  const route = deps.catalog.route(name);
+  let route = deps.catalog.route(name);
+  if (!route) {
+    await deps.catalog.list(); // first listings may still be in flight
+    route = deps.catalog.route(name);
+  }
   const binding = route && deps.catalog.binding(route.connectorId);
   if (!route || !binding) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
   const ctx = { connector: binding.connector, tool: route.tool, callerId, endpoint: 'aggregate' as const };

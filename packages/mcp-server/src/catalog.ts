@@ -31,6 +31,7 @@ export class ToolCatalog {
   private tools: Tool[] = [];
   private routes = new Map<string, ToolRoute>();
   private signature = '[]';
+  private resultJson: string | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribeSource: () => void;
 
@@ -54,6 +55,15 @@ export class ToolCatalog {
     const pending = [...this.entries.values()].flatMap((e) => (e.loading ? [e.loading] : []));
     if (pending.length > 0) await withDeadline(Promise.all(pending), this.initialLoadTimeoutMs);
     return this.tools;
+  }
+
+  /**
+   * The serialized `tools/list` result (`{"tools":[…]}`), rebuilt only when the list changes; undefined
+   * while a connector's first listing is still in flight.
+   */
+  cachedResultJson(): string | undefined {
+    for (const entry of this.entries.values()) if (entry.loading) return undefined;
+    return (this.resultJson ??= `{"tools":${this.signature}}`);
   }
 
   /** Route of an aggregate tool name, or undefined. */
@@ -131,6 +141,7 @@ export class ToolCatalog {
     const signature = JSON.stringify(tools);
     if (signature === this.signature) return;
     this.signature = signature;
+    this.resultJson = undefined;
     for (const cb of this.listeners) cb();
   }
 }

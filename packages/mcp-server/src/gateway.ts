@@ -99,7 +99,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
         const server = createAggregateServer(aggregateDeps, callerOf(req));
         aggregateServers.add(server);
         return Promise.resolve({ server, dispose: () => Promise.resolve(void aggregateServers.delete(server)) });
-      }, { jsonResponse: true });
+      }, { jsonResponse: true, cachedResult: (message) => (isToolsList(message) ? catalog.cachedResultJson() : undefined) });
     },
     handleConnector: async (connectorId, req, res, parsedBody) => {
       if (!host.guard(req, res)) return;
@@ -121,6 +121,14 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
       if (ownsStore) await store.close?.();
     },
   };
+}
+
+/** A single `tools/list` request without a cursor (served from the catalog's serialized cache). */
+function isToolsList(message: unknown): boolean {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
+  const m = message as { jsonrpc?: unknown; method?: unknown; id?: unknown; params?: { cursor?: unknown } };
+  const idOk = typeof m.id === 'string' || typeof m.id === 'number';
+  return m.jsonrpc === '2.0' && m.method === 'tools/list' && idOk && m.params?.cursor === undefined;
 }
 
 function validate(options: ConnectorsGatewayOptions): void {

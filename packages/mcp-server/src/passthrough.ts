@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { GatewayConnector } from './contracts.js';
+import { GatewayError } from './errors.js';
 import type { SessionServer } from './sessions.js';
 import type { UpstreamConnector } from './upstream.js';
 
@@ -71,7 +72,13 @@ export async function createPassthroughSession(
   const holder: { server?: Server } = {};
   relayServerRequests(client, downstreamCaps, holder, inflight);
   relayNotifications(client, holder, inflight);
-  await upstream.connect();
+  try {
+    await upstream.connect();
+  } catch (error) {
+    await upstream.close().catch(() => undefined);
+    const reason = error instanceof Error ? error.message.replace(/^brAInwav: /, '') : String(error);
+    throw new GatewayError('UPSTREAM_UNAVAILABLE', `connector "${connector.id}" is unreachable: ${reason.slice(0, 200)}`, { cause: error });
+  }
   const server = new Server(client.getServerVersion() ?? { name: connector.id, version: '0.0.0' }, {
     capabilities: client.getServerCapabilities() ?? {},
     ...(client.getInstructions() ? { instructions: client.getInstructions() } : {}),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
+import { isInitializeRequest, SUPPORTED_PROTOCOL_VERSIONS, type Server } from '@modelcontextprotocol/server';
 import { errorMessage } from './catalog.js';
 import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.js';
 import { checkHostAndOrigin, sendJsonError, type OriginPolicy } from './guard.js';
@@ -21,6 +21,11 @@ export type SessionFactory = (initialize: unknown) => Promise<SessionServer>;
 export interface SessionOptions {
   /** Answer POSTs with plain JSON instead of an SSE stream (no mid-request notifications). */
   jsonResponse: boolean;
+  /**
+   * Fast path for requests of an existing session: returns the JSON-RPC result text to send for
+   * `message`, or undefined to let the SDK transport handle it.
+   */
+  cachedResult?: (message: unknown) => string | undefined;
 }
 
 interface Session {
@@ -71,7 +76,7 @@ export class SessionHost {
     options: SessionOptions = { jsonResponse: false },
   ): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
-    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody);
+    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody, options);
     if (req.method !== 'POST') return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
     const body = parsedBody ?? (await readJson(req, res));
     if (body === undefined) return;
@@ -85,10 +90,17 @@ export class SessionHost {
     await Promise.all([...this.sessions.keys()].map((key) => this.end(key)));
   }
 
-  private async resume(scope: string, id: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
+  private async resume(scope: string, id: string, req: IncomingMessage, res: ServerResponse, parsed: unknown, options: SessionOptions) {
     const session = this.sessions.get(`${scope}\0${id}`);
     if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
     session.lastSeenMs = this.now();
+    let body = parsed;
+    if (options.cachedResult && req.method === 'POST' && protocolVersionOk(req)) {
+      body ??= await readJson(req, res);
+      if (body === undefined) return;
+      const result = options.cachedResult(body);
+      if (result !== undefined) return sendCached(res, id, body, result);
+    }
     await session.transport.handleRequest(req, res, body);
   }
 
@@ -143,6 +155,17 @@ export class SessionHost {
     const stale = [...this.sessions].filter(([, s]) => s.lastSeenMs < limit).map(([key]) => key);
     await Promise.all(stale.map((key) => this.end(key)));
   }
+}
+
+function protocolVersionOk(req: IncomingMessage): boolean {
+  const version = header(req, 'mcp-protocol-version');
+  return version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version);
+}
+
+function sendCached(res: ServerResponse, sessionId: string, message: unknown, result: string): void {
+  const id = JSON.stringify((message as { id: string | number }).id);
+  res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sessionId });
+  res.end(`{"jsonrpc":"2.0","id":${id},"result":${result}}`);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

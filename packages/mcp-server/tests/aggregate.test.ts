@@ -43,6 +43,22 @@ describe('aggregate endpoint /mcp', () => {
     return { gateway, client, base: http.base };
   }
 
+  it('serves tools/list from the serialized cache with the same body the SDK path produces', async () => {
+    const a = await binding('alpha', ['echo', 'structured']);
+    const { client, base } = await start(staticConnectorSource([a.binding]));
+    const { tools } = await client.listTools(undefined, { cacheMode: 'bypass' });
+    const sessionId = (client.transport as unknown as { sessionId: string }).sessionId;
+    const res = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': client.getNegotiatedProtocolVersion()! },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'req-7', method: 'tools/list' }),
+    });
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ jsonrpc: '2.0', id: 'req-7', result: { tools } });
+    expect(tools.map((t) => t.name)).toEqual(['alpha__echo', 'alpha__structured']);
+    expect(tools[1]!.outputSchema).toMatchObject({ type: 'object', required: ['city', 'temperature'] });
+  });
+
   it('names tools <id>__<tool>, brands descriptions, and keeps names stable from 1 to 3 connectors', async () => {
     const a = await binding('alpha', ['echo', 'add']);
     const source = staticConnectorSource([a.binding]);

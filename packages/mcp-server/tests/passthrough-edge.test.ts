@@ -55,6 +55,23 @@ describe('per-connector endpoint: auth, roots, offline', () => {
     expect(body.error.message).toMatch(/^brAInwav: .*env:MCP_SERVER_TEST_SECRET/);
   });
 
+  it('answers a branded 502 UPSTREAM_UNAVAILABLE when the upstream is down at session start', async () => {
+    const fixture = await startFixtureServer({ tools: ['echo'] });
+    const url = fixture.url;
+    await fixture.stop();
+    const { http } = await mount(connectorEntry('down', url));
+    const res = await fetch(`${http.base}/mcp/connectors/down`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    });
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { brand: string; error: { code: string; message: string } };
+    expect(body.brand).toBe('brAInwav');
+    expect(body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(body.error.message).toMatch(/^brAInwav: connector "down" is unreachable: /);
+  });
+
   it('relays roots/list from the upstream to the calling client', async () => {
     const upstream = await startRootsUpstream();
     closers.push(() => upstream.close());

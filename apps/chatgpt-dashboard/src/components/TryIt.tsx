@@ -52,8 +52,7 @@ export function TryIt({ adapter, connectors, target }: TryItProps): React.JSX.El
     adapter.saveState?.({ connectorId: nextConnector, tool: nextTool });
   };
 
-  async function run(event: React.FormEvent): Promise<void> {
-    event.preventDefault();
+  async function run(): Promise<void> {
     if (!connector || !tool) return;
     controllerRef.current?.abort();
     const controller = new AbortController();
@@ -80,7 +79,13 @@ export function TryIt({ adapter, connectors, target }: TryItProps): React.JSX.El
       {!connector || !tool ? (
         <p>No enabled connector has listed its tools yet.</p>
       ) : (
-        <form onSubmit={(e) => void run(e)} aria-describedby={tool.description ? 'tool-description' : undefined}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run();
+          }}
+          aria-describedby={tool.description ? 'tool-description' : undefined}
+        >
           <div className="field">
             <label htmlFor="try-connector">Connector</label>
             <select id="try-connector" ref={selectRef} value={connector.id} onChange={(e) => select(e.target.value, '')}>
@@ -110,7 +115,8 @@ export function TryIt({ adapter, connectors, target }: TryItProps): React.JSX.El
             <legend>Arguments</legend>
             <SchemaFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} />
           </fieldset>
-          <button type="submit" disabled={running}>
+          {/* type="button": sandboxed MCP Apps iframes without allow-forms block form submission. */}
+          <button type="button" disabled={running} onClick={() => void run()}>
             {running ? 'Running…' : 'Run'}
           </button>
         </form>

@@ -24,11 +24,12 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
     const context = await browser.newContext({ viewport: { width: 900, height: 1500 } });
     try {
       const page = await context.newPage();
-      page.on('console', (m) => process.stderr.write(`[console] ${m.type()} ${m.text().slice(0, 300)}\n`));
-      page.on('pageerror', (e) => process.stderr.write(`[pageerror] ${e.message}\n`));
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       await page.goto(`${host.url}/host.html`);
       const frame = page.frameLocator('iframe[title="brAInwav connectors widget"]');
-      await frame.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 20_000 });
+      await frame.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 30_000 });
       const pills = await frame.getByRole('img', { name: /^Availability:/ }).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
       expect(pills).toEqual(['Availability: online', 'Availability: offline', 'Availability: unknown', 'Availability: online']);
       expect(await frame.locator('html').getAttribute('data-theme')).toBe('dark');
@@ -39,6 +40,7 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
       const calls = await page.evaluate(() => (window as unknown as { __host: { calls: Array<{ name: string }> } }).__host.calls.map((c) => c.name));
       expect(calls).toEqual(['alpha__echo']);
       expect(host.requests).toEqual(['/host.html', '/host.js', '/mcp-app.html']);
+      expect(errors).toEqual([]);
       await saveScreenshot(page, 'mcp-apps-host');
     } finally {
       await context.close();

@@ -46,7 +46,7 @@ export interface HostPageServer {
  */
 export async function startHostPageServer(hostJs: string, data: unknown): Promise<HostPageServer> {
   const mcpApp = readFileSync(join(DIST_DIR, 'mcp-app.html'));
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>brAInwav MCP Apps test host</title></head>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>brAInwav MCP Apps test host</title><link rel="icon" href="data:,"></head>
 <body><h1>Test host</h1><script id="host-data" type="application/json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script><script src="/host.js"></script></body></html>`;
   const files: Record<string, [string, string | Buffer]> = {
     '/host.html': ['text/html; charset=utf-8', html],

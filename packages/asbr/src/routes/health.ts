@@ -7,8 +7,11 @@ import type { ServiceMapStore } from '../map-store.js';
 
 /** Options of {@link healthRoutes}. */
 export interface HealthRoutesOptions {
+  /** Source of the map `/readyz` reports. */
   readonly store: ServiceMapStore;
+  /** Source of the readiness state and last failure. */
   readonly reloader: ManifestReloader;
+  /** prom-client registry `/metrics` exports. */
   readonly registry: Registry;
 }
 

@@ -1,30 +1,42 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ManifestUnavailableError } from '../errors.js';
 import type { ServiceMapStore } from '../map-store.js';
-import { ifNoneMatchHits, remainingSeconds } from '../signed-map.js';
+import { ifNoneMatchHits, remainingSeconds, type SignedMap } from '../signed-map.js';
 
 /** Path of the signed service map route. */
 export const SERVICE_MAP_PATH = '/v1/connectors/service-map';
 
 /** Options of {@link serviceMapRoutes}. */
 export interface ServiceMapRoutesOptions {
+  /** The signed map to serve. */
   readonly store: ServiceMapStore;
   /** Current time, ms since the epoch. */
   readonly clock: () => number;
 }
 
+/** Sends `signed` (or 304 when `If-None-Match` matches) with its ETag and TTL-derived Cache-Control. */
+function sendMap(request: FastifyRequest, reply: FastifyReply, signed: SignedMap, nowMs: number): void {
+  const maxAge = remainingSeconds(signed.expiresAtMs, nowMs);
+  void reply.header('etag', signed.etag).header('cache-control', `private, no-transform, max-age=${maxAge}`);
+  if (ifNoneMatchHits(request.headers['if-none-match'], signed.etag)) {
+    void reply.code(304).send();
+    return;
+  }
+  void reply.type('application/json').send(signed.bytes);
+}
+
 const plugin: FastifyPluginCallback<ServiceMapRoutesOptions> = (app, { store, clock }, done) => {
-  app.get(SERVICE_MAP_PATH, { preHandler: app.requireApiKey }, async (request, reply) => {
-    const signed = store.fresh(clock()) ?? (await store.current());
-    if (signed === undefined) throw new ManifestUnavailableError();
-    const maxAge = remainingSeconds(signed.expiresAtMs, clock());
-    void reply
-      .header('etag', signed.etag)
-      .header('cache-control', `private, no-transform, max-age=${maxAge}`)
-      .header('x-content-type-options', 'nosniff');
-    if (ifNoneMatchHits(request.headers['if-none-match'], signed.etag)) return reply.code(304).send();
-    return reply.type('application/json').send(signed.bytes);
+  // Synchronous fast path while the map is fresh; a promise only when it must be re-signed first.
+  app.get(SERVICE_MAP_PATH, { preHandler: app.requireApiKey }, (request, reply) => {
+    const now = clock();
+    const fresh = store.fresh(now);
+    if (fresh !== undefined) return sendMap(request, reply, fresh, now);
+    return store.current().then((signed) => {
+      if (signed === undefined) throw new ManifestUnavailableError();
+      sendMap(request, reply, signed, clock());
+      return reply;
+    });
   });
   done();
 };

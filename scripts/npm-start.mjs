@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm start`: install, build, dev keys into .env.local, demo upstreams (unless CONNECTORS_MANIFEST_PATH is
+// customized), asbr and the connectors server; waits until all are ready, prints the URLs; Ctrl-C stops all.
+// Flags: --skip-install, --skip-build (for a second start on an already built checkout).
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNPM_VERSION, pnpm, pnpmOrExit } from './lib/pnpm.mjs';
+import { loadDevEnv } from './stack/env.mjs';
+import { httpOk, mcpAnswers, startNode, stopChild, waitUntil } from './stack/children.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const args = new Set(process.argv.slice(2));
+const step = (text) => console.log(`\nbrAInwav start ▸ ${text}`);
+const DEFAULT_MANIFEST = resolve(root, 'config/connectors.manifest.json');
+
+if (!args.has('--skip-install')) {
+  step('installing dependencies (pnpm, frozen lockfile)');
+  pnpmOrExit(['install', '--frozen-lockfile', '--prefer-offline'], 'install');
+}
+if (!args.has('--skip-build')) {
+  step('building every package (nx run-many -t build)');
+  // nx runs each package's `pnpm run build`: put a pnpm shim on PATH so a machine without a global pnpm works.
+  const shimDir = resolve(root, 'tmp/stack/bin');
+  mkdirSync(shimDir, { recursive: true });
+  writeFileSync(resolve(shimDir, 'pnpm'), `#!/bin/sh\nexec npx -y pnpm@${PNPM_VERSION} "$@"\n`);
+  chmodSync(resolve(shimDir, 'pnpm'), 0o755);
+  const status = pnpm(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], { env: { PATH: `${shimDir}:${process.env.PATH ?? ''}` } });
+  if (status !== 0) {
+    console.error(`brAInwav: build failed (exit ${status}): nx run-many -t build`);
+    process.exit(status);
+  }
+}
+
+const { env: merged, generated, created } = loadDevEnv(resolve(root, '.env.local'));
+step(`dev keys: ${created ? 'created .env.local' : 'using .env.local'}${generated.length ? ` (generated ${generated.join(', ')})` : ''}; env variables win`);
+
+const host = merged.HOST ?? '127.0.0.1';
+const asbrPort = Number(merged.ASBR_PORT ?? 7070);
+const connectorsPort = Number(merged.CONNECTORS_PORT ?? 7071);
+const manifestPath = resolve(root, merged.CONNECTORS_MANIFEST_PATH ?? DEFAULT_MANIFEST);
+const demo = manifestPath === DEFAULT_MANIFEST;
+const runDir = resolve(root, 'tmp/stack');
+mkdirSync(runDir, { recursive: true });
+const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+const asbrUrl = `http://${urlHost}:${asbrPort}`;
+const base = `http://${urlHost}:${connectorsPort}`;
+const env = {
+  ...merged, NODE_ENV: merged.NODE_ENV ?? 'production', CONNECTORS_MANIFEST_PATH: manifestPath, ASBR_URL: merged.ASBR_URL ?? asbrUrl,
+  CONNECTORS_AUDIT_LOG: merged.CONNECTORS_AUDIT_LOG ?? resolve(runDir, 'audit.jsonl'),
+};
+
+const procs = [];
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  step('stopping every child process');
+  for (const p of [...procs].reverse()) {
+    await stopChild(p);
+    console.log(`  stopped ${p.name} (pid ${p.pid})`);
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+function start(name, script, extraEnv = {}) {
+  const proc = startNode(name, [resolve(root, script)], { ...env, ...extraEnv }, resolve(runDir, `${name}.log`));
+  procs.push(proc);
+  proc.child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}`);
+    if (name === 'asbr' || name === 'connectors') void stopAll(1);
+  });
+  return proc;
+}
+
+try {
+  if (demo) {
+    step('starting demo upstream connectors (everything :7101, memory :7102, fixtures :7103)');
+    const require = createRequire(resolve(root, 'packages/connectors/package.json'));
+    const everythingEntry = require.resolve('@modelcontextprotocol/server-everything/package.json').replace(/package\.json$/, 'dist/index.js');
+    const everything = startNode('everything', [everythingEntry, 'streamableHttp'], { ...env, PORT: '7101' }, resolve(runDir, 'everything.log'));
+    procs.push(everything);
+    const memory = start('memory', 'scripts/stack/memory-bridge.mjs', { BRIDGE_PORT: '7102', MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl') });
+    const fixtures = start('fixtures', 'scripts/stack/fixture-server.mjs', { FIXTURE_PORT: '7103' });
+    await Promise.all([
+      waitUntil(everything, () => mcpAnswers('http://127.0.0.1:7101/mcp')),
+      waitUntil(memory, () => mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.DEMO_MEMORY_TOKEN}` })),
+      waitUntil(fixtures, () => mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.DEMO_FIXTURES_KEY })),
+    ]);
+  } else {
+    step(`custom manifest ${manifestPath}: no demo upstreams started`);
+  }
+  step(`starting asbr on ${asbrUrl}`);
+  const asbr = start('asbr', 'packages/asbr/dist/main.js', { ASBR_PORT: String(asbrPort) });
+  await waitUntil(asbr, () => httpOk(`${asbrUrl}/readyz`));
+  step(`starting the connectors server on ${base}`);
+  const connectors = start('connectors', 'packages/connectors/dist/main.js', { CONNECTORS_PORT: String(connectorsPort) });
+  await waitUntil(connectors, () => httpOk(`${base}/readyz`));
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  await stopAll(1);
+}
+
+const keyNote = merged.NO_AUTH === 'true' ? '' : ' -H "Authorization: Bearer $CONNECTORS_API_KEY"';
+console.log(`
+brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir})
+
+  asbr (signer)        ${asbrUrl}            readyz ${asbrUrl}/readyz
+  connectors server    ${base}            readyz ${base}/readyz   metrics ${base}/metrics
+  REST                 ${base}/v1/connectors
+  SSE                  ${base}/v1/connectors/events
+  MCP (Inspector)      ${base}/mcp   (Streamable HTTP, header Authorization: Bearer <MCP_API_KEY>)
+  MCP Apps dashboard   ${base}/mcp/apps   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
+  widget               ${base}/apps/chatgpt-dashboard/
+
+  map (verifiable):    set -a; . ./.env.local; set +a; curl -s${keyNote} ${base}/v1/connectors/service-map
+  inspector:           npx @modelcontextprotocol/inspector   → Streamable HTTP, URL ${base}/mcp
+
+  processes: ${procs.map((p) => `${p.name}=${p.pid}`).join(' ')}
+  Ctrl-C stops them all.`);

@@ -1,0 +1,88 @@
+// Child processes of the local stack: spawn with logs to files, readiness probes, stop by pid.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+/** Spawns `node <args>` with `env`, stdout/stderr appended to `logPath`. Returns { name, child, pid, logPath }. */
+export function startNode(name, args, env, logPath) {
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let tail = '';
+  child.stderr.on('data', (chunk) => {
+    tail = (tail + chunk.toString('utf8')).slice(-2000);
+  });
+  return { name, child, pid: child.pid, logPath, stderrTail: () => tail };
+}
+
+/** Sends SIGTERM to the child by pid, SIGKILL after `graceMs`; resolves once it exited. */
+export function stopChild(proc, graceMs = 8000) {
+  const { child } = proc;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      process.kill(proc.pid, 'SIGTERM');
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
+const INIT = JSON.stringify({
+  jsonrpc: '2.0', id: 1, method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'brainwav-npm-start', version: '0.1.0' } },
+});
+
+/** True when `url` answers an MCP initialize (the session is deleted again). */
+export async function mcpAnswers(url, headers = {}) {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      body: INIT,
+      signal: AbortSignal.timeout(3000),
+    });
+    const session = res.headers.get('mcp-session-id');
+    await res.body?.cancel();
+    if (session) await fetch(url, { method: 'DELETE', headers: { ...headers, 'mcp-session-id': session } }).then((r) => r.body?.cancel(), () => undefined);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** True when GET `url` answers 200. */
+export async function httpOk(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `check` every 250 ms until true; rejects after `timeoutMs` or when the child exits. */
+export async function waitUntil(proc, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      throw new Error(`brAInwav: ${proc.name} exited (code ${proc.child.exitCode ?? proc.child.signalCode}) before it was ready; see ${proc.logPath}\n${proc.stderrTail()}`);
+    }
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`brAInwav: ${proc.name} was not ready within ${timeoutMs / 1000} s; see ${proc.logPath}`);
+}
