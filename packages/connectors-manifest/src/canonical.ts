@@ -5,7 +5,7 @@ type Serialize = (input: unknown) => string | undefined;
 
 // `canonicalize` is CommonJS: depending on the loader its default export is the function or a namespace holding it.
 const serialize: Serialize =
-  typeof canonicalizeLib === 'function' ? canonicalizeLib : (canonicalizeLib as { default: Serialize }).default;
+  typeof canonicalizeLib === 'function' ? canonicalizeLib : (canonicalizeLib).default;
 
 function assertWellFormed(value: unknown): void {
   if (typeof value === 'string') {

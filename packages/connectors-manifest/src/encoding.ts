@@ -11,11 +11,18 @@ export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
-/** Base64url (no padding) of bytes, browser-safe. */
+interface NodeBuffer {
+  from(bytes: Uint8Array): { toString(encoding: 'base64url'): string };
+}
+const nodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+const CHUNK = 0x8000;
+
+/** Base64url (no padding) of bytes: Node's Buffer when present, else chunked `btoa` (browser-safe). */
 export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (nodeBuffer) return nodeBuffer.from(bytes).toString('base64url');
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode(...bytes.subarray(i, i + CHUNK)));
+  return btoa(parts.join('')).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Decodes base64url (no padding) to bytes; throws on characters outside the alphabet. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadManifestFile, resolveSecretRef } from '@cortex-os/connectors-manifest/node';
 import { canonicalize, parseSecretRef } from '@cortex-os/connectors-manifest';
 import { sampleManifest } from './helpers.js';
@@ -53,5 +53,23 @@ describe('canonicalize (RFC 8785)', () => {
   it('rejects lone surrogates and non-JSON with a branded error', () => {
     expect(() => canonicalize({ a: '\ud800' })).toThrowError(/^brAInwav: /);
     expect(() => canonicalize(undefined)).toThrowError(/^brAInwav: /);
+  });
+});
+
+describe('base64url', () => {
+  it('matches Node on large inputs, and so does the browser fallback (no Buffer global)', async () => {
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 31) % 256);
+    const expected = Buffer.from(bytes).toString('base64url');
+    const { base64url, fromBase64url } = await import('../src/encoding.js');
+    expect(base64url(bytes)).toBe(expected);
+    expect(fromBase64url(expected)).toEqual(bytes);
+    vi.resetModules();
+    vi.stubGlobal('Buffer', undefined);
+    try {
+      const browser = await import('../src/encoding.js');
+      expect(browser.base64url(bytes)).toBe(expected);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
