@@ -85,7 +85,7 @@ function markdown(report: Record<string, unknown>, desktop: RunFigures[], mobile
     '',
     '| run | LCP ms | TBT ms | FCP ms | perf score |',
     '|---|---|---|---|---|',
-    ...desktop.map(row),
+    ...desktop.map((r, i) => row(r, i)),
     row(mobile, 0, ' (informational: simulated slow 4G, 4x CPU)'),
     '',
     `Result: **${pass ? 'PASS' : 'FAIL'}**`,

@@ -32,22 +32,26 @@ export interface ConnectorError {
   at?: string;
 }
 
-/** One connector row of `GET /v1/connectors`. Quota numbers are calls per minute / per hour. */
+/**
+ * One connector row of `GET /v1/connectors`: the service-map entry fields (as in
+ * `@cortex-os/connectors-manifest` `ServiceMapConnector`) plus live state. Quota numbers are calls per
+ * minute / per hour.
+ */
 export interface ConnectorStatus {
   id: string;
   displayName: string;
   version: string;
-  description?: string;
-  endpoint?: string;
-  transport?: string;
   scopes: string[];
   enabled: boolean;
   status: 'enabled' | 'disabled';
+  quotas: { perMinute: number; perHour: number };
+  description?: string;
+  endpoint?: string;
+  transport?: string;
   statusMessage?: string;
   availability: Availability;
   breaker?: string;
   lastError: ConnectorError | null;
-  quotas: { perMinute: number; perHour: number };
   quotaUse: { minute: number; hour: number };
   tools: ToolInfo[];
 }

@@ -110,7 +110,10 @@ describe('errors and troubleshooting', () => {
   it('names the cause and the fix', () => {
     expect(diagnose(new DashboardError('UNAUTHORIZED', 'x')).fix).toContain('Check the API key');
     expect(diagnose(new DashboardError('NETWORK', 'x')).fix).toBe('Is the connectors server running? Start it with npm start and retry.');
-    expect(diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'BAD_SIGNATURE' })).cause).toContain('BAD_SIGNATURE');
+    const badSig = diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'BAD_SIGNATURE' }));
+    expect(badSig.cause).toContain('BAD_SIGNATURE');
+    expect(badSig.fix).toContain('CONNECTORS_SIGNATURE_KEY differs');
+    expect(diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'SERVICE_MAP_UNAVAILABLE' })).fix).toContain('Check that asbr is running');
   });
 });
 

@@ -1,5 +1,25 @@
 import type { DashboardError } from './errors.js';
 
+/** Service-map verification codes (DESIGN.md; `VERIFY_CODES` of `@cortex-os/connectors-manifest`). */
+type VerifyCode = 'MALFORMED' | 'TOO_LARGE' | 'BAD_TYP' | 'KEY_UNKNOWN' | 'ALG_NOT_ALLOWED' | 'BAD_SIGNATURE' | 'SCHEMA' | 'EXPIRED' | 'ROLLBACK';
+
+/** Why a signed map fails verification (DESIGN.md codes) and what fixes it. */
+const VERIFY_FIXES: Record<VerifyCode, string> = {
+  MALFORMED: 'The service map is not a valid signed document: check that ASBR_URL points at asbr.',
+  TOO_LARGE: 'The service map exceeds the size limit: reduce the number of connectors or raise the limit.',
+  BAD_TYP: 'The signature header has the wrong typ: signer and verifier versions differ.',
+  KEY_UNKNOWN: 'The map was signed with a key this server does not know: add its kid to CONNECTORS_VERIFY_KEYS.',
+  ALG_NOT_ALLOWED: 'The signature algorithm is not allowed for this key: check CONNECTORS_VERIFY_KEYS.',
+  BAD_SIGNATURE: 'The signature does not match: CONNECTORS_SIGNATURE_KEY differs between asbr and the connectors server.',
+  SCHEMA: 'The map does not match the schema: validate the manifest with cortex-connectors validate.',
+  EXPIRED: 'The map has expired: check that asbr is running and re-signing, and that both clocks agree.',
+  ROLLBACK: 'An older map version was served: check that only one signer publishes the map.',
+};
+
+function verifyFix(serverCode: string | undefined): string | undefined {
+  return serverCode && serverCode in VERIFY_FIXES ? VERIFY_FIXES[serverCode as VerifyCode] : undefined;
+}
+
 /** Cause and fix shown on the troubleshooting card. */
 export interface Diagnosis {
   title: string;
@@ -23,7 +43,12 @@ export function diagnose(error: DashboardError): Diagnosis {
     case 'NETWORK':
       return { title, cause: 'The connectors server could not be reached.', fix: 'Is the connectors server running? Start it with npm start and retry.', keyProblem: false };
     case 'MAP_UNAVAILABLE':
-      return { title, cause: `No verified service map is loaded (${error.serverCode ?? 'HTTP 503'}): asbr is down or the map failed signature verification.`, fix: 'Check that asbr is running (npm start) and that CONNECTORS_SIGNATURE_KEY / CONNECTORS_VERIFY_KEYS match the signer, then retry.', keyProblem: false };
+      return {
+        title,
+        cause: `No verified service map is loaded (${error.serverCode ?? 'HTTP 503'}): asbr is down or the map failed signature verification.`,
+        fix: verifyFix(error.serverCode) ?? 'Check that asbr is running (npm start) and that CONNECTORS_SIGNATURE_KEY / CONNECTORS_VERIFY_KEYS match the signer, then retry.',
+        keyProblem: false,
+      };
     case 'MAP_EXPIRED':
       return { title, cause: 'The service map has expired and no fresh one arrived.', fix: 'Check that asbr is running and re-signing the map, then retry.', keyProblem: false };
     case 'INVALID_DATA':

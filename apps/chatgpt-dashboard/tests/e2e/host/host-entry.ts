@@ -22,7 +22,7 @@ async function start(): Promise<void> {
   document.body.append(iframe);
   const bridge = new AppBridge(null, { name: 'brAInwav e2e host', version: '1.0.0' }, { serverTools: {} }, { hostContext: { theme: 'dark' } });
   bridge.oncalltool = (params) => {
-    calls.push(params as CallParams);
+    calls.push(params);
     return Promise.resolve(answer(params as CallParams));
   };
   bridge.oninitialized = () => {
