@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
 import { startEverythingServer } from '@cortex-os/mcp-bridge/testing';
 import { createConnectorsGateway, staticConnectorSource, type ConnectorsGateway, type GatewayConnector } from '../src/index.js';
@@ -103,6 +107,63 @@ function sessionHeaders(client: Client): Record<string, string> {
   };
 }
 
+/**
+ * (a'') The gateway's own hop, isolated: the aggregate endpoint with an in-memory proxy (no upstream leg)
+ * beside a bare SDK `McpServer` echo on the same Streamable HTTP session transport.
+ */
+async function hopComparison(): Promise<{ bareSdk: ReturnType<typeof stats> & { cpuMs: number }; gateway: ReturnType<typeof stats> & { cpuMs: number } }> {
+  const tool = { name: 'echo', inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } } };
+  const proxy = {
+    connectorId: 'mem',
+    state: 'up' as const,
+    breaker: 'closed' as const,
+    listTools: () => Promise.resolve([tool]),
+    callTool: (_name: string, args?: Record<string, unknown>) => Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
+    client: () => Promise.reject(new Error('brAInwav: not used')),
+    onToolsChanged: () => () => undefined,
+  };
+  const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector: connector('mem', 'http://127.0.0.1:1/mcp'), proxy }]) });
+  const gw = await mount(gateway);
+  const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
+  const servers: McpServer[] = [];
+  const bare = createServer((req, res) => void (async () => {
+    const sid = req.headers['mcp-session-id'];
+    let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
+    if (!transport) {
+      const server = new McpServer({ name: 'bare', version: '1.0.0' });
+      server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, (a) => ({ content: [{ type: 'text', text: a.text }] }));
+      const created = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), enableJsonResponse: true, onsessioninitialized: (id) => void sessions.set(id, created) });
+      servers.push(server);
+      await server.connect(created);
+      transport = created;
+    }
+    await transport.handleRequest(req, res);
+  })());
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareClient = await connect(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/mcp`);
+  const gwClient = await connect(`${gw.base}/mcp`);
+  await gateway.ready();
+  const bareCall = () => bareClient.callTool({ name: 'echo', arguments: { text: 'x' } });
+  const gwCall = () => gwClient.callTool({ name: 'mem__echo', arguments: { text: 'x' } });
+  await sequential(300, bareCall);
+  await sequential(300, gwCall);
+  const measure = async (call: () => Promise<unknown>) => {
+    let samples: number[] = [];
+    const cpu = await cpuMicros(async () => void (samples = await sequential(1_000, call)));
+    return { ...stats(samples), cpuMs: round(cpu / 1_000 / 1_000) };
+  };
+  const bareSdk = await measure(bareCall);
+  const gatewayHop = await measure(gwCall);
+  await bareClient.close();
+  await gwClient.close();
+  await Promise.all(servers.map((s) => s.close()));
+  bare.closeAllConnections();
+  await new Promise<void>((resolve) => bare.close(() => resolve()));
+  await gateway.close();
+  await gw.close();
+  return { bareSdk, gateway: gatewayHop };
+}
+
 function rss(): number {
   gc?.();
   return process.memoryUsage().rss;
@@ -142,6 +203,8 @@ async function main(): Promise<void> {
   // CPU time of this process per call (client, gateway and proxy; the upstream is another process): robust to machine load.
   const cpuDirect = round((await cpuMicros(() => sequential(500, directEcho))) / 500 / 1000);
   const cpuGateway = round((await cpuMicros(() => sequential(500, gatewayEcho))) / 500 / 1000);
+
+  const hop = await hopComparison();
 
   // (b) calls/s with 16 in flight.
   const bDirect = await throughput(2_000, 16, directEcho);
@@ -192,6 +255,7 @@ async function main(): Promise<void> {
     cpus: availableParallelism(),
     upstream: '@modelcontextprotocol/server-everything (streamableHttp, child process)',
     a: { ...a, addedP50Ms: addedP50, cpuMsPerCall: { direct: cpuDirect, gateway: cpuGateway, added: round(cpuGateway - cpuDirect) }, targetAddedP50Ms: 1, pass: addedP50 <= 1 },
+    hop: { ...hop, addedP50Ms: round(hop.gateway.p50 - hop.bareSdk.p50), addedCpuMs: round(hop.gateway.cpuMs - hop.bareSdk.cpuMs) },
     b: { directCallsPerS: bDirect, gatewayCallsPerS: bGateway, ratio: round(bGateway / bDirect), targetRatio: 0.5, pass: bGateway / bDirect >= 0.5 },
     c: { ...c, targetP50Ms: 2, pass: c.gateway50.p50 <= 2 },
     d: { ...d, pass: d.growthAfterFirst2kMb <= 20 },
@@ -216,6 +280,7 @@ function markdown(r: {
   cpus: number;
   node: string;
   a: { direct: { p50: number; p99: number }; gateway: { p50: number; p99: number }; addedP50Ms: number; cpuMsPerCall: { direct: number; gateway: number; added: number }; pass: boolean };
+  hop: { bareSdk: { p50: number; cpuMs: number }; gateway: { p50: number; cpuMs: number }; addedP50Ms: number; addedCpuMs: number };
   b: { directCallsPerS: number; gatewayCallsPerS: number; ratio: number; pass: boolean };
   c: {
     gateway50: { p50: number; p99: number };
@@ -237,6 +302,7 @@ function markdown(r: {
     `|---|---|---|---|---|---|`,
     `| (a) 1,000 sequential echo, ms | p50 ${r.a.direct.p50} / p99 ${r.a.direct.p99} | p50 ${r.a.gateway.p50} / p99 ${r.a.gateway.p99} | added p50 ${r.a.addedP50Ms} ms | ≤ 1 ms | ${ok(r.a.pass)} |`,
     `| (a') CPU ms per echo call (this process) | ${r.a.cpuMsPerCall.direct} | ${r.a.cpuMsPerCall.gateway} | added ${r.a.cpuMsPerCall.added} ms | (load-independent view of (a)) | |`,
+    `| (a'') one MCP hop, sequential echo: bare SDK McpServer vs gateway aggregate with in-memory proxy, ms | p50 ${r.hop.bareSdk.p50}, CPU ${r.hop.bareSdk.cpuMs}/call | p50 ${r.hop.gateway.p50}, CPU ${r.hop.gateway.cpuMs}/call | added p50 ${r.hop.addedP50Ms}, CPU ${r.hop.addedCpuMs} | gateway hop ≈ an SDK hop | |`,
     `| (b) echo calls/s, 16 in flight | ${r.b.directCallsPerS} | ${r.b.gatewayCallsPerS} | ratio ${r.b.ratio} | ≥ 0.5 | ${ok(r.b.pass)} |`,
     `| (c) tools/list over raw HTTP, ms (gateway: 50 connectors, ${r.c.toolsListed} tools, ${r.c.payloadBytes} B) | p50 ${r.c.direct1.p50} / p99 ${r.c.direct1.p99} (1 upstream) | p50 ${r.c.gateway50.p50} / p99 ${r.c.gateway50.p99} | serialized cache | p50 ≤ 2 ms | ${ok(r.c.pass)} |`,
     `| (c') tools/list via SDK Client (incl. client-side schema parsing), ms | p50 ${r.c.sdkClient.direct1.p50} | p50 ${r.c.sdkClient.gateway50.p50} | | | |`,

@@ -31,7 +31,7 @@ export class ToolCatalog {
   private tools: Tool[] = [];
   private routes = new Map<string, ToolRoute>();
   private signature = '[]';
-  private resultJson: string | undefined;
+  private resultJson: Buffer | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribeSource: () => void;
 
@@ -58,12 +58,12 @@ export class ToolCatalog {
   }
 
   /**
-   * The serialized `tools/list` result (`{"tools":[…]}`), rebuilt only when the list changes; undefined
+   * The UTF-8 `tools/list` result (`{"tools":[…]}`), re-encoded only when the list changes; undefined
    * while a connector's first listing is still in flight.
    */
-  cachedResultJson(): string | undefined {
+  cachedResultJson(): Buffer | undefined {
     for (const entry of this.entries.values()) if (entry.loading) return undefined;
-    return (this.resultJson ??= `{"tools":${this.signature}}`);
+    return (this.resultJson ??= Buffer.from(`{"tools":${this.signature}}`));
   }
 
   /** Route of an aggregate tool name, or undefined. */

@@ -22,10 +22,10 @@ export interface SessionOptions {
   /** Answer POSTs with plain JSON instead of an SSE stream (no mid-request notifications). */
   jsonResponse: boolean;
   /**
-   * Fast path for requests of an existing session: returns the JSON-RPC result text to send for
-   * `message`, or undefined to let the SDK transport handle it.
+   * Fast path for requests of an existing session: returns the pre-encoded JSON-RPC `result` to send
+   * for `message`, or undefined to let the SDK transport handle it.
    */
-  cachedResult?: (message: unknown) => string | undefined;
+  cachedResult?: (message: unknown) => Buffer | undefined;
 }
 
 interface Session {
@@ -162,10 +162,12 @@ function protocolVersionOk(req: IncomingMessage): boolean {
   return version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version);
 }
 
-function sendCached(res: ServerResponse, sessionId: string, message: unknown, result: string): void {
-  const id = JSON.stringify((message as { id: string | number }).id);
-  res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sessionId });
-  res.end(`{"jsonrpc":"2.0","id":${id},"result":${result}}`);
+function sendCached(res: ServerResponse, sessionId: string, message: unknown, result: Buffer): void {
+  const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify((message as { id: string | number }).id)},"result":`);
+  res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sessionId, 'content-length': head.length + result.length + 1 });
+  res.write(head);
+  res.write(result);
+  res.end('}');
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

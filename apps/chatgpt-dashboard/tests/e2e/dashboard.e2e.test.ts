@@ -110,6 +110,21 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     }
   });
 
+  it('asks for the API key in an accessible form when the server answers 401', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const keyPage = await fresh.newPage();
+    try {
+      await keyPage.goto(new URL('/apps/chatgpt-dashboard/', server.url).toString());
+      const input = keyPage.getByLabel('API key');
+      await input.waitFor({ timeout: 30_000 });
+      expect(await input.getAttribute('type')).toBe('password');
+      await saveScreenshot(keyPage, 'key-form');
+      expect(await runAxe(keyPage)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('reports LCP to POST /v1/apps/beacon', async () => {
     await expect.poll(() => server.beacons.length, { timeout: 15_000 }).toBeGreaterThan(0);
     expect(server.beacons[0]!.name).toBe('lcp');
