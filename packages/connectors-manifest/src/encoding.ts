@@ -34,6 +34,6 @@ export function fromBase64url(text: string): Uint8Array {
 
 /** Lower-case hex SHA-256 of UTF-8 text (WebCrypto, browser-safe). */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text)));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(utf8(text))));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

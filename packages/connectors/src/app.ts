@@ -109,9 +109,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const tracker = new RawMapTracker(options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey }));
-  const proxyOptions = { logger: logger.child({ component: 'connectors.proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000 };
+  const proxyOptions = { logger: logger.child({ scope: 'proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000 };
   const registry = createConnectorsRegistry({
-    source: tracker.source, keys: config.verifyKeys, logger: logger.child({ component: 'connectors.registry' }), metrics,
+    source: tracker.source, keys: config.verifyKeys, logger: logger.child({ scope: 'registry' }), metrics,
     proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),
     ...(options.minRefreshIntervalMs ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
   });
@@ -124,13 +124,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const hosts = allowedHosts(config);
   const gateway = createConnectorsGateway({
-    source: registryGatewaySource(registry), quotaStore, audit, logger: logger.child({ component: 'connectors.gateway' }), metrics,
+    source: registryGatewaySource(registry), quotaStore, audit, logger: logger.child({ scope: 'gateway' }), metrics,
     allowedHosts: hosts, allowedOrigins: hosts, callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
   });
   const rt = new ConnectorsRuntime({ registry, tracker, gateway, hub, logger, refusalPollMs: options.refusalPollMs ?? 1_000 });
-  const clock = Date.now;
-  const toolCalls = { runtime: rt, quota, metrics, audit, clock, timeoutMs: options.callTimeoutMs ?? 30_000 };
+  const toolCalls = { runtime: rt, gateway };
 
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({ loggerInstance, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });

@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const tracing = startTracing({ serviceName: 'brainwav-connectors' });
+  if (config.noAuth) {
+    process.stderr.write(`brAInwav: WARNING NO_AUTH=true — every route of the connectors server on ${config.host} is open without an API key\n`);
+  }
   const app = await buildApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -21,9 +21,9 @@ export function connector(id: string, endpoint: string, extra: Record<string, un
 }
 
 /** Signs a map of `connectors` with the test HS256 key; returns the exact JSON text. */
-export async function signedMapText(connectors: Record<string, unknown>[], version = 1, now = new Date()): Promise<string> {
+export async function signedMapText(connectors: Record<string, unknown>[], version = 1, now = new Date(), secret = SIGNATURE_KEY): Promise<string> {
   const manifest = parseManifest({ id: 'test-manifest', manifestVersion: `v${version}`, brand: 'brAInwav', ttlSeconds: 300, connectors });
-  const signer = await createSigner({ alg: 'HS256', secret: SIGNATURE_KEY });
+  const signer = await createSigner({ alg: 'HS256', secret });
   const map = await signServiceMap(buildServiceMap(manifest, { now, id: `01TESTMAP${String(version).padStart(17, '0')}`, version }), signer);
   return JSON.stringify(map);
 }

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { connector, controlledSource, readSse, rest, signedMapText, startApp, testEnv } from './helpers.js';
 
+const NEW_KEY = 'rotated-signature-key-0123456789-abcdefghijkl';
+
 describe('a tampered map from asbr', () => {
   let fixture: FixtureServer;
   let app: FastifyInstance;
@@ -62,6 +64,23 @@ describe('readiness without a verified map', () => {
       expect(list.json().error.code).toBe('NOT_READY');
       const map = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
       expect(map.statusCode).toBe(503);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('signing key rotation', () => {
+  it('accepts maps signed with a key added to CONNECTORS_VERIFY_KEYS and refuses unknown keys', async () => {
+    const source = controlledSource(await signedMapText([]));
+    const app = await startApp(testEnv({ CONNECTORS_VERIFY_KEYS: JSON.stringify([{ alg: 'HS256', secret: NEW_KEY }]) }), source);
+    try {
+      source.set(await signedMapText([], 2, new Date(), NEW_KEY));
+      await app.connectors.runtime.refresh();
+      expect(app.connectors.runtime.readiness()).toMatchObject({ ready: true, mapVersion: 2, lastRefusal: null });
+      source.set(await signedMapText([], 3, new Date(), 'some-other-signature-key-0123456789-abcdef'));
+      await app.connectors.runtime.refresh();
+      expect(app.connectors.runtime.readiness()).toMatchObject({ ready: true, mapVersion: 2, lastRefusal: { code: 'KEY_UNKNOWN' } });
     } finally {
       await app.close();
     }

@@ -245,7 +245,13 @@ async function main(): Promise<void> {
     await throughput(2_000, 16, gatewayEcho);
     sample(done + 2_000);
   }
-  const d = { samples: rssSamples, growthAfterFirst2kMb: round(rssSamples.at(-1)!.rssMb - rssSamples[1]!.rssMb, 1), gcExposed: gc !== undefined };
+  const at = (calls: number) => rssSamples.find((x) => x.calls === calls)!;
+  const d = {
+    samples: rssSamples,
+    heapGrowthMb: round(at(10_000).heapMb - at(0).heapMb, 1),
+    rssGrowthSecondHalfMb: round(at(10_000).rssMb - at(6_000).rssMb, 1),
+    gcExposed: gc !== undefined,
+  };
 
   const result = {
     brand: 'brAInwav',
@@ -258,7 +264,7 @@ async function main(): Promise<void> {
     hop: { ...hop, addedP50Ms: round(hop.gateway.p50 - hop.bareSdk.p50), addedCpuMs: round(hop.gateway.cpuMs - hop.bareSdk.cpuMs) },
     b: { directCallsPerS: bDirect, gatewayCallsPerS: bGateway, ratio: round(bGateway / bDirect), targetRatio: 0.5, pass: bGateway / bDirect >= 0.5 },
     c: { ...c, targetP50Ms: 2, pass: c.gateway50.p50 <= 2 },
-    d: { ...d, pass: d.growthAfterFirst2kMb <= 20 },
+    d: { ...d, pass: d.heapGrowthMb <= 5 && d.rssGrowthSecondHalfMb <= 10 },
   };
   await mkdir(OUT, { recursive: true });
   await writeFile(join(OUT, 'gateway-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -290,7 +296,7 @@ function markdown(r: {
     payloadBytes: number;
     pass: boolean;
   };
-  d: { samples: Array<{ calls: number; rssMb: number; heapMb: number }>; growthAfterFirst2kMb: number; gcExposed: boolean; pass: boolean };
+  d: { samples: Array<{ calls: number; rssMb: number; heapMb: number }>; heapGrowthMb: number; rssGrowthSecondHalfMb: number; gcExposed: boolean; pass: boolean };
 }): string {
   const ok = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
   return [
@@ -306,7 +312,7 @@ function markdown(r: {
     `| (b) echo calls/s, 16 in flight | ${r.b.directCallsPerS} | ${r.b.gatewayCallsPerS} | ratio ${r.b.ratio} | ≥ 0.5 | ${ok(r.b.pass)} |`,
     `| (c) tools/list over raw HTTP, ms (gateway: 50 connectors, ${r.c.toolsListed} tools, ${r.c.payloadBytes} B) | p50 ${r.c.direct1.p50} / p99 ${r.c.direct1.p99} (1 upstream) | p50 ${r.c.gateway50.p50} / p99 ${r.c.gateway50.p99} | serialized cache | p50 ≤ 2 ms | ${ok(r.c.pass)} |`,
     `| (c') tools/list via SDK Client (incl. client-side schema parsing), ms | p50 ${r.c.sdkClient.direct1.p50} | p50 ${r.c.sdkClient.gateway50.p50} | | | |`,
-    `| (d) RSS over 10,000 gateway calls | | ${r.d.samples.map((s) => `${s.calls}: ${s.rssMb} MB`).join(', ')} | +${r.d.growthAfterFirst2kMb} MB after the first 2k | flat (≤ 20 MB) | ${ok(r.d.pass)} |`,
+    `| (d) memory over 10,000 gateway calls (RSS / heap after GC) | | ${r.d.samples.map((s) => `${s.calls}: ${s.rssMb}/${s.heapMb} MB`).join(', ')} | heap ${r.d.heapGrowthMb >= 0 ? '+' : ''}${r.d.heapGrowthMb} MB over 10k; RSS ${r.d.rssGrowthSecondHalfMb >= 0 ? '+' : ''}${r.d.rssGrowthSecondHalfMb} MB from 6k to 10k | flat (heap ≤ 5 MB, RSS 2nd half ≤ 10 MB) | ${ok(r.d.pass)} |`,
     ``,
     `GC forced before each RSS sample: ${r.d.gcExposed ? 'yes' : 'no (run with --expose-gc)'}. Machine load average at start: ${r.loadAverage.join(' / ')} on ${r.cpus} cores (wall-clock figures are load-sensitive).`,
     ``,

@@ -1,8 +1,8 @@
 import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Prompt } from '@modelcontextprotocol/server';
-import { runToolCall, type CallDeps, type FailureKind } from './call.js';
+import { errorResult, runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
-import { brandDescription, gatewayToolName } from './names.js';
+import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 
 /** Identity the aggregate endpoint reports in `initialize`. */
 export const AGGREGATE_SERVER_INFO = { name: 'brainwav-connectors-gateway', version: '0.1.0' } as const;
@@ -36,6 +36,30 @@ export function createAggregateServer(deps: AggregateDeps, callerId: string): Se
     return client.getPrompt({ ...request.params, name: route.prompt });
   });
   return server;
+}
+
+/**
+ * Call `tool` of an enabled connector by its upstream name (REST API path): allow/deny filter, quota,
+ * metrics, audit (`endpoint: "rest"`) and offline fallback as on `/mcp`. Unknown connector or filtered
+ * tool → `isError` result with code `CONNECTOR_NOT_FOUND` / `NOT_FOUND`.
+ */
+export function callConnectorTool(
+  deps: AggregateDeps,
+  connectorId: string,
+  tool: string,
+  args: Record<string, unknown> | undefined,
+  options: { callerId: string; signal?: AbortSignal },
+): Promise<CallToolResult> {
+  const binding = deps.catalog.binding(connectorId);
+  if (!binding) return Promise.resolve(errorResult(`no enabled connector "${connectorId.slice(0, 64)}"`, { code: 'CONNECTOR_NOT_FOUND' }));
+  if (!toolAllowed(tool, binding.connector.tools)) {
+    return Promise.resolve(errorResult(`tool "${tool.slice(0, 64)}" is not exposed by connector "${connectorId}"`, { code: 'NOT_FOUND' }));
+  }
+  const signal = options.signal ?? new AbortController().signal;
+  const ctx = { connector: binding.connector, tool, callerId: options.callerId, endpoint: 'rest' as const };
+  return runToolCall(deps, ctx, (error) => classifyProxyError(binding, error, signal), () =>
+    binding.proxy.callTool(tool, args, { signal, ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}) }),
+  );
 }
 
 async function callAggregateTool(

@@ -22,8 +22,8 @@ export interface AuditRecord {
   durationMs: number;
   /** Trace id of the `connectors.proxy.call` span (32 hex chars). */
   traceId: string;
-  /** Which endpoint served the call. */
-  endpoint: 'aggregate' | 'connector';
+  /** Which endpoint served the call (`rest`: `ConnectorsGateway.callTool`, used by the REST API). */
+  endpoint: 'aggregate' | 'connector' | 'rest';
 }
 
 /** Where audit records go. `write` must not throw; failures are the sink's business. */

@@ -17,7 +17,7 @@ export interface CallContext {
   connector: GatewayConnector;
   tool: string;
   callerId: string;
-  endpoint: 'aggregate' | 'connector';
+  endpoint: 'aggregate' | 'connector' | 'rest';
 }
 
 /** Shared services of the call pipeline. */

@@ -3,9 +3,11 @@ import type { GatewayConnectorBinding, GatewayConnectorSource } from './contract
 import type { GatewayLogger } from './logger.js';
 import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 
-/** `_meta` keys the gateway adds to every aggregate tool. */
+/** `_meta` key on every aggregate tool: the id of the connector it belongs to. */
 export const META_CONNECTOR = 'io.brainwav/connectorId';
+/** `_meta` key on aggregate tools whose name was shortened/sanitized: the upstream tool name. */
 export const META_ORIGINAL = 'io.brainwav/originalName';
+/** `_meta` key on every aggregate tool: the upstream (unprefixed) tool name. */
 export const META_TOOL = 'io.brainwav/tool';
 
 /** Where an aggregate tool name routes to. */

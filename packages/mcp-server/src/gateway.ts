@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
-import { createAggregateServer, PromptCatalog } from './aggregate.js';
+import { callConnectorTool, createAggregateServer, PromptCatalog } from './aggregate.js';
 import type { AuditSink } from './audit.js';
 import { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorSource } from './contracts.js';
@@ -11,7 +11,7 @@ import { createPassthroughSession } from './passthrough.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
 import { SessionHost } from './sessions.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
-import type { Server } from '@modelcontextprotocol/server';
+import type { CallToolResult, Server } from '@modelcontextprotocol/server';
 
 /** Options of {@link createConnectorsGateway}. */
 export interface ConnectorsGatewayOptions {
@@ -53,6 +53,17 @@ export interface ConnectorsGateway {
   handleAggregate(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
   /** Serve `/mcp/connectors/<connectorId>`; 404 `CONNECTOR_NOT_FOUND` for an unknown/disabled id. */
   handleConnector(connectorId: string, req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  /**
+   * Call a connector's tool by its upstream name, as `POST /v1/connectors/:id/tools/:tool/call` needs:
+   * filters, quotas, metrics, audit (`endpoint: "rest"`) and offline fallback apply; never throws for
+   * call failures (they are `isError` results with `_meta["io.brainwav/error"].code`).
+   */
+  callTool(
+    connectorId: string,
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    options: { callerId: string; signal?: AbortSignal },
+  ): Promise<CallToolResult>;
   /** Current minute/hour call counts of a connector. Rejects with `INTERNAL` when the store fails. */
   getQuotaUse(connectorId: string): Promise<QuotaUse>;
   /** Resolves once every connector's first tools/list settled (or timed out); the aggregate list is then cached. */
@@ -109,6 +120,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
         createPassthroughSession(passDeps, binding.connector, init, callerOf(req)),
       );
     },
+    callTool: (connectorId, tool, args, callOptions) => callConnectorTool(aggregateDeps, connectorId, tool, args, callOptions),
     getQuotaUse: (connectorId) => quota.use(connectorId, clock()),
     ready: async () => void (await catalog.list()),
     get sessionCount() {

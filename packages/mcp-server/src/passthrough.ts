@@ -1,6 +1,7 @@
 import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import {
   ProtocolError,
+  ProtocolErrorCode,
   Server,
   type CallToolResult,
   type RequestId,
@@ -173,7 +174,7 @@ function relayServerRequests(client: Client, caps: ClientCapabilities, holder: {
     ) => void;
     register(method, (request, ctx) => {
       const server = holder.server;
-      if (!server) throw new ProtocolError(-32603, 'brAInwav: downstream session not ready');
+      if (!server) throw new ProtocolError(ProtocolErrorCode.InternalError, 'brAInwav: downstream session not ready');
       const related = inflight.at(-1);
       const send = server.request.bind(server) as (r: { method: string; params?: unknown }, o: RequestOptions) => Promise<unknown>;
       return send({ method, params: request.params }, { signal: ctx.mcpReq.signal, ...(related !== undefined ? { relatedRequestId: related } : {}) });

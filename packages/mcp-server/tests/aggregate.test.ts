@@ -104,6 +104,19 @@ describe('aggregate endpoint /mcp', () => {
     await expect(client.callTool({ name: 'nope__echo', arguments: {} })).rejects.toThrow(/unknown tool nope__echo/);
   });
 
+  it('calls a tool for the REST API with filters, quotas, metrics and audit (gateway.callTool)', async () => {
+    const a = await binding('alpha', ['echo', 'image'], { tools: { deny: ['image'] } });
+    const { gateway } = await start(staticConnectorSource([a.binding]));
+    expect(await gateway.callTool('alpha', 'echo', { text: 'rest' }, { callerId: 'key-rest' })).toEqual({ content: [{ type: 'text', text: 'rest' }] });
+    const denied = await gateway.callTool('alpha', 'image', {}, { callerId: 'key-rest' });
+    expect(denied).toMatchObject({ isError: true, _meta: { 'io.brainwav/error': { code: 'NOT_FOUND' } } });
+    const missing = await gateway.callTool('nope', 'echo', {}, { callerId: 'key-rest' });
+    expect(missing.content).toEqual([{ type: 'text', text: 'brAInwav: no enabled connector "nope"' }]);
+    expect(audit.records).toEqual([expect.objectContaining({ callerId: 'key-rest', connectorId: 'alpha', tool: 'echo', outcome: 'ok', endpoint: 'rest' })]);
+    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', tool: 'echo', outcome: 'ok' })).toBe(1);
+    expect(await gateway.getQuotaUse('alpha')).toEqual({ minute: 1, hour: 1 });
+  });
+
   it('notifies tools/list_changed only when an upstream list really changes', async () => {
     const a = await binding('alpha', ['echo']);
     const { client } = await start(staticConnectorSource([a.binding]));

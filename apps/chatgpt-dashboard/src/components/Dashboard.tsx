@@ -58,6 +58,7 @@ export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: Das
       </p>
       {state.connection === 'reconnecting' ? <p className="hint">Live updates interrupted; reconnecting…</p> : null}
       {error ? <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} /> : null}
+      {error && data ? <p className="hint">Showing the last loaded map (v{data.mapVersion}) until a fresh one loads.</p> : null}
       {loading && !data ? <p>Loading connectors…</p> : null}
       {data ? (
         <section aria-labelledby="connectors-title">

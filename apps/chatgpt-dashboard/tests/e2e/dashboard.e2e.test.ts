@@ -143,6 +143,7 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     await server.close();
     await page.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('Is the connectors server running? Start it with npm start');
+    expect(await page.getByText('Showing the last loaded map (v1) until a fresh one loads.').count()).toBe(1);
     await saveScreenshot(page, 'server-down');
     expect(await runAxe(page)).toEqual([]);
   });
