@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** Environment with the workspace's `node_modules/.bin` first on PATH (Nx runs package scripts through `pnpm`). */
+/**
+ * Environment for workspace commands: `scripts/bin` (a pnpm shim; Nx runs package scripts through `pnpm run` and
+ * strips node_modules paths from PATH) and `node_modules/.bin` first on PATH.
+ */
 export function workspaceEnv(extra = {}) {
-  const bin = resolve(ROOT, 'node_modules/.bin');
-  return { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...extra };
+  const path = [resolve(ROOT, 'scripts/bin'), resolve(ROOT, 'node_modules/.bin'), process.env.PATH ?? ''].join(delimiter);
+  return { ...process.env, PATH: path, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...extra };
 }
 
 /** The pnpm version every script uses; keep in step with `packageManager` in package.json. */

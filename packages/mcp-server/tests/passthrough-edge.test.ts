@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { createConnectorsMetrics } from '@cortex-os/telemetry';
-import { createConnectorsGateway, createMemoryAuditSink, staticConnectorSource, type GatewayConnector } from '../src/index.js';
+import { createConnectorsGateway, createMemoryAuditSink, staticConnectorSource, type GatewayConnector, type GatewayLogger } from '../src/index.js';
 import { connectClient, connectorEntry, serveGateway } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
@@ -16,9 +16,12 @@ describe('per-connector endpoint: auth, roots, offline', () => {
     delete process.env.MCP_SERVER_TEST_SECRET;
   });
 
+  const logs: string[] = [];
+  const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (obj: object, msg?: string) => void logs.push(`${level} ${JSON.stringify(obj)} ${msg ?? ''}`)])) as unknown as GatewayLogger;
+
   async function mount(connector: GatewayConnector, audit = createMemoryAuditSink(), metrics = createConnectorsMetrics()) {
     const proxy = bridgeProxy(connector);
-    const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]), audit, metrics });
+    const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]), audit, metrics, logger });
     const http = await serveGateway(gateway);
     closers.push(() => proxy.close(), () => gateway.close(), () => http.close());
     return { http, audit, metrics, gateway };
@@ -38,7 +41,13 @@ describe('per-connector endpoint: auth, roots, offline', () => {
     expect(await client.callTool({ name: 'echo', arguments: { text: 'authed' } })).toEqual({ content: [{ type: 'text', text: 'authed' }] });
     expect(fixture.headersSeen.length).toBeGreaterThan(2);
     expect(fixture.headersSeen.every((h) => h['x-api-key'] === SECRET && h['x-brand'] === 'brAInwav')).toBe(true);
+    await fixture.stop();
+    const offline = await client.callTool({ name: 'echo', arguments: { text: 'down' } });
+    expect(offline.isError).toBe(true);
+    expect(logs.some((line) => line.startsWith('warn') && line.includes('"connectorId":"secure"'))).toBe(true);
     expect(JSON.stringify(audit.records)).not.toContain(SECRET);
+    expect(logs.join('\n')).not.toContain(SECRET);
+    expect(JSON.stringify(offline)).not.toContain(SECRET);
   });
 
   it('refuses a session with a branded SECRET_UNRESOLVED when the secret is missing', async () => {
