@@ -1,7 +1,8 @@
 # brAInwav Cortex-OS Connectors — task runner (https://github.com/casey/just). Every recipe runs from the repo root.
-set dotenv-load := false
+# nx runs each package's `pnpm run <target>`: recipes put a pnpm shim (npx pnpm@10.34.8) on PATH first.
 
-pnpm := "npx -y pnpm@10.34.8"
+shim := "tmp/stack/bin"
+nx := "PATH=\"$PWD/" + shim + ":$PATH\" NX_DAEMON=false NX_NO_CLOUD=true npx nx"
 
 # List the recipes.
 default:
@@ -24,22 +25,25 @@ test-project PROJECT:
     npx vitest run --project {{PROJECT}}
 
 # Build every package (nx, dependencies first).
-build:
-    NX_DAEMON=false {{pnpm}} nx run-many -t build --outputStyle=stream
+build: _pnpm-shim
+    {{nx}} run-many -t build --outputStyle=stream
 
 # Rebuild only the dashboard widget (fixes the 503 troubleshooting page).
-build-widget:
-    NX_DAEMON=false {{pnpm}} nx run @cortex-os/chatgpt-dashboard:build --outputStyle=stream
+build-widget: _pnpm-shim
+    {{nx}} run @cortex-os/chatgpt-dashboard:build --outputStyle=stream
 
 # Benchmarks; results under verification/.
 bench:
     npm run bench
 
 # Lint and typecheck everything.
-lint:
+lint: _pnpm-shim
     npx eslint .
-    NX_DAEMON=false {{pnpm}} nx run-many -t typecheck --outputStyle=stream
+    {{nx}} run-many -t typecheck --outputStyle=stream
 
-# Validate the sample (or given) manifest with the CLI.
+# Validate the sample (or given) manifest with the CLI (needs a build).
 validate MANIFEST="config/connectors.manifest.json":
     node packages/cli/dist/bin.js validate {{MANIFEST}}
+
+_pnpm-shim:
+    @mkdir -p {{shim}} && printf '#!/bin/sh\nexec npx -y pnpm@10.34.8 "$@"\n' > {{shim}}/pnpm && chmod +x {{shim}}/pnpm

@@ -66,8 +66,11 @@ async function stopAll(code) {
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
-function start(name, script, extraEnv = {}) {
-  const proc = startNode(name, [resolve(root, script)], { ...env, ...extraEnv }, resolve(runDir, `${name}.log`));
+// Demo upstreams get a minimal environment plus what each needs: never our keys (server-everything has a get-env tool).
+const baseEnv = Object.fromEntries(['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_ENV'].filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+
+function start(name, script, extraEnv = {}, inherit = true) {
+  const proc = startNode(name, [resolve(root, script)], { ...(inherit ? env : baseEnv), ...extraEnv }, resolve(runDir, `${name}.log`));
   procs.push(proc);
   proc.child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -82,10 +85,10 @@ try {
     step('starting demo upstream connectors (everything :7101, memory :7102, fixtures :7103)');
     const require = createRequire(resolve(root, 'packages/connectors/package.json'));
     const everythingEntry = require.resolve('@modelcontextprotocol/server-everything/package.json').replace(/package\.json$/, 'dist/index.js');
-    const everything = startNode('everything', [everythingEntry, 'streamableHttp'], { ...env, PORT: '7101' }, resolve(runDir, 'everything.log'));
+    const everything = startNode('everything', [everythingEntry, 'streamableHttp'], { ...baseEnv, PORT: '7101' }, resolve(runDir, 'everything.log'));
     procs.push(everything);
-    const memory = start('memory', 'scripts/stack/memory-bridge.mjs', { BRIDGE_PORT: '7102', MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl') });
-    const fixtures = start('fixtures', 'scripts/stack/fixture-server.mjs', { FIXTURE_PORT: '7103' });
+    const memory = start('memory', 'scripts/stack/memory-bridge.mjs', { BRIDGE_PORT: '7102', MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl'), DEMO_MEMORY_TOKEN: env.DEMO_MEMORY_TOKEN }, false);
+    const fixtures = start('fixtures', 'scripts/stack/fixture-server.mjs', { FIXTURE_PORT: '7103', DEMO_FIXTURES_KEY: env.DEMO_FIXTURES_KEY }, false);
     await Promise.all([
       waitUntil(everything, () => mcpAnswers('http://127.0.0.1:7101/mcp')),
       waitUntil(memory, () => mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.DEMO_MEMORY_TOKEN}` })),

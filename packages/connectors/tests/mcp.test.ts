@@ -74,3 +74,26 @@ describe('MCP on the connectors server', () => {
     expect(sky.contents[0]).toMatchObject({ mimeType: 'text/html+skybridge', text: expect.stringContaining('brAInwav mcp app') });
   });
 });
+
+describe('dashboard MCP App without a built widget, and DNS-rebinding protection', () => {
+  it('serves the troubleshooting page as the UI resource and refuses foreign Host headers', async () => {
+    const widget = await widgetDirs('missing');
+    const env = testEnv({ CONNECTORS_WIDGET_DIR: widget.dist, CONNECTORS_WIDGET_SRC_DIR: widget.src });
+    const app = await startApp(env, controlledSource(await signedMapText([])));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = await connect(`${base}/mcp/apps`, MCP_KEY);
+    try {
+      const res = await client.readResource({ uri: DASHBOARD_RESOURCE_URI });
+      expect(res.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: expect.stringContaining('brAInwav: the dashboard bundle is not built') });
+      const foreign = await app.inject({ method: 'POST', url: '/mcp/apps', headers: { host: 'evil.example', authorization: `Bearer ${MCP_KEY}`, 'content-type': 'application/json' }, payload: {} });
+      expect(foreign.statusCode).toBe(403);
+      expect(foreign.json<{ error: { code: string } }>().error.code).toBe('HOST_NOT_ALLOWED');
+      const gateway = await app.inject({ method: 'POST', url: '/mcp', headers: { host: 'evil.example', authorization: `Bearer ${MCP_KEY}`, 'content-type': 'application/json' }, payload: {} });
+      expect(gateway.statusCode).toBe(403);
+    } finally {
+      await client.close();
+      await app.close();
+      await removeDir(widget.root);
+    }
+  });
+});

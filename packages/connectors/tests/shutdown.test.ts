@@ -22,17 +22,17 @@ describe('graceful shutdown', () => {
     const base = await start('10000');
     const a = app!;
     const restCall = fetch(`${base}/v1/connectors/fixtures/tools/slow/call`, {
-      method: 'POST', headers: { ...rest, 'content-type': 'application/json' }, body: JSON.stringify({ arguments: { ms: 600 } }),
+      method: 'POST', headers: { ...rest, 'content-type': 'application/json' }, body: JSON.stringify({ arguments: { ms: 2_000 } }),
     });
     const client = new Client({ name: 'shutdown-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${MCP_KEY}` } } }));
-    const mcpCall = client.callTool({ name: 'fixtures__slow', arguments: { ms: 600 } });
-    await expect.poll(() => a.connectors.inflight.size).toBe(2);
+    const mcpCall = client.callTool({ name: 'fixtures__slow', arguments: { ms: 2_000 } });
+    await expect.poll(() => a.connectors.inflight.size, { timeout: 5_000 }).toBe(2);
     expect(fixture!.sessionCount).toBeGreaterThan(0);
 
     expect(await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_connector_proxy_up')).toContain('connector="fixtures"} 1');
     const closing = a.close();
-    await expect.poll(async () => (await fetch(`${base}/healthz`)).status).toBe(503);
+    await expect.poll(async () => (await fetch(`${base}/healthz`)).status, { timeout: 1_800, interval: 50 }).toBe(503);
     const res = await restCall;
     expect(res.status).toBe(200);
     expect(((await res.json()) as { isError?: boolean }).isError).not.toBe(true);

@@ -135,7 +135,10 @@ export class PromptCatalog {
   private async refresh(binding: GatewayConnectorBinding): Promise<void> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
-      const client = await binding.proxy.client();
+      const client = await Promise.race([
+        binding.proxy.client(),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true })),
+      ]);
       if (!client.getServerCapabilities()?.prompts) return void this.known.set(binding.connector.id, []);
       const { prompts } = await client.listPrompts(undefined, { signal, timeout: this.timeoutMs });
       this.known.set(binding.connector.id, prompts);

@@ -136,6 +136,8 @@ export class SessionHost {
     };
     await owner.server.connect(transport);
     await transport.handleRequest(req, res, body);
+    // refused before a session id was issued (e.g. bad Accept header): its onclose disposes the owner
+    if (transport.sessionId === undefined) await owner.server.close().catch(() => undefined);
   }
 
   private async end(key: string): Promise<void> {

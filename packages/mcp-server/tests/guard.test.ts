@@ -62,6 +62,11 @@ describe('Host/Origin validation (DNS rebinding)', () => {
     expect(((await noSession.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
     const badJson = await fetch(`${http.base}/mcp`, { method: 'POST', headers: HEADERS, body: '{nope' });
     expect(badJson.status).toBe(400);
+    const sessions = gateway.sessionCount;
+    const badAccept = await fetch(`${http.base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: INIT });
+    expect(badAccept.status).toBe(406);
+    await badAccept.body?.cancel();
+    expect(gateway.sessionCount).toBe(sessions);
   });
 
   it('validates options at construction, naming the option', () => {
