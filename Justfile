@@ -1,8 +1,7 @@
 # brAInwav Cortex-OS Connectors — task runner (https://github.com/casey/just). Every recipe runs from the repo root.
-# nx runs each package's `pnpm run <target>`: recipes put a pnpm shim (npx pnpm@10.34.8) on PATH first.
+# nx runs each package's `pnpm run <target>`: recipes put scripts/bin (a pinned-pnpm shim) on PATH first.
 
-shim := "tmp/stack/bin"
-nx := "PATH=\"$PWD/" + shim + ":$PATH\" NX_DAEMON=false NX_NO_CLOUD=true npx nx"
+nx := "PATH=\"$PWD/scripts/bin:$PATH\" NX_DAEMON=false NX_NO_CLOUD=true npx nx"
 
 # List the recipes.
 default:
@@ -25,11 +24,11 @@ test-project PROJECT:
     npx vitest run --project {{PROJECT}}
 
 # Build every package (nx, dependencies first).
-build: _pnpm-shim
+build:
     {{nx}} run-many -t build --outputStyle=stream
 
 # Rebuild only the dashboard widget (fixes the 503 troubleshooting page).
-build-widget: _pnpm-shim
+build-widget:
     {{nx}} run @cortex-os/chatgpt-dashboard:build --outputStyle=stream
 
 # Benchmarks; results under verification/.
@@ -37,13 +36,10 @@ bench:
     npm run bench
 
 # Lint and typecheck everything.
-lint: _pnpm-shim
+lint:
     npx eslint .
     {{nx}} run-many -t typecheck --outputStyle=stream
 
 # Validate the sample (or given) manifest with the CLI (needs a build).
 validate MANIFEST="config/connectors.manifest.json":
     node packages/cli/dist/bin.js validate {{MANIFEST}}
-
-_pnpm-shim:
-    @mkdir -p {{shim}} && printf '#!/bin/sh\nexec npx -y pnpm@10.34.8 "$@"\n' > {{shim}}/pnpm && chmod +x {{shim}}/pnpm

@@ -2,11 +2,11 @@
 // `npm start`: install, build, dev keys into .env.local, demo upstreams (unless CONNECTORS_MANIFEST_PATH is
 // customized), asbr and the connectors server; waits until all are ready, prints the URLs; Ctrl-C stops all.
 // Flags: --skip-install, --skip-build (for a second start on an already built checkout).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PNPM_VERSION, pnpm, pnpmOrExit } from './lib/pnpm.mjs';
+import { pnpmOrExit } from './lib/pnpm.mjs';
 import { loadDevEnv } from './stack/env.mjs';
 import { httpOk, mcpAnswers, startNode, stopChild, waitUntil } from './stack/children.mjs';
 
@@ -21,16 +21,8 @@ if (!args.has('--skip-install')) {
 }
 if (!args.has('--skip-build')) {
   step('building every package (nx run-many -t build)');
-  // nx runs each package's `pnpm run build`: put a pnpm shim on PATH so a machine without a global pnpm works.
-  const shimDir = resolve(root, 'tmp/stack/bin');
-  mkdirSync(shimDir, { recursive: true });
-  writeFileSync(resolve(shimDir, 'pnpm'), `#!/bin/sh\nexec npx -y pnpm@${PNPM_VERSION} "$@"\n`);
-  chmodSync(resolve(shimDir, 'pnpm'), 0o755);
-  const status = pnpm(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], { env: { PATH: `${shimDir}:${process.env.PATH ?? ''}` } });
-  if (status !== 0) {
-    console.error(`brAInwav: build failed (exit ${status}): nx run-many -t build`);
-    process.exit(status);
-  }
+  // pnpm() puts scripts/bin (the pinned-pnpm shim Nx needs to run package scripts) first on PATH.
+  pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
 }
 
 const { env: merged, generated, created } = loadDevEnv(resolve(root, '.env.local'));

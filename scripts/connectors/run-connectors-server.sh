@@ -11,6 +11,7 @@ if [[ -f .env.local ]]; then
     if [[ -z "${!name:-}" ]]; then export "$name=$value"; fi
   done < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' .env.local)
 fi
+export PATH="$root/scripts/bin:$PATH"  # pinned-pnpm shim: Nx runs package scripts through pnpm
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   NX_DAEMON=false NX_NO_CLOUD=true npx -y pnpm@10.34.8 nx run @cortex-os/connectors:build --outputStyle=stream
 fi

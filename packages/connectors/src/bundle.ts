@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** The rebuild command named by the troubleshooting page and the docs. */
-export const WIDGET_BUILD_COMMAND = 'npx -y pnpm@10.34.8 nx run @cortex-os/chatgpt-dashboard:build';
-/** Same build without nx (works where nx reports `pnpm: not found` because pnpm is not on PATH). */
-export const WIDGET_BUILD_FALLBACK_COMMAND = 'npx -y pnpm@10.34.8 --filter @cortex-os/chatgpt-dashboard run build';
+/** The rebuild command named by the troubleshooting page and the docs (needs only Node and npm). */
+export const WIDGET_BUILD_COMMAND = 'npx -y pnpm@10.34.8 --filter @cortex-os/chatgpt-dashboard run build';
 
 /** State of the widget bundle. */
 export type BundleState =

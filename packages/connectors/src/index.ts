@@ -31,7 +31,7 @@ export { availabilityOf, buildSnapshot, connectorStatus } from './snapshot.js';
 export type { Availability, ConnectorLive, ConnectorStatus, ConnectorsSnapshot, ProxyView, ToolView } from './snapshot.js';
 export { ConnectorsRuntime } from './runtime.js';
 export type { ProbeBody, Readiness, RuntimeDeps } from './runtime.js';
-export { WIDGET_BUILD_COMMAND, WIDGET_BUILD_FALLBACK_COMMAND, checkBundle, inlineHashes, newestMtime, strictCsp } from './bundle.js';
+export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, newestMtime, strictCsp } from './bundle.js';
 export type { BundleState } from './bundle.js';
 export { troubleshootingPage } from './troubleshooting.js';
 export {

@@ -1,5 +1,5 @@
 import type { BundleState } from './bundle.js';
-import { WIDGET_BUILD_COMMAND, WIDGET_BUILD_FALLBACK_COMMAND } from './bundle.js';
+import { WIDGET_BUILD_COMMAND } from './bundle.js';
 
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -21,8 +21,6 @@ export function troubleshootingPage(state: Exclude<BundleState, { ok: true }>): 
 <p class="detail">${escapeHtml(state.detail)}</p>
 <p>Rebuild it from the repository root, then reload this page:</p>
 <pre><code>${escapeHtml(WIDGET_BUILD_COMMAND)}</code></pre>
-<p>If nx answers <code>pnpm: not found</code>, build the widget directly:</p>
-<pre><code>${escapeHtml(WIDGET_BUILD_FALLBACK_COMMAND)}</code></pre>
 <p>Or run <code>npm start</code>, which builds every package before starting the stack.</p>
 <p>Error code: <code>BUNDLE_MISSING</code> (HTTP 503).</p>
 </main></body></html>

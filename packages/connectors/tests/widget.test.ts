@@ -49,7 +49,7 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.body).toContain('brAInwav: the dashboard bundle is not built');
     expect(res.body).toContain(WIDGET_BUILD_COMMAND);
-    expect(WIDGET_BUILD_COMMAND).toBe('npx -y pnpm@10.34.8 nx run @cortex-os/chatgpt-dashboard:build');
+    expect(WIDGET_BUILD_COMMAND).toBe('npx -y pnpm@10.34.8 --filter @cortex-os/chatgpt-dashboard run build');
     expect(String(res.headers['content-security-policy'])).toContain("default-src 'none'");
   });
 
