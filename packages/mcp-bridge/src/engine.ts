@@ -287,6 +287,6 @@ export class ProxyEngine {
     this.availability.dispose();
     const session = this.current;
     this.current = undefined;
-    if (session) await closeSession(session);
+    if (session) await closeSession(session, { terminate: true });
   }
 }

@@ -84,9 +84,22 @@ export async function openSession(options: OpenSessionOptions): Promise<Upstream
   return session;
 }
 
-/** Closes a session once (idempotent); errors while closing are ignored. */
-export async function closeSession(session: UpstreamSession): Promise<void> {
+/** Longest wait for the upstream to acknowledge a session DELETE, in ms. */
+const TERMINATE_TIMEOUT_MS = 2_000;
+
+/**
+ * Closes a session once (idempotent); errors while closing are ignored. With `terminate`, a Streamable HTTP
+ * session is first ended upstream (HTTP DELETE, bounded by 2 s) so the upstream frees it at once.
+ */
+export async function closeSession(session: UpstreamSession, options: { terminate?: boolean } = {}): Promise<void> {
   if (session.closed) return;
   session.closed = true;
+  const transport = session.transport as { terminateSession?: () => Promise<void> };
+  if (options.terminate && typeof transport.terminateSession === 'function') {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_TIMEOUT_MS)));
+    await Promise.race([transport.terminateSession().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
   await session.client.close().catch(() => undefined);
 }

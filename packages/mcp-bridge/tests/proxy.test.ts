@@ -41,6 +41,16 @@ describe('createRemoteToolProxy: sessions and calls', () => {
     expect(fixture.sessionCount).toBe(1);
   });
 
+  it('ends the upstream session (HTTP DELETE) on close()', async () => {
+    const proxy = proxyFor();
+    await proxy.listTools();
+    expect(fixture.sessionCount).toBe(1);
+    await proxy.close();
+    expect(fixture.requests.some((r) => r.httpMethod === 'DELETE')).toBe(true);
+    await waitFor(() => fixture.sessionCount === 0);
+    expect(proxy.state).toBe('closed');
+  });
+
   it('treats a refused handshake (wrong endpoint path) as an outage, never as up', async () => {
     const proxy = createRemoteToolProxy(connectorFor(fixture.url.replace('/mcp', '/nope')), { probeIntervalMs: 0, downDebounceMs: 0, retries: { attempts: 1 } });
     proxies.push(proxy);
