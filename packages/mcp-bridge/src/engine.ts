@@ -10,6 +10,7 @@ import type { ProxyConnector } from './connector.js';
 import { BridgeError, UpstreamError, type ProxyErrorInfo } from './errors.js';
 import type { RemoteToolProxyOptions, ResolvedOptions } from './options.js';
 import { withRetries } from './retry.js';
+import { withPerRequestSignal } from './fetch-signal.js';
 import { closeSession, openSession, type UpstreamSession } from './session.js';
 
 /** How one operation runs through the engine. */
@@ -212,7 +213,7 @@ export class ProxyEngine {
     const session: UpstreamSession = await openSession({
       connector: this.deps.connector,
       headers,
-      fetch: o.fetch ?? ((url, init) => fetch(url, init)),
+      fetch: withPerRequestSignal(o.fetch ?? ((url, init) => fetch(url, init))),
       clientInfo: o.clientInfo ?? { name: 'brainwav-mcp-bridge', version: '0.1.0' },
       capabilities: o.capabilities ?? {},
       timeoutMs: this.deps.resolved.connectTimeoutMs,
