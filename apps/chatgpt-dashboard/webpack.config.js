@@ -6,6 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
 import webpack from 'webpack';
 
@@ -31,6 +32,20 @@ class InlineSingleFilePlugin {
       writeFileSync(resolve(outDir, this.options.filename), html);
       rmSync(jsPath, { force: true });
       rmSync(`${jsPath}.LICENSE.txt`, { force: true });
+    });
+  }
+}
+
+/**
+ * After emit, writes dist/build-info.json with the content hash of src/: the connectors server compares it with
+ * the source it sees to tell a current bundle from a stale one (content, not mtimes).
+ */
+class BuildInfoPlugin {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tapPromise('BuildInfoPlugin', async (compilation) => {
+      const sourceHash = await hashSourceTree(resolve(here, 'src'));
+      const info = { sourceHash, builtAt: new Date().toISOString() };
+      writeFileSync(resolve(compilation.outputOptions.path, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
     });
   }
 }
@@ -66,7 +81,7 @@ function config(target, mode) {
       new webpack.DefinePlugin({ 'process.env.NODE_ENV': JSON.stringify(mode) }),
       ...(single
         ? [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new InlineSingleFilePlugin({ filename: 'mcp-app.html' })]
-        : [new HtmlWebpackPlugin({ template, filename: 'index.html', scriptLoading: 'defer', inject: 'head' })]),
+        : [new HtmlWebpackPlugin({ template, filename: 'index.html', scriptLoading: 'defer', inject: 'head' }), new BuildInfoPlugin()]),
     ],
   };
 }

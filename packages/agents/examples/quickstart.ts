@@ -8,7 +8,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<string
   const registry = createConnectorsRegistry({
     url: env.ASBR_URL ?? 'http://127.0.0.1:7070',
     apiKey: env.CONNECTORS_API_KEY,
-    keys: parseKeySetJson(env.CONNECTORS_VERIFY_KEYS ?? '[]'),
+    // verify-only keys when published (EdDSA), else the local stack's HS256 key from .env.local
+    keys: env.CONNECTORS_VERIFY_KEYS
+      ? parseKeySetJson(env.CONNECTORS_VERIFY_KEYS)
+      : [{ alg: 'HS256', secret: env.CONNECTORS_SIGNATURE_KEY ?? '' }],
   });
   try {
     await registry.ready(); // fetch + verify + hydrate (proxies are lazy)

@@ -73,3 +73,21 @@ describe('base64url', () => {
     }
   });
 });
+
+describe('hashSourceTree', () => {
+  it('depends on paths and bytes, not on mtimes or listing order', async () => {
+    const { hashSourceTree } = await import('@cortex-os/connectors-manifest/node');
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    const a = mkdtempSync(join(tmpdir(), 'brainwav-tree-'));
+    mkdirSync(join(a, 'sub'));
+    writeFileSync(join(a, 'sub', 'x.ts'), 'export const x = 1;\n');
+    writeFileSync(join(a, 'main.tsx'), 'export {};\n');
+    const first = await hashSourceTree(a);
+    utimesSync(join(a, 'main.tsx'), new Date(0), new Date(0));
+    expect(await hashSourceTree(a)).toBe(first);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(join(a, 'sub', 'x.ts'), 'export const x = 2;\n');
+    expect(await hashSourceTree(a)).not.toBe(first);
+    expect(await hashSourceTree(join(a, 'absent'))).toBeUndefined();
+  });
+});

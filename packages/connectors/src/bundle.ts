@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 import { join } from 'node:path';
 
 /** The rebuild command named by the troubleshooting page and the docs (needs only Node and npm). */
@@ -7,44 +8,37 @@ export const WIDGET_BUILD_COMMAND = 'npx -y pnpm@10.34.8 --filter @cortex-os/cha
 
 /** State of the widget bundle. */
 export type BundleState =
-  | { readonly ok: true; readonly builtAt: number }
+  | { readonly ok: true }
   | { readonly ok: false; readonly reason: 'missing' | 'stale'; readonly detail: string };
 
-/** Newest mtime (ms) of any file under `dir`, recursively; 0 when the directory does not exist. */
-export async function newestMtime(dir: string): Promise<number> {
-  let entries;
+async function readBuildInfo(distDir: string): Promise<{ sourceHash?: unknown } | undefined> {
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return JSON.parse(await readFile(join(distDir, BUILD_INFO_FILE), 'utf8')) as { sourceHash?: unknown };
   } catch {
-    return 0;
+    return undefined;
   }
-  const times = await Promise.all(
-    entries.map(async (e) => {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) return newestMtime(p);
-      return e.isFile() ? (await stat(p)).mtimeMs : 0;
-    }),
-  );
-  return Math.max(0, ...times);
 }
 
 /**
- * Checks `distDir/<file>` exists and is not older than the newest file of `srcDir`.
+ * Checks `distDir/<file>` exists and was built from the current widget source: the build writes the content hash
+ * of `srcDir` into `build-info.json` and the server compares it with the hash of `srcDir` now (content, not mtimes,
+ * so checkouts and build caches never make a good bundle look stale). A deployment without `srcDir` is not checked.
  * @param file - the entry file that must exist (`index.html` or `mcp-app.html`)
  */
 export async function checkBundle(distDir: string, srcDir: string, file: string): Promise<BundleState> {
-  let builtAt: number;
   try {
-    builtAt = (await stat(join(distDir, file))).mtimeMs;
+    await stat(join(distDir, file));
   } catch {
     return { ok: false, reason: 'missing', detail: `${file} is missing from ${distDir}` };
   }
-  const sourceAt = await newestMtime(srcDir);
-  if (sourceAt > builtAt) {
-    const detail = `${file} (built ${new Date(builtAt).toISOString()}) is older than the widget source in ${srcDir} (changed ${new Date(sourceAt).toISOString()})`;
-    return { ok: false, reason: 'stale', detail };
-  }
-  return { ok: true, builtAt };
+  const sourceHash = await hashSourceTree(srcDir);
+  if (sourceHash === undefined) return { ok: true };
+  const info = await readBuildInfo(distDir);
+  if (info?.sourceHash === sourceHash) return { ok: true };
+  const detail = info
+    ? `${file} was built from other sources than ${srcDir} (source changed since the last build)`
+    : `${distDir} has no ${BUILD_INFO_FILE}: it was not built by the current widget build`;
+  return { ok: false, reason: 'stale', detail };
 }
 
 /** Caches {@link checkBundle} for `ttlMs` milliseconds (the source tree walk is not free). */

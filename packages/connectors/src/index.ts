@@ -25,22 +25,21 @@ export {
 } from './errors.js';
 export { DEFAULT_EVENT_BUFFER, EventHub } from './events.js';
 export type { StatusEvent } from './events.js';
-export { RawMapTracker } from './raw-map.js';
-export type { RawServiceMap } from './raw-map.js';
+export { MapHealthTracker } from './map-health.js';
+export type { MapHealth, MapHealthError, MapHealthState } from './map-health.js';
 export { availabilityOf, buildSnapshot, connectorStatus } from './snapshot.js';
 export type { Availability, ConnectorLive, ConnectorStatus, ConnectorsSnapshot, ProxyView, ToolView } from './snapshot.js';
 export { ConnectorsRuntime } from './runtime.js';
 export type { ProbeBody, Readiness, RuntimeDeps } from './runtime.js';
-export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, newestMtime, strictCsp } from './bundle.js';
+export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, strictCsp } from './bundle.js';
 export type { BundleState } from './bundle.js';
 export { troubleshootingPage } from './troubleshooting.js';
 export {
-  APPS_SERVER_INFO,
   DASHBOARD_RESOURCE_URI,
   DASHBOARD_SKYBRIDGE_URI,
   DASHBOARD_TOOL,
   SKYBRIDGE_MIME_TYPE,
-  createDashboardMcpServer,
+  createDashboardExtension,
 } from './mcp-apps.js';
 export type { DashboardSource } from './mcp-apps.js';
 export { InflightTracker } from './inflight.js';

@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
+import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 import type { ServiceMapSource } from '@cortex-os/agents';
 import { createSilentLogger } from '@cortex-os/telemetry';
 import { buildApp, loadConnectorsConfig, type BuildAppOptions, type ConnectorsEnv } from '../src/index.js';
@@ -49,14 +50,14 @@ export async function widgetDirs(state: 'fresh' | 'missing' | 'stale'): Promise<
   const src = join(root, 'src');
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'main.tsx'), 'export {};\n');
-  await utimes(join(src, 'main.tsx'), new Date(1_700_000_000_000), new Date(1_700_000_000_000));
   if (state !== 'missing') {
     await mkdir(dist, { recursive: true });
     await writeFile(join(dist, 'index.html'), '<!doctype html><html><head><style>body{color:red}</style><script defer src=main.0123abcd.js></script></head><body><div id=root></div></body></html>');
     await writeFile(join(dist, 'main.0123abcd.js'), 'document.getElementById("root").textContent="brAInwav";\n');
     await writeFile(join(dist, 'mcp-app.html'), '<!doctype html><html><body><div id=root>brAInwav mcp app</div></body></html>');
-    const t = state === 'stale' ? new Date(1_600_000_000_000) : new Date(1_800_000_000_000);
-    for (const f of ['index.html', 'main.0123abcd.js', 'mcp-app.html']) await utimes(join(dist, f), t, t);
+    // a fresh bundle records the hash of the source it was built from; a stale one an older source's hash
+    const sourceHash = state === 'stale' ? 'f'.repeat(64) : await hashSourceTree(src);
+    await writeFile(join(dist, BUILD_INFO_FILE), JSON.stringify({ sourceHash, builtAt: '2026-11-22T00:00:00.000Z' }));
   }
   return { root, dist, src };
 }

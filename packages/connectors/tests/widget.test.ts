@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { WIDGET_BUILD_COMMAND } from '../src/index.js';
+import { WIDGET_BUILD_COMMAND, checkBundle } from '../src/index.js';
 import { connector, controlledSource, removeDir, signedMapText, startApp, testEnv, widgetDirs } from './helpers.js';
 
 describe('widget hosting at /apps/chatgpt-dashboard/', () => {
@@ -53,11 +55,29 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     expect(String(res.headers['content-security-policy'])).toContain("default-src 'none'");
   });
 
-  it('answers the troubleshooting page when the bundle is older than its source', async () => {
+  it('answers the troubleshooting page when the bundle was built from other sources', async () => {
     const a = await serve('stale');
     const res = await a.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/index.html' });
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('the dashboard bundle is out of date');
+    expect(res.body).toContain('was built from other sources than');
     expect(res.body).toContain(WIDGET_BUILD_COMMAND);
+  });
+
+  it('judges freshness by content, not mtimes: an old bundle of the current source is served', async () => {
+    const dirs = await widgetDirs('fresh');
+    root = dirs.root;
+    await utimes(join(dirs.dist, 'index.html'), new Date(0), new Date(0));
+    const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
+    app = await startApp(env, controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])));
+    expect((await app.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/' })).statusCode).toBe(200);
+  });
+
+  it('treats a bundle without build-info.json as stale', async () => {
+    const dirs = await widgetDirs('fresh');
+    root = dirs.root;
+    await writeFile(join(dirs.dist, 'build-info.json'), '{}');
+    expect(await checkBundle(dirs.dist, dirs.src, 'index.html')).toMatchObject({ ok: false, reason: 'stale' });
+    expect(await checkBundle(dirs.dist, join(dirs.root, 'no-src'), 'index.html')).toEqual({ ok: true });
   });
 });
