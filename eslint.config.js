@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', 'scripts/**', '**/*.mjs', '**/*.cjs', 'apps/*/webpack.config.*', 'verification/**'] },
+  { ignores: ['eslint.config.js', '**/dist/**', '**/coverage/**', '**/node_modules/**', 'scripts/**', '**/*.mjs', '**/*.cjs', 'apps/*/webpack.config.*', 'verification/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -109,7 +109,7 @@ brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir})
   REST                 ${base}/v1/connectors
   SSE                  ${base}/v1/connectors/events
   MCP (Inspector)      ${base}/mcp   (Streamable HTTP, header Authorization: Bearer <MCP_API_KEY>)
-  MCP Apps dashboard   ${base}/mcp/apps   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
+  MCP Apps dashboard   ${base}/mcp   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
   widget               ${base}/apps/chatgpt-dashboard/
 
   map (verifiable):    set -a; . ./.env.local; set +a; curl -s${keyNote} ${base}/v1/connectors/service-map

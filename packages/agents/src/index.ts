@@ -13,6 +13,8 @@ export type {
   RegistryEvents,
   RegistryMapState,
   RegistryMetrics,
+  RegistryRawMap,
+  RegistryRefusedEvent,
   RegistryStatus,
   ServiceMapFetchRequest,
   ServiceMapFetchResponse,

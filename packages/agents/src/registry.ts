@@ -18,7 +18,7 @@ import {
   type ResolvedRegistryOptions,
 } from './registry-options.js';
 import { nextAttemptAt } from './schedule.js';
-import type { RegistryEvents, RegistryStatus, TimerHandle } from './types.js';
+import type { RegistryEvents, RegistryRawMap, RegistryStatus, TimerHandle } from './types.js';
 
 /** What one refresh did. `refused` and `failed` keep a still-valid held map. */
 export interface RefreshResult {
@@ -150,7 +150,16 @@ export class ConnectorsRegistry {
     };
   }
 
-  /** Subscribes to `change` or `availability`; returns the unsubscribe function. */
+  /**
+   * The exact signed bytes and ETag of the verified map in force (what `current()` returns was parsed from
+   * them), or `undefined` while no usable map is held (before `ready()`, expired, closed). Never throws.
+   */
+  raw(): RegistryRawMap | undefined {
+    if (this.#closed || !this.#usable() || !this.#held) return undefined;
+    return { bodyText: this.#held.raw, etag: this.#held.etag };
+  }
+
+  /** Subscribes to `change`, `availability` or `refused`; returns the unsubscribe function. */
   on<K extends keyof RegistryEvents>(event: K, listener: Listener<RegistryEvents, K>): () => void {
     return this.#events.on(event, listener);
   }
@@ -209,6 +218,7 @@ export class ConnectorsRegistry {
         return { outcome: 'failed', version: this.#version(), error: outcome.error };
       case 'refused':
         if (outcome.code === 'KEY_UNKNOWN' && this.#usable()) this.#holdUntilExpiry = true;
+        if (persist) this.#emitRefused(outcome.code, outcome.error.message);
         return { outcome: 'refused', version: this.#version(), code: outcome.code, error: outcome.error };
       case 'verified':
         return this.#accept(outcome.held, persist);
@@ -241,6 +251,10 @@ export class ConnectorsRegistry {
     this.#expiryTimer = this.#o.clock.setTimer(() => {
       if (this.#held === h && !this.#closed) this.#expire();
     }, h.expiresAt - this.#o.clock.now());
+  }
+
+  #emitRefused(code: string, message: string): void {
+    this.#events.emit('refused', { code, message, at: this.#fetcher.lastRefusal?.at ?? this.#iso() });
   }
 
   #expire(): void {

@@ -71,10 +71,29 @@ export interface RegistryAvailabilityEvent {
   readonly at: string;
 }
 
+/** Payload of the registry's `refused` event: a map fetched from the source failed verification. */
+export interface RegistryRefusedEvent {
+  /** Verifier code: `MALFORMED`, `TOO_LARGE`, `BAD_TYP`, `KEY_UNKNOWN`, `ALG_NOT_ALLOWED`, `BAD_SIGNATURE`, `SCHEMA`, `EXPIRED`, `ROLLBACK`. */
+  readonly code: string;
+  /** Branded message of the `MapVerificationError` (`brAInwav: service map refused (<code>): …`), no secrets. */
+  readonly message: string;
+  /** When the map was refused (ISO-8601 UTC), the same instant as `status().lastRefusal.at`. */
+  readonly at: string;
+}
+
+/** The exact signed bytes of the verified map in force, as the source served them. */
+export interface RegistryRawMap {
+  /** The signed JSON text, byte for byte. */
+  readonly bodyText: string;
+  /** The source's ETag for these bytes, if it sent one. */
+  readonly etag: string | undefined;
+}
+
 /** Events emitted by a {@link ConnectorsRegistry}. */
 export interface RegistryEvents {
   change: RegistryChangeEvent;
   availability: RegistryAvailabilityEvent;
+  refused: RegistryRefusedEvent;
 }
 
 /** Coarse state of the registry's map. */

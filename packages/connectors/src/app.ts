@@ -12,12 +12,12 @@ import { authPlugin } from './auth.js';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
 import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
 import { errorHandlerPlugin } from './error-handler.js';
+import { ConfigError } from './errors.js';
 import { EventHub } from './events.js';
 import { registryGatewaySource } from './gateway-source.js';
 import { InflightTracker } from './inflight.js';
-import type { DashboardSource } from './mcp-apps.js';
+import { createDashboardExtension, type DashboardSource } from './mcp-apps.js';
 import { createQuotaEventSink } from './quota-events.js';
-import { RawMapTracker } from './raw-map.js';
 import { connectorsRoutes } from './routes/connectors.js';
 import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -45,8 +45,8 @@ export interface BuildAppOptions {
   /** SSE heartbeat period (default 15,000) and slow-client buffer limit in bytes (default 1 MiB). */
   readonly heartbeatMs?: number;
   readonly maxBufferedBytes?: number;
-  /** How often the registry's refusal state is checked (default 1,000). */
-  readonly refusalPollMs?: number;
+  /** How often asbr is asked for the map, ms (default `config.refreshIntervalMs`, 5,000); a failed fetch shows as `mapHealth.state: "stale"`. */
+  readonly refreshIntervalMs?: number;
   /** Coalescing delay of `quota` events per connector (default 250). */
   readonly quotaCoalesceMs?: number;
   /** Minimum delay between two map fetches (default 1,000). */
@@ -83,10 +83,11 @@ function allowedHosts(config: ConnectorsConfig): string[] {
   return [...hosts];
 }
 
-function dashboardSource(runtime: ConnectorsRuntime, config: ConnectorsConfig): DashboardSource {
+/** The dashboard's data; `runtime` is read lazily (the runtime needs the gateway the extension is part of). */
+function dashboardSource(runtime: () => ConnectorsRuntime, config: ConnectorsConfig): DashboardSource {
   const check = cachedBundleCheck(config.widgetDistDir, config.widgetSrcDir, 'mcp-app.html');
   return {
-    snapshot: () => runtime.snapshot(),
+    snapshot: () => runtime().snapshot(),
     html: async () => {
       const state = await check();
       return state.ok ? readBundleText(config.widgetDistDir, 'mcp-app.html') : troubleshootingPage(state);
@@ -100,18 +101,21 @@ function dashboardSource(runtime: ConnectorsRuntime, config: ConnectorsConfig): 
  * metrics. Waits for the first map once (without one the app starts not ready and keeps retrying).
  * `app.close()` is graceful: new requests get 503, in-flight tool calls finish within
  * `config.shutdownTimeoutMs`, then SSE streams, MCP sessions and upstream sessions are closed.
+ * @throws ConfigError `CONFIG_INVALID` when `refreshIntervalMs` is not a positive number of milliseconds.
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const refreshIntervalMs = options.refreshIntervalMs ?? config.refreshIntervalMs;
+  if (!(Number.isFinite(refreshIntervalMs) && refreshIntervalMs > 0)) throw new ConfigError('refreshIntervalMs', `must be a positive number of milliseconds (got ${String(refreshIntervalMs)})`);
   const logger = options.logger ?? createLogger({ component: 'connectors', level: config.logLevel, secrets: configSecrets(config) });
   const metrics = options.metrics ?? createConnectorsMetrics();
   if (!options.metrics) collectDefaultProcessMetrics(metrics.registry);
   const hub = new EventHub();
   const inflight = new InflightTracker();
-  const tracker = new RawMapTracker(options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey }));
+  const source = options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey });
   const proxyOptions = { logger: logger.child({ scope: 'proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000 };
   const registry = createConnectorsRegistry({
-    source: tracker.source, keys: config.verifyKeys, logger: logger.child({ scope: 'registry' }), metrics,
+    source, keys: config.verifyKeys, logger: logger.child({ scope: 'registry' }), metrics,
     proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),
     ...(options.minRefreshIntervalMs ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
   });
@@ -126,10 +130,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const gateway = createConnectorsGateway({
     source: registryGatewaySource(registry), quotaStore, audit, logger: logger.child({ scope: 'gateway' }), metrics,
     allowedHosts: hosts, allowedOrigins: hosts, callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
-    callTimeoutMs: options.callTimeoutMs ?? 30_000,
+    callTimeoutMs: options.callTimeoutMs ?? 30_000, extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
   });
-  const rt = new ConnectorsRuntime({ registry, tracker, gateway, hub, logger, refusalPollMs: options.refusalPollMs ?? 1_000 });
-  const toolCalls = { runtime: rt, gateway };
+  const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
 
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({ loggerInstance, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });
@@ -137,10 +140,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
   await app.register(healthRoutes, { runtime: rt, metrics });
-  await app.register(connectorsRoutes, { runtime: rt, toolCalls, inflight });
+  await app.register(connectorsRoutes, { runtime: rt, gateway, inflight });
   await app.register(eventsRoutes, { hub, runtime: rt, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes });
   await app.register(widgetRoutes, { distDir: normalize(config.widgetDistDir), srcDir: config.widgetSrcDir });
-  await app.register(mcpRoutes, { gateway, dashboard: dashboardSource(rt, config), inflight, policy: { allowedHosts: hosts, allowedOrigins: hosts }, logger });
+  await app.register(mcpRoutes, { gateway, inflight, logger });
   app.addHook('preClose', async () => {
     const drained = await inflight.drain(config.shutdownTimeoutMs);
     if (!drained) {

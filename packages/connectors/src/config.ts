@@ -48,6 +48,8 @@ export interface ConnectorsConfig {
   readonly shutdownTimeoutMs: number;
   /** Upstream health probe period, milliseconds (`CONNECTORS_PROBE_INTERVAL_MS`, default 5000). */
   readonly probeIntervalMs: number;
+  /** How often asbr is asked for the map, milliseconds (`CONNECTORS_REFRESH_INTERVAL_MS`, default 5000). */
+  readonly refreshIntervalMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -174,6 +176,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
     allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     shutdownTimeoutMs: read(env, 'CONNECTORS_SHUTDOWN_TIMEOUT_MS', Millis, 'must be a positive integer of milliseconds', DEFAULT_SHUTDOWN_TIMEOUT_MS),
     probeIntervalMs: read(env, 'CONNECTORS_PROBE_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
+    refreshIntervalMs: read(env, 'CONNECTORS_REFRESH_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
     logLevel: read(env, 'LOG_LEVEL', z.enum(LOG_LEVELS), `must be one of ${LOG_LEVELS.join(', ')}`, 'info'),
   };
 }

@@ -2,7 +2,7 @@
 export interface StatusEvent {
   /** Monotonically increasing id (1, 2, …) within this process. */
   readonly id: number;
-  /** `availability` | `map-updated` | `map-refused` | `quota` (snapshots are per connection, never buffered). */
+  /** `availability` | `map-updated` | `map-refused` | `map-expired` | `map-health` | `quota` (snapshots are per connection, never buffered). */
   readonly type: string;
   readonly data: unknown;
 }

@@ -1,6 +1,6 @@
-import { McpServer, type CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, Resource, Tool } from '@modelcontextprotocol/server';
 import { RESOURCE_MIME_TYPE, registerAppResource, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
-import { z } from 'zod';
+import type { AggregateExtension } from '@cortex-os/mcp-server';
 import type { ConnectorsSnapshot } from './snapshot.js';
 
 /** MCP Apps resource of the dashboard (`text/html;profile=mcp-app`). */
@@ -11,8 +11,6 @@ export const DASHBOARD_SKYBRIDGE_URI = 'ui://connectors/dashboard.skybridge.html
 export const SKYBRIDGE_MIME_TYPE = 'text/html+skybridge';
 /** Name of the dashboard tool. */
 export const DASHBOARD_TOOL = 'connectors_dashboard';
-/** `serverInfo` of the MCP Apps endpoint. */
-export const APPS_SERVER_INFO = { name: 'brainwav-connectors-apps', version: '0.1.0' } as const;
 
 /** What the dashboard MCP server reads. */
 export interface DashboardSource {
@@ -52,45 +50,58 @@ async function dashboardResult(source: DashboardSource): Promise<CallToolResult>
   }
 }
 
+type ToolConfig = Parameters<typeof registerAppTool>[2];
+type ResourceConfig = Parameters<typeof registerAppResource>[3];
+
+/** The definition `registerAppTool` of ext-apps would register (it normalizes the `ui` / `ui/resourceUri` meta). */
+function appToolDefinition(name: string, config: ToolConfig): Tool {
+  let captured: ToolConfig = config;
+  const collector = { registerTool: (_name: string, c: ToolConfig) => void (captured = c) };
+  registerAppTool(collector as unknown as Parameters<typeof registerAppTool>[0], name, config, () => ({ content: [] }));
+  const { inputSchema: _schema, outputSchema: _output, ...rest } = captured;
+  return { name, ...rest, inputSchema: { type: 'object', properties: {}, additionalProperties: false } };
+}
+
+/** The listed resource `registerAppResource` of ext-apps would register (it sets the MCP Apps MIME type). */
+function appResource(name: string, uri: string, config: ResourceConfig): Resource {
+  let captured: ResourceConfig = config;
+  const collector = { registerResource: (_n: string, _u: string, c: ResourceConfig) => void (captured = c) };
+  registerAppResource(collector as unknown as Parameters<typeof registerAppResource>[0], name, uri, config, () => ({ contents: [] }));
+  return { uri, name, ...captured };
+}
+
+const UI_META = { ui: { csp: CSP, prefersBorder: true } };
+const SKYBRIDGE_META = {
+  'openai/widgetPrefersBorder': true,
+  'openai/widgetDescription': 'brAInwav connectors health',
+  'openai/widgetCSP': { connect_domains: [], resource_domains: [] },
+};
+
 /**
- * Builds the MCP server of the dashboard app: tool `connectors_dashboard` (result: the connector statuses as
- * `structuredContent`, `_meta.ui.resourceUri` and `openai/outputTemplate`) and the widget HTML as the MCP Apps
- * resource `ui://connectors/dashboard.html` plus its Skybridge form for ChatGPT. One server per session/request.
+ * The dashboard MCP App as a gateway extension served on `/mcp`: tool `connectors_dashboard` (no arguments;
+ * result: the connector statuses as `structuredContent`, `_meta.ui.resourceUri` and `openai/outputTemplate`)
+ * and the widget HTML as the MCP Apps resource `ui://connectors/dashboard.html` (`text/html;profile=mcp-app`)
+ * plus its Skybridge form for ChatGPT (`text/html+skybridge`). Definitions are built with the ext-apps helpers.
  */
-export function createDashboardMcpServer(source: DashboardSource): McpServer {
-  const server = new McpServer(APPS_SERVER_INFO, {
-    capabilities: { tools: {}, resources: {} },
-    instructions: 'brAInwav connectors dashboard: call connectors_dashboard to show connector health.',
+export function createDashboardExtension(source: DashboardSource): AggregateExtension {
+  const tool = appToolDefinition(DASHBOARD_TOOL, {
+    title: 'brAInwav connectors dashboard',
+    description: 'Shows every brAInwav connector of the verified service map with availability, breaker, quota use and tools.',
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    _meta: { ...TOOL_META },
   });
-  registerAppTool(
-    server,
-    DASHBOARD_TOOL,
-    {
-      title: 'brAInwav connectors dashboard',
-      description: 'Shows every brAInwav connector of the verified service map with availability, breaker, quota use and tools.',
-      inputSchema: z.object({}),
-      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-      _meta: { ...TOOL_META },
-    },
-    () => dashboardResult(source),
-  );
-  registerAppResource(
-    server,
-    'connectors-dashboard',
-    DASHBOARD_RESOURCE_URI,
-    { title: 'brAInwav connectors dashboard', description: 'MCP Apps view of the brAInwav connectors health.', _meta: { ui: { csp: CSP, prefersBorder: true } } },
-    async () => ({ contents: [{ uri: DASHBOARD_RESOURCE_URI, mimeType: RESOURCE_MIME_TYPE, text: await source.html(), _meta: { ui: { csp: CSP, prefersBorder: true } } }] }),
-  );
-  server.registerResource(
-    'connectors-dashboard-skybridge',
-    DASHBOARD_SKYBRIDGE_URI,
-    { title: 'brAInwav connectors dashboard (ChatGPT)', description: 'ChatGPT Apps (Skybridge) form of the dashboard.', mimeType: SKYBRIDGE_MIME_TYPE },
-    async () => ({
-      contents: [{
-        uri: DASHBOARD_SKYBRIDGE_URI, mimeType: SKYBRIDGE_MIME_TYPE, text: await source.html(),
-        _meta: { 'openai/widgetPrefersBorder': true, 'openai/widgetDescription': 'brAInwav connectors health', 'openai/widgetCSP': { connect_domains: [], resource_domains: [] } },
-      }],
-    }),
-  );
-  return server;
+  const app = appResource('connectors-dashboard', DASHBOARD_RESOURCE_URI, {
+    title: 'brAInwav connectors dashboard', description: 'MCP Apps view of the brAInwav connectors health.', _meta: UI_META,
+  });
+  const skybridge: Resource = {
+    uri: DASHBOARD_SKYBRIDGE_URI, name: 'connectors-dashboard-skybridge', title: 'brAInwav connectors dashboard (ChatGPT)',
+    description: 'ChatGPT Apps (Skybridge) form of the dashboard.', mimeType: SKYBRIDGE_MIME_TYPE,
+  };
+  return {
+    tools: [{ definition: tool, call: () => dashboardResult(source) }],
+    resources: [
+      { resource: app, read: async () => ({ contents: [{ uri: DASHBOARD_RESOURCE_URI, mimeType: RESOURCE_MIME_TYPE, text: await source.html(), _meta: UI_META }] }) },
+      { resource: skybridge, read: async () => ({ contents: [{ uri: DASHBOARD_SKYBRIDGE_URI, mimeType: SKYBRIDGE_MIME_TYPE, text: await source.html(), _meta: SKYBRIDGE_META }] }) },
+    ],
+  };
 }

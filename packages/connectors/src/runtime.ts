@@ -1,10 +1,10 @@
-import type { ServiceMap } from '@cortex-os/connectors-manifest';
-import type { ConnectorsRegistry, RegistryChangeEvent } from '@cortex-os/agents';
+import { branded, type ServiceMap, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
+import type { ConnectorsRegistry, RefreshResult, RegistryChangeEvent, RegistryRawMap, RegistryRefusedEvent } from '@cortex-os/agents';
 import type { ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { Logger } from '@cortex-os/telemetry';
 import { ConnectorNotFoundError, NotReadyError } from './errors.js';
 import type { EventHub } from './events.js';
-import type { RawMapTracker, RawServiceMap } from './raw-map.js';
+import { MapHealthTracker, type MapHealth } from './map-health.js';
 import { availabilityOf, buildSnapshot, type Availability, type ConnectorLive, type ConnectorsSnapshot, type ToolView } from './snapshot.js';
 
 /** Readiness of the server: ready only while a verified, unexpired map is held. */
@@ -31,37 +31,35 @@ export interface ProbeBody {
 /** What the runtime needs. */
 export interface RuntimeDeps {
   readonly registry: ConnectorsRegistry;
-  readonly tracker: RawMapTracker;
   readonly gateway: ConnectorsGateway;
   readonly hub: EventHub;
   readonly logger: Logger;
-  /** How often the registry's refusal state is checked, ms. */
-  readonly refusalPollMs: number;
+  /** How often asbr is asked for the map (`registry.refresh()`), ms; fetch failures show as `mapHealth.state: "stale"`. */
+  readonly refreshIntervalMs: number;
 }
 
 const TOOLS_TIMEOUT_MS = 1_500;
 
 /**
- * Live state of the connectors server: follows the registry (map changes, availability, refusals) and
- * turns it into status events, snapshots and probes.
+ * Live state of the connectors server: follows the registry (map changes, availability, refusals),
+ * refreshes the map every `refreshIntervalMs`, and turns it into status events, snapshots and probes.
  */
 export class ConnectorsRuntime {
   readonly #d: RuntimeDeps;
   readonly #stops: (() => void)[] = [];
-  #lastRefusalAt: string | null = null;
+  readonly #health: MapHealthTracker;
   #closed = false;
 
   constructor(deps: RuntimeDeps) {
     this.#d = deps;
+    this.#health = new MapHealthTracker(() => deps.registry.raw() !== undefined, (h) => deps.hub.publish('map-health', h));
     this.#stops.push(deps.registry.on('change', (e) => this.#onChange(e)));
+    this.#stops.push(deps.registry.on('refused', (e) => this.#onRefused(e)));
     this.#stops.push(
       deps.registry.on('availability', (e) =>
         deps.hub.publish('availability', { connectorId: e.connectorId, availability: e.up ? 'online' : 'offline', reason: e.reason, at: e.at }),
       ),
     );
-    const poll = setInterval(() => this.checkRefusal(), deps.refusalPollMs);
-    poll.unref();
-    this.#stops.push(() => clearInterval(poll));
   }
 
   /** The registry this runtime follows. */
@@ -69,36 +67,35 @@ export class ConnectorsRuntime {
     return this.#d.registry;
   }
 
-  /** Loads the first map (never rejects: without a map the server stays up, not ready, and retries). */
+  /** Loads the first map, then refreshes every `refreshIntervalMs` (never rejects: without a map the server stays up, not ready). */
   async start(): Promise<void> {
-    try {
-      await this.#d.registry.ready();
-    } catch (err) {
-      this.#d.logger.error({ err: (err as Error).message }, 'brAInwav: no verified service map yet; /readyz is 503 until one is fetched');
-    }
-    this.checkRefusal();
-  }
-
-  /** Asks asbr for the map now, then reports a refusal (never rejects). */
-  async refresh(): Promise<void> {
-    await this.#d.registry.refresh().catch(() => undefined);
-    this.checkRefusal();
-  }
-
-  /** Publishes `map-refused` when the registry refused a new map since the last check. */
-  checkRefusal(): void {
+    await this.refresh();
+    if (this.#d.registry.raw() === undefined) this.#d.logger.error('brAInwav: no verified service map yet; /readyz is 503 until one is fetched');
     if (this.#closed) return;
-    const { lastRefusal, version } = this.#d.registry.status();
-    if (!lastRefusal || lastRefusal.at === this.#lastRefusalAt) return;
-    this.#lastRefusalAt = lastRefusal.at;
-    this.#d.logger.warn({ code: lastRefusal.code, keptVersion: version }, 'brAInwav: refused a service map from asbr; keeping the last good map');
-    this.#d.hub.publish('map-refused', { code: lastRefusal.code, at: lastRefusal.at, keptMapVersion: version });
+    const timer = setInterval(() => void this.refresh(), this.#d.refreshIntervalMs);
+    timer.unref();
+    this.#stops.push(() => clearInterval(timer));
+  }
+
+  /** Asks asbr for the map now and records the outcome in `mapHealth` (never rejects). */
+  async refresh(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#record(await this.#d.registry.refresh());
+    } catch (err) {
+      this.#recordError(err as Error & { code?: string });
+    }
+  }
+
+  /** Health of the service map (`mapHealth` of `GET /v1/connectors`). */
+  mapHealth(): MapHealth {
+    return this.#health.current();
   }
 
   /** Readiness for `/readyz`. */
   readiness(): Readiness {
     const s = this.#d.registry.status();
-    const ready = (s.state === 'fresh' || s.state === 'stale') && this.#d.tracker.current !== undefined;
+    const ready = (s.state === 'fresh' || s.state === 'stale') && this.#d.registry.raw() !== undefined;
     return { ready, state: s.state, mapVersion: s.version, expiresAt: s.expiresAt, lastRefusal: s.lastRefusal, lastFetchError: s.lastFetchError };
   }
 
@@ -111,9 +108,9 @@ export class ConnectorsRuntime {
     }
   }
 
-  /** The exact signed bytes of the map in force, as asbr served them (undefined before the first map). */
-  rawMap(): RawServiceMap | undefined {
-    return this.#d.tracker.current;
+  /** The exact signed bytes and ETag of the map in force, as asbr served them (undefined while none is usable). */
+  rawMap(): RegistryRawMap | undefined {
+    return this.#d.registry.raw();
   }
 
   /** `GET /v1/connectors` body. @throws NotReadyError `NOT_READY`. */
@@ -121,13 +118,19 @@ export class ConnectorsRuntime {
     const map = this.map();
     const live = new Map<string, ConnectorLive>();
     await Promise.all(map.connectors.map(async (c) => live.set(c.id, await this.#live(c.id, c.status === 'enabled'))));
-    return buildSnapshot(map, live);
+    return buildSnapshot(map, live, this.mapHealth());
+  }
+
+  /** A connector of the verified map (enabled or disabled). @throws ConnectorNotFoundError `CONNECTOR_NOT_FOUND`, NotReadyError `NOT_READY`. */
+  connector(connectorId: string): ServiceMapConnector {
+    const entry = this.map().connectors.find((c) => c.id === connectorId);
+    if (!entry) throw new ConnectorNotFoundError(connectorId);
+    return entry;
   }
 
   /** Runs a health probe of `connectorId` now. @throws ConnectorNotFoundError, NotReadyError. */
   async probe(connectorId: string): Promise<ProbeBody> {
-    const entry = this.map().connectors.find((c) => c.id === connectorId);
-    if (!entry) throw new ConnectorNotFoundError(connectorId);
+    const entry = this.connector(connectorId);
     if (entry.status !== 'enabled') {
       return { brand: 'brAInwav', connectorId, availability: 'unknown', latencyMs: 0, error: { code: 'UPSTREAM_UNAVAILABLE', message: entry.statusMessage } };
     }
@@ -167,13 +170,33 @@ export class ConnectorsRuntime {
     }
   }
 
+  #record(result: RefreshResult): void {
+    if (this.#closed || result.outcome === 'refused') return; // refusals arrive as the registry's `refused` event
+    if (result.outcome !== 'failed') return this.#health.succeeded();
+    const message = this.#d.registry.status().lastFetchError ?? branded('the service map could not be fetched from asbr');
+    this.#health.fetchFailed({ code: 'MANIFEST_UNAVAILABLE', message, at: new Date().toISOString() });
+  }
+
+  #recordError(err: Error & { code?: string }): void {
+    if (this.#closed) return;
+    if (err.code === 'MANIFEST_UNAVAILABLE') this.#health.fetchFailed({ code: err.code, message: err.message, at: new Date().toISOString() });
+    else this.#health.check();
+  }
+
+  #onRefused(e: RegistryRefusedEvent): void {
+    const kept = this.#d.registry.raw() === undefined ? null : this.#d.registry.status().version;
+    this.#d.logger.warn({ code: e.code, keptVersion: kept }, 'brAInwav: refused a service map from asbr; keeping the last good map');
+    this.#d.hub.publish('map-refused', { code: e.code, at: e.at, keptMapVersion: kept });
+    this.#health.refused({ code: e.code, message: e.message, at: e.at });
+  }
+
   #onChange(e: RegistryChangeEvent): void {
     if (!e.map) {
-      this.#d.tracker.clear();
       this.#d.hub.publish('map-expired', { previousMapVersion: e.previousVersion, at: new Date().toISOString() });
+      this.#health.check();
       return;
     }
-    if (!this.#d.tracker.adopt(e.map)) this.#d.logger.warn({ version: e.map.version }, 'brAInwav: verified map bytes not captured');
+    this.#health.succeeded();
     this.#d.hub.publish('map-updated', { mapVersion: e.map.version, manifestVersion: e.map.manifestVersion, expiresAt: e.map.expiresAt });
     for (const id of e.hydrated) this.#warm(id);
   }

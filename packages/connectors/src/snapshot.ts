@@ -1,5 +1,6 @@
 import type { ServiceMap, ServiceMapConnector } from '@cortex-os/connectors-manifest';
 import { BRAND } from '@cortex-os/connectors-manifest';
+import type { MapHealth } from './map-health.js';
 
 /** Live availability of a connector as shown by the API and the widget. */
 export type Availability = 'online' | 'offline' | 'degraded' | 'unknown';
@@ -47,6 +48,8 @@ export interface ConnectorsSnapshot {
   readonly mapVersion: number;
   readonly generatedAt: string;
   readonly expiresAt: string;
+  /** Whether the map is fresh, stale (asbr unreachable), refused (failed verification) or expired. */
+  readonly mapHealth: MapHealth;
   readonly connectors: readonly ConnectorStatus[];
 }
 
@@ -89,8 +92,8 @@ export function connectorStatus(c: ServiceMapConnector, live: ConnectorLive): Co
   };
 }
 
-/** Builds the snapshot body from the verified map and each connector's live state. */
-export function buildSnapshot(map: ServiceMap, live: ReadonlyMap<string, ConnectorLive>): ConnectorsSnapshot {
+/** Builds the snapshot body from the verified map, each connector's live state and the map's health. */
+export function buildSnapshot(map: ServiceMap, live: ReadonlyMap<string, ConnectorLive>, mapHealth: MapHealth): ConnectorsSnapshot {
   const none: ConnectorLive = { proxy: undefined, quotaUse: { minute: 0, hour: 0 }, tools: [] };
   return {
     brand: BRAND,
@@ -99,6 +102,7 @@ export function buildSnapshot(map: ServiceMap, live: ReadonlyMap<string, Connect
     mapVersion: map.version,
     generatedAt: map.generatedAt,
     expiresAt: map.expiresAt,
+    mapHealth,
     connectors: map.connectors.map((c) => connectorStatus(c, live.get(c.id) ?? none)),
   };
 }

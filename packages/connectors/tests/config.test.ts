@@ -20,6 +20,9 @@ describe('loadConnectorsConfig', () => {
     expect(c.mcpApiKeys).toEqual([MCP_KEY]);
     expect(c.verifyKeys).toEqual([{ alg: 'HS256', secret: SIGNATURE_KEY }]);
     expect(c.widgetDistDir).toMatch(/apps\/chatgpt-dashboard\/dist$/);
+    expect(c.refreshIntervalMs).toBe(5_000);
+    expect(loadConnectorsConfig(testEnv({ CONNECTORS_REFRESH_INTERVAL_MS: '750' })).refreshIntervalMs).toBe(750);
+    expect(configError({ ...testEnv(), CONNECTORS_REFRESH_INTERVAL_MS: '-1' })).toMatchObject({ code: 'CONFIG_INVALID', variable: 'CONNECTORS_REFRESH_INTERVAL_MS' });
   });
 
   it('fails fast naming the variable, never its value', () => {

@@ -16,6 +16,7 @@ describe('e2e: asbr + connectors server + a real upstream (server-everything) on
   let asbr: FastifyInstance;
   let server: FastifyInstance;
   let asbrBase: string;
+  let asbrConfig: ReturnType<typeof loadAsbrConfig>;
   let base: string;
   let dir: string;
 
@@ -29,10 +30,11 @@ describe('e2e: asbr + connectors server + a real upstream (server-everything) on
     };
     await writeFile(manifestPath, JSON.stringify(manifest));
     const keys = { CONNECTORS_SIGNATURE_KEY: SIGNATURE_KEY, CONNECTORS_API_KEY: API_KEY };
-    asbr = await buildAsbr({ config: loadAsbrConfig({ ...keys, CONNECTORS_MANIFEST_PATH: manifestPath, LOG_LEVEL: 'silent' }) });
+    asbrConfig = loadAsbrConfig({ ...keys, CONNECTORS_MANIFEST_PATH: manifestPath, LOG_LEVEL: 'silent' });
+    asbr = await buildAsbr({ config: asbrConfig });
     asbrBase = await asbr.listen({ port: 0, host: '127.0.0.1' });
     const config = loadConnectorsConfig({ ...keys, MCP_API_KEY: MCP_KEY, ASBR_URL: asbrBase, CONNECTORS_PORT: '0' });
-    server = await buildApp({ config, logger: createSilentLogger('e2e'), probeIntervalMs: 300, downDebounceMs: 300 });
+    server = await buildApp({ config, logger: createSilentLogger('e2e'), probeIntervalMs: 300, downDebounceMs: 300, refreshIntervalMs: 250 });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
   }, 90_000);
 
@@ -80,4 +82,33 @@ describe('e2e: asbr + connectors server + a real upstream (server-everything) on
     expect(JSON.parse(availability!.data!)).toMatchObject({ connectorId: 'everything', availability: 'offline' });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('reports mapHealth "stale" with a branded error while asbr is down, and "fresh" once it is back', async () => {
+    type Health = { state: string; lastError: { code: string; message: string; at: string } | null };
+    const health = async (): Promise<{ mapHealth: Health; connectors: { id: string }[] }> =>
+      (await (await fetch(`${base}/v1/connectors`, { headers: rest })).json()) as { mapHealth: Health; connectors: { id: string }[] };
+    expect((await health()).mapHealth).toEqual({ state: 'fresh', lastError: null });
+    const stream = await fetch(`${base}/v1/connectors/events`, { headers: rest });
+    const port = Number(new URL(asbrBase).port);
+    const stopped = Date.now();
+    await asbr.close();
+
+    await expect.poll(async () => (await health()).mapHealth.state, { timeout: 10_000, interval: 100 }).toBe('stale');
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    const down = await health();
+    expect(down.mapHealth.lastError).toEqual({
+      code: 'MANIFEST_UNAVAILABLE',
+      message: expect.stringMatching(/^brAInwav: service map request to http:\/\/127\.0\.0\.1:\d+\/v1\/connectors\/service-map failed/),
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
+    expect(down.mapHealth.lastError?.message).not.toContain(API_KEY);
+    expect(down.connectors.map((c) => c.id)).toEqual(['everything', 'tasks']); // the held map is still served
+    const { events } = await readSse(stream, (ev) => ev.some((e) => e.event === 'map-health'), 10_000);
+    expect(JSON.parse(events.find((e) => e.event === 'snapshot')!.data!).mapHealth).toEqual({ state: 'fresh', lastError: null });
+    expect(JSON.parse(events.find((e) => e.event === 'map-health')!.data!)).toMatchObject({ state: 'stale', lastError: { code: 'MANIFEST_UNAVAILABLE' } });
+
+    asbr = await buildAsbr({ config: asbrConfig });
+    await asbr.listen({ port, host: '127.0.0.1' });
+    await expect.poll(async () => (await health()).mapHealth, { timeout: 10_000, interval: 100 }).toEqual({ state: 'fresh', lastError: null });
+  }, 30_000);
 });

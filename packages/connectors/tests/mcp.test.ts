@@ -49,11 +49,16 @@ describe('MCP on the connectors server', () => {
     expect(JSON.stringify(result.content)).toContain('via gateway');
   });
 
-  it('serves the dashboard MCP App: tool metadata, structured result and both resource forms', async () => {
-    const client = await connect(`${base}/mcp/apps`, MCP_KEY);
+  it('serves the dashboard MCP App on /mcp: tool metadata, structured result and both resource forms', async () => {
+    const client = await connect(`${base}/mcp`, MCP_KEY);
     clients.push(client);
     const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toContain('fixtures__echo');
+    expect(names.at(-1)).toBe(DASHBOARD_TOOL); // extension tools follow the namespaced connector tools
+    expect(names.slice(0, -1).every((n) => n.startsWith('fixtures__'))).toBe(true);
     const tool = tools.find((t) => t.name === DASHBOARD_TOOL);
+    expect(tool).toMatchObject({ title: 'brAInwav connectors dashboard', inputSchema: { type: 'object', properties: {} }, annotations: { readOnlyHint: true } });
     expect(tool?._meta).toMatchObject({ ui: { resourceUri: DASHBOARD_RESOURCE_URI }, 'ui/resourceUri': DASHBOARD_RESOURCE_URI, 'openai/outputTemplate': DASHBOARD_SKYBRIDGE_URI });
 
     const result = await client.callTool({ name: DASHBOARD_TOOL, arguments: {} });
@@ -64,14 +69,20 @@ describe('MCP on the connectors server', () => {
     expect(sc.connectors.map((c) => c.id)).toEqual(['fixtures']);
 
     const { resources } = await client.listResources();
-    expect(resources).toEqual(expect.arrayContaining([
-      expect.objectContaining({ uri: DASHBOARD_RESOURCE_URI, mimeType: 'text/html;profile=mcp-app' }),
+    expect(resources).toEqual([
+      expect.objectContaining({ uri: DASHBOARD_RESOURCE_URI, mimeType: 'text/html;profile=mcp-app', _meta: { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } } }),
       expect.objectContaining({ uri: DASHBOARD_SKYBRIDGE_URI, mimeType: 'text/html+skybridge' }),
-    ]));
+    ]);
     const app1 = await client.readResource({ uri: DASHBOARD_RESOURCE_URI });
     expect(app1.contents[0]).toMatchObject({ uri: DASHBOARD_RESOURCE_URI, mimeType: 'text/html;profile=mcp-app', text: expect.stringContaining('brAInwav mcp app') });
     const sky = await client.readResource({ uri: DASHBOARD_SKYBRIDGE_URI });
-    expect(sky.contents[0]).toMatchObject({ mimeType: 'text/html+skybridge', text: expect.stringContaining('brAInwav mcp app') });
+    expect(sky.contents[0]).toMatchObject({ mimeType: 'text/html+skybridge', text: expect.stringContaining('brAInwav mcp app'), _meta: { 'openai/widgetPrefersBorder': true } });
+  });
+
+  it('no longer serves the separate /mcp/apps endpoint', async () => {
+    // unknown paths fall under the default REST auth, so the REST key reaches the 404
+    const res = await fetch(`${base}/mcp/apps`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(404);
   });
 });
 
@@ -81,15 +92,13 @@ describe('dashboard MCP App without a built widget, and DNS-rebinding protection
     const env = testEnv({ CONNECTORS_WIDGET_DIR: widget.dist, CONNECTORS_WIDGET_SRC_DIR: widget.src });
     const app = await startApp(env, controlledSource(await signedMapText([])));
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const client = await connect(`${base}/mcp/apps`, MCP_KEY);
+    const client = await connect(`${base}/mcp`, MCP_KEY);
     try {
       const res = await client.readResource({ uri: DASHBOARD_RESOURCE_URI });
       expect(res.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: expect.stringContaining('brAInwav: the dashboard bundle is not built') });
-      const foreign = await app.inject({ method: 'POST', url: '/mcp/apps', headers: { host: 'evil.example', authorization: `Bearer ${MCP_KEY}`, 'content-type': 'application/json' }, payload: {} });
+      const foreign = await app.inject({ method: 'POST', url: '/mcp', headers: { host: 'evil.example', authorization: `Bearer ${MCP_KEY}`, 'content-type': 'application/json' }, payload: {} });
       expect(foreign.statusCode).toBe(403);
       expect(foreign.json<{ error: { code: string } }>().error.code).toBe('HOST_NOT_ALLOWED');
-      const gateway = await app.inject({ method: 'POST', url: '/mcp', headers: { host: 'evil.example', authorization: `Bearer ${MCP_KEY}`, 'content-type': 'application/json' }, payload: {} });
-      expect(gateway.statusCode).toBe(403);
     } finally {
       await client.close();
       await app.close();

@@ -45,7 +45,8 @@ describe('REST tool calls: quotas, quota events and audit', () => {
 
     await expect.poll(async () => (await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '')).trim().split('\n').length).toBe(3);
     const lines = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ brand: 'brAInwav', connectorId: 'tight', tool: 'echo', callerId: keyId(API_KEY) });
+    expect(lines[0]).toMatchObject({ brand: 'brAInwav', connectorId: 'tight', tool: 'echo', callerId: keyId(API_KEY), endpoint: 'rest' });
+    expect(lines.every((l) => l.endpoint === 'rest')).toBe(true);
     expect(lines.map((l) => l.outcome)).toContain('quota_exceeded');
     const text = await readFile(join(dir, 'audit.jsonl'), 'utf8');
     expect(text).not.toContain('secret-argument-value');

@@ -74,6 +74,15 @@ describe('connectors server REST', () => {
     expect(metrics.body).toMatch(/brainwav_mcp_tool_calls_total\{connector="fixtures",tool="echo",outcome="ok"\} 1/);
   });
 
+  it('answers 404 for a tool call on an unknown connector and UPSTREAM_UNAVAILABLE for a disabled one', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/v1/connectors/nope/tools/echo/call', headers: rest, payload: {} });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('CONNECTOR_NOT_FOUND');
+    const off = await app.inject({ method: 'POST', url: '/v1/connectors/off/tools/echo/call', headers: rest, payload: {} });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ isError: true, content: [{ type: 'text', text: 'brAInwav: connector "off" is disabled' }], _meta: { 'io.brainwav/error': { code: 'UPSTREAM_UNAVAILABLE' } } });
+  });
+
   it('rejects a malformed call body with 400', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/connectors/fixtures/tools/echo/call', headers: rest, payload: { arguments: 5 } });
     expect(res.statusCode).toBe(400);

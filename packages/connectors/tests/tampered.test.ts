@@ -35,19 +35,28 @@ describe('a tampered map from asbr', () => {
     expect(map.body).toBe(good);
     const list = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
     expect(list.json<{ connectors: { id: string }[] }>().connectors.map((c) => c.id)).toEqual(['fixtures']);
+    expect(list.json().mapHealth).toEqual({
+      state: 'refused',
+      lastError: { code: 'BAD_SIGNATURE', message: expect.stringMatching(/^brAInwav: service map refused \(BAD_SIGNATURE\)/), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) },
+    });
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'degraded', mapVersion: 1, lastRefusal: { code: 'BAD_SIGNATURE' } });
     expect(ready.json().reason).toMatch(/^brAInwav: .*BAD_SIGNATURE/);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/brainwav_service_map_verify_failures_total\{code="BAD_SIGNATURE"\} 1/);
-    const { events } = await readSse(stream, (ev) => ev.some((e) => e.event === 'map-refused'));
+    const { events } = await readSse(stream, (ev) => ev.some((e) => e.event === 'map-refused') && ev.some((e) => e.event === 'map-health'));
     expect(JSON.parse(events.find((e) => e.event === 'map-refused')!.data!)).toMatchObject({ code: 'BAD_SIGNATURE', keptMapVersion: 1 });
+    expect(JSON.parse(events.find((e) => e.event === 'snapshot')!.data!).mapHealth).toEqual({ state: 'fresh', lastError: null });
+    expect(JSON.parse(events.find((e) => e.event === 'map-health')!.data!)).toMatchObject({ state: 'refused', lastError: { code: 'BAD_SIGNATURE' } });
 
     source.set(next);
     await app.connectors.runtime.refresh();
     const after = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
     expect(after.body).toBe(next);
+    expect(after.headers.etag).toBe(`"${next.length}-${source.fetches}"`);
+    const healthy = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
+    expect(healthy.json().mapHealth).toEqual({ state: 'fresh', lastError: null });
   });
 });
 
@@ -62,6 +71,7 @@ describe('readiness without a verified map', () => {
       const list = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
       expect(list.statusCode).toBe(503);
       expect(list.json().error.code).toBe('NOT_READY');
+      expect(list.json().mapHealth).toMatchObject({ state: 'expired', lastError: { code: 'BAD_SIGNATURE', message: expect.stringMatching(/^brAInwav: /) } });
       const map = await app.inject({ method: 'GET', url: '/v1/connectors/service-map', headers: rest });
       expect(map.statusCode).toBe(503);
     } finally {

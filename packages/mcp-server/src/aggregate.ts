@@ -2,6 +2,7 @@ import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Pro
 import { errorResult, runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
+import type { ExtensionSet } from './extensions.js';
 import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 
 /** Identity the aggregate endpoint reports in `initialize`. */
@@ -12,17 +13,22 @@ export interface AggregateDeps extends CallDeps {
   catalog: ToolCatalog;
   prompts: PromptCatalog;
   callTimeoutMs: number | undefined;
+  /** Extra tools/resources of the gateway's `extensions` option. */
+  extensions: ExtensionSet;
 }
 
 /**
  * Build the low-level SDK server of one aggregate session: `tools/list` from the cache,
- * `tools/call` routed to the right proxy, prefixed `prompts/list` / `prompts/get`.
+ * `tools/call` routed to the right proxy (or extension), prefixed `prompts/list` / `prompts/get`,
+ * and the extensions' resources (`resources` capability only when there are some).
  */
 export function createAggregateServer(deps: AggregateDeps, callerId: string): Server {
+  const hasResources = deps.extensions.resources.length > 0;
   const server = new Server(AGGREGATE_SERVER_INFO, {
-    capabilities: { tools: { listChanged: true }, prompts: { listChanged: false } },
+    capabilities: { tools: { listChanged: true }, prompts: { listChanged: false }, ...(hasResources ? { resources: {} } : {}) },
     instructions: 'brAInwav connectors gateway: tools of every enabled connector, named <connectorId>__<tool>.',
   });
+  if (hasResources) registerExtensionResources(server, deps.extensions);
   server.setRequestHandler('tools/list', async () => ({ tools: await deps.catalog.list() }));
   server.setRequestHandler('tools/call', (request, ctx) =>
     callAggregateTool(deps, callerId, request.params.name, request.params.arguments, ctx.mcpReq.signal),
@@ -69,6 +75,7 @@ async function callAggregateTool(
   args: Record<string, unknown> | undefined,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
+  if (deps.extensions.hasTool(name)) return deps.extensions.callTool(name, args, { callerId, signal }, deps.logger);
   let route = deps.catalog.route(name);
   if (!route) {
     await deps.catalog.list(); // first listings may still be in flight
@@ -80,6 +87,12 @@ async function callAggregateTool(
   return runToolCall(deps, ctx, (error) => classifyProxyError(binding, error, signal), () =>
     binding.proxy.callTool(route.tool, args, { signal, ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}) }),
   );
+}
+
+function registerExtensionResources(server: Server, extensions: ExtensionSet): void {
+  server.setRequestHandler('resources/list', () => ({ resources: [...extensions.resources] }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
+  server.setRequestHandler('resources/read', (request, ctx) => extensions.readResource(request.params.uri, ctx.mcpReq.signal));
 }
 
 /**

@@ -24,7 +24,8 @@ interface Entry {
 }
 
 /**
- * The aggregate tool list, kept in memory and refreshed by each proxy's `onToolsChanged`.
+ * The aggregate tool list (connector tools sorted by connector id, then `extraTools` of the gateway's
+ * extensions), kept in memory and refreshed by each proxy's `onToolsChanged`.
  * Offline connectors keep their last known tools. `onChange` fires only when the aggregate list
  * really changes (compared by its serialized form).
  */
@@ -41,6 +42,7 @@ export class ToolCatalog {
     private readonly source: GatewayConnectorSource,
     private readonly logger: GatewayLogger,
     private readonly initialLoadTimeoutMs: number,
+    private readonly extraTools: readonly Tool[] = [],
   ) {
     this.unsubscribeSource = source.subscribe(() => this.sync());
     this.sync();
@@ -138,6 +140,7 @@ export class ToolCatalog {
         tools.push(aggregateTool(tool, named.name, id, displayName, named.shortened ? named.original : undefined));
       }
     }
+    tools.push(...this.extraTools);
     this.tools = tools;
     this.routes = routes;
     const signature = JSON.stringify(tools);

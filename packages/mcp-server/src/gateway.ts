@@ -5,6 +5,7 @@ import type { AuditSink } from './audit.js';
 import { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorSource } from './contracts.js';
 import { GatewayOptionError } from './errors.js';
+import { ExtensionSet, type AggregateExtension } from './extensions.js';
 import { LOCALHOST_NAMES, sendJsonError } from './guard.js';
 import { silentLogger, type GatewayLogger } from './logger.js';
 import { createPassthroughSession } from './passthrough.js';
@@ -45,6 +46,11 @@ export interface ConnectorsGatewayOptions {
   initialListTimeoutMs?: number;
   /** Sessions idle longer than this are closed, milliseconds (default 1,800,000). */
   sessionIdleMs?: number;
+  /**
+   * Extra tools and resources served on the aggregate endpoint next to the connector tools (default none).
+   * Tool names must not contain `__`; duplicates are refused (`CONFIG_INVALID`).
+   */
+  extensions?: readonly AggregateExtension[];
 }
 
 /** What the connectors server mounts: Node request handlers plus quota introspection. */
@@ -86,7 +92,8 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   const store: QuotaStore = options.quotaStore ?? new MemoryQuotaStore();
   const quota = new QuotaGuard(store, options.quotaKeyPrefix ?? 'gw:');
   const metrics = options.metrics ?? createConnectorsMetrics();
-  const catalog = new ToolCatalog(options.source, logger, options.initialListTimeoutMs ?? 5_000);
+  const extensions = new ExtensionSet(options.extensions);
+  const catalog = new ToolCatalog(options.source, logger, options.initialListTimeoutMs ?? 5_000, extensions.tools);
   const prompts = new PromptCatalog(options.initialListTimeoutMs ?? 5_000);
   const host = new SessionHost(
     { allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES, allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES },
@@ -95,7 +102,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
     clock,
   );
   const deps = { quota, metrics, audit: options.audit, logger, clock };
-  const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs };
+  const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs, extensions };
   const passDeps = { ...deps, upstream: { open: options.upstreamConnector ?? defaultUpstreamConnector }, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 };
   const callerOf = options.callerId ?? (() => 'anonymous');
   const aggregateServers = new Set<Server>();
@@ -153,6 +160,9 @@ function validate(options: ConnectorsGatewayOptions): void {
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new GatewayOptionError(`option "${key}" must be a positive number of milliseconds (got ${String(value)})`);
     }
+  }
+  if (options.extensions !== undefined && !Array.isArray(options.extensions)) {
+    throw new GatewayOptionError(`option "extensions" must be an array of AggregateExtension (got ${typeof options.extensions})`);
   }
   for (const key of ['allowedHosts', 'allowedOrigins'] as const) {
     const value = options[key];

@@ -1,6 +1,7 @@
 export { createConnectorsGateway } from './gateway.js';
 export type { ConnectorsGateway, ConnectorsGatewayOptions } from './gateway.js';
 export { staticConnectorSource } from './contracts.js';
+export type { AggregateExtension, ExtensionCallContext, ExtensionResource, ExtensionTool } from './extensions.js';
 export type { GatewayConnector, GatewayConnectorBinding, GatewayConnectorSource, GatewayProxy } from './contracts.js';
 export { MemoryQuotaStore, QuotaGuard, windowStart } from './quota.js';
 export type { QuotaLimits, QuotaStore, QuotaUse, QuotaWindowState } from './quota.js';

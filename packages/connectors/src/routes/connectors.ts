@@ -1,15 +1,18 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import { BRAND, branded, errorBody, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
+import { META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { BadRequestError, NotReadyError } from '../errors.js';
 import type { ConnectorsRuntime } from '../runtime.js';
-import { callConnectorTool, type ToolCallDeps } from '../tool-call.js';
 import type { InflightTracker } from '../inflight.js';
 
 /** Options of {@link connectorsRoutes}. */
 export interface ConnectorsRoutesOptions {
   readonly runtime: ConnectorsRuntime;
-  readonly toolCalls: ToolCallDeps;
+  /** The gateway's call pipeline (filters, quotas, metrics, audit `endpoint: "rest"`, offline fallback). */
+  readonly gateway: Pick<ConnectorsGateway, 'callTool'>;
   readonly inflight: InflightTracker;
 }
 
@@ -23,8 +26,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
-const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, toolCalls, inflight }, done) => {
-  app.get('/v1/connectors', async () => runtime.snapshot());
+/** The `isError` answer for a connector the map lists as disabled (the gateway only knows enabled ones). */
+function disabledResult(entry: ServiceMapConnector): CallToolResult {
+  return { content: [{ type: 'text', text: branded(`connector "${entry.id}" is disabled`) }], isError: true, _meta: { [META_ERROR]: { brand: BRAND, code: 'UPSTREAM_UNAVAILABLE' } } };
+}
+
+const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, gateway, inflight }, done) => {
+  app.get('/v1/connectors', async (request, reply) => {
+    try {
+      return await runtime.snapshot();
+    } catch (err) {
+      if (!(err instanceof NotReadyError)) throw err;
+      return reply.code(503).send({ ...errorBody(err.code, err.message, request.id), mapHealth: runtime.mapHealth() });
+    }
+  });
 
   app.get('/v1/connectors/service-map', async (_request, reply) => {
     runtime.map();
@@ -42,20 +57,20 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, 
   app.post('/v1/connectors/:id/tools/:tool/call', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
     const { id, tool } = parse(CallParams, request.params, 'path');
     const body = parse(CallBody, request.body ?? undefined, 'body');
+    const entry = runtime.connector(id);
+    if (entry.status !== 'enabled') return disabledResult(entry);
     const controller = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
-    return inflight.track(
-      callConnectorTool(toolCalls, { connectorId: id, tool, args: body?.arguments, callerId: request.callerId, signal: controller.signal }),
-    );
+    return inflight.track(gateway.callTool(id, tool, body?.arguments, { callerId: request.callerId, signal: controller.signal }));
   });
   done();
 };
 
 /**
- * REST routes of docs/api.md (all behind `CONNECTORS_API_KEY`): `GET /v1/connectors`,
+ * REST routes of docs/api.md (all behind `CONNECTORS_API_KEY`): `GET /v1/connectors` (with `mapHealth`; its 503 `NOT_READY` body carries `mapHealth` too),
  * `GET /v1/connectors/service-map` (the exact verified bytes), `POST /v1/connectors/:id/probe`,
- * `POST /v1/connectors/:id/tools/:tool/call`. Errors: 400 `BAD_REQUEST`, 404 `CONNECTOR_NOT_FOUND`, 503 `NOT_READY`.
+ * `POST /v1/connectors/:id/tools/:tool/call` (through `gateway.callTool`). Errors: 400 `BAD_REQUEST`, 404 `CONNECTOR_NOT_FOUND`, 503 `NOT_READY`.
  */
 export const connectorsRoutes = fp(plugin, { name: 'connectors-rest', fastify: '5.x', dependencies: ['connectors-auth'] });

@@ -103,14 +103,14 @@ async function writeSnapshot(stream: SseStream, options: EventsRoutesOptions): P
     stream.write(frame({ id, type: 'snapshot', data: snapshot }));
   } catch (err) {
     const message = (err as Error).message;
-    stream.write(frame({ id, type: 'not-ready', data: errorBody('NOT_READY', message) }));
+    stream.write(frame({ id, type: 'not-ready', data: { ...errorBody('NOT_READY', message), mapHealth: options.runtime.mapHealth() } }));
   }
   return id;
 }
 
 /**
  * `GET /v1/connectors/events` (Server-Sent Events, docs/api.md): a first byte at once, then `snapshot`,
- * live `availability` / `map-updated` / `map-refused` / `map-expired` / `quota` events, `: heartbeat`
+ * live `availability` / `map-updated` / `map-refused` / `map-expired` / `map-health` / `quota` events, `: heartbeat`
  * comments, `Last-Event-ID` resume from the hub's ring buffer (a fresh snapshot when too far behind).
  * A client whose socket buffer exceeds `maxBufferedBytes` is dropped.
  */
