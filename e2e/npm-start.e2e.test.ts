@@ -1,0 +1,123 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The README's operator path on the real local stack: `npm start` (install and build skipped: `npm test` built
+ * everything already) brings up the demo upstreams, asbr and the connectors server on their documented ports;
+ * then the issues' "done when" checks run against it exactly as an operator would, and Ctrl-C stops it all.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PORTS = [7070, 7071, 7101, 7102, 7103];
+const ASBR = 'http://127.0.0.1:7070';
+const BASE = 'http://127.0.0.1:7071';
+
+let stack: ChildProcess | undefined;
+let output = '';
+let env: Record<string, string> = {};
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), done(false)));
+    socket.once('error', () => done(true));
+  });
+}
+
+function readEnvLocal(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(resolve(root, '.env.local'), 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+async function waitForBanner(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('stack is ready')) {
+    if (stack?.exitCode !== null) throw new Error(`brAInwav: npm start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`brAInwav: npm start was not ready in time:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function run(args: string[], extraEnv: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  const busy = [];
+  for (const port of PORTS) if (!(await portFree(port))) busy.push(port);
+  if (busy.length) throw new Error(`brAInwav: the npm start e2e needs ports ${busy.join(', ')} free (is a stack already running?)`);
+  stack = spawn(process.execPath, ['scripts/npm-start.mjs', '--skip-install', '--skip-build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  stack.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  stack.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  await waitForBanner(120_000);
+  env = readEnvLocal();
+}, 150_000);
+
+afterAll(async () => {
+  if (!stack || stack.exitCode !== null) return;
+  const exited = new Promise((r) => stack!.once('exit', r));
+  stack.kill('SIGINT');
+  await exited;
+  expect(output).toContain('stopped asbr');
+  for (const port of PORTS) expect(await portFree(port)).toBe(true);
+}, 60_000);
+
+describe('npm start (the local stack) as an operator uses it', () => {
+  it('prints the URLs and a ready-to-paste curl line', () => {
+    expect(output).toContain(`${BASE}/mcp`);
+    expect(output).toContain(`${BASE}/apps/chatgpt-dashboard/`);
+    expect(output).toMatch(/curl -s -H "Authorization: Bearer \$CONNECTORS_API_KEY" http:\/\/127\.0\.0\.1:707[01]\/v1\/connectors\/service-map/);
+  });
+
+  it('serves a map that `cortex-connectors verify` accepts, and rejects it with one byte changed', async () => {
+    const res = await fetch(`${ASBR}/v1/connectors/service-map`, { headers: { authorization: `Bearer ${env.CONNECTORS_API_KEY}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const ok = run(['packages/cli/dist/bin.js', 'verify', `${ASBR}/v1/connectors/service-map`]);
+    expect(ok.stdout).toMatch(/^OK kid=hs256-[0-9a-f]{12} alg=HS256 version=\d+ expires=\S+ connectors=4$/m);
+    expect(ok.status).toBe(0);
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = resolve(mkdtempSync(resolve(tmpdir(), 'brainwav-e2e-')), 'tampered.json');
+    writeFileSync(file, text.replace('"displayName":"Everything demo"', '"displayName":"Everything demO"'));
+    const bad = run(['packages/cli/dist/bin.js', 'verify', file]);
+    expect(bad.stderr).toContain('FAIL BAD_SIGNATURE');
+    expect(bad.status).toBe(2);
+    expect((await fetch(`${ASBR}/v1/connectors/service-map`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
+  });
+
+  it('runs the agents README quick start against the stack and prints the upstream answer', () => {
+    const r = spawnSync('npx', ['tsx', '--conditions=@cortex-os/source', 'packages/agents/examples/quickstart.ts'], {
+      cwd: root,
+      env: { ...process.env, ...env, ASBR_URL: ASBR },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(r.stdout.trim().split('\n')).toContain('Answer: Echo: hello from brAInwav');
+    expect(r.status).toBe(0);
+  });
+
+  it('lists the demo tools and the dashboard app on /mcp and calls one through the gateway', () => {
+    const call = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'everything__echo', '{"message":"hello brAInwav"}']);
+    const listed = /^tools \(\d+\): (.*)$/m.exec(call.stdout)?.[1]?.split(' ') ?? [];
+    expect(listed).toEqual(expect.arrayContaining(['everything__echo', 'memory__create_entities', 'fixtures__echo', 'connectors_dashboard']));
+    expect(listed.some((name) => name.startsWith('tasks__'))).toBe(false);
+    expect(call.stdout).toContain('Echo: hello brAInwav');
+    expect(call.status).toBe(0);
+  });
+
+  it('serves the widget bundle', async () => {
+    const res = await fetch(`${BASE}/apps/chatgpt-dashboard/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<div id="?root"?>/);
+    expect(String(res.headers.get('content-security-policy'))).toContain("default-src 'none'");
+  });
+});
