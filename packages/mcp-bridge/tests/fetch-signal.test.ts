@@ -16,19 +16,22 @@ describe('withPerRequestSignal', () => {
     outer.signal.removeEventListener = ((...args: Parameters<typeof remove>) => (removed++, remove(...args)));
     const seen: AbortSignal[] = [];
     const fetch = withPerRequestSignal((_url, init) => (seen.push(init!.signal!), Promise.resolve(responseWith('application/json'))));
-    for (let i = 0; i < 50; i++) await fetch('http://127.0.0.1/mcp', { signal: outer.signal });
+    for (let i = 0; i < 50; i++) await (await fetch('http://127.0.0.1/mcp', { signal: outer.signal })).text();
     expect([added, removed]).toEqual([50, 50]);
     expect(seen.every((s) => s !== outer.signal)).toBe(true);
   });
 
-  it('keeps event streams linked: aborting the transport aborts an open stream', async () => {
+  it('keeps an unread stream linked (closing the transport aborts it) and unlinks once it is read or cancelled', async () => {
     const outer = new AbortController();
-    let inner: AbortSignal | undefined;
-    const fetch = withPerRequestSignal((_url, init) => ((inner = init!.signal!), Promise.resolve(responseWith('text/event-stream'))));
+    const signals: AbortSignal[] = [];
+    const fetch = withPerRequestSignal((_url, init) => (signals.push(init!.signal!), Promise.resolve(responseWith('text/event-stream'))));
     await fetch('http://127.0.0.1/mcp', { signal: outer.signal });
-    expect(inner!.aborted).toBe(false);
+    const read = await fetch('http://127.0.0.1/mcp', { signal: outer.signal });
+    expect(await read.text()).toBe('{}');
+    const cancelled = await fetch('http://127.0.0.1/mcp', { signal: outer.signal });
+    await cancelled.body!.cancel();
     outer.abort(new Error('closed'));
-    expect(inner!.aborted).toBe(true);
+    expect(signals.map((s) => s.aborted)).toEqual([true, false, false]);
   });
 
   it('passes requests without a signal through and propagates an already-aborted signal', async () => {
