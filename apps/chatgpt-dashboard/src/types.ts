@@ -56,6 +56,20 @@ export interface ConnectorStatus {
   tools: ToolInfo[];
 }
 
+/**
+ * Health of the service map the connectors server holds: `fresh` (verified, asbr reachable), `stale` (asbr
+ * unreachable but the cached map is still valid), `refused` (the fetched map failed verification; the last good
+ * map is kept) or `expired` (no valid map).
+ */
+export type MapHealthState = 'fresh' | 'stale' | 'refused' | 'expired';
+
+/** `mapHealth` of `GET /v1/connectors`, the `snapshot` and the `map-health` SSE event. */
+export interface MapHealth {
+  state: MapHealthState;
+  /** Why the map is not fresh (e.g. `UPSTREAM_UNAVAILABLE`, a verify code such as `BAD_SIGNATURE`), else `null`. */
+  lastError: ConnectorError | null;
+}
+
 /** The body of `GET /v1/connectors` (also the `snapshot` SSE event and the `connectors_dashboard` tool result). */
 export interface DashboardData {
   brand: string;
@@ -65,6 +79,8 @@ export interface DashboardData {
   generatedAt: string;
   expiresAt: string;
   connectors: ConnectorStatus[];
+  /** Map health; a server that does not send it is treated as `fresh`. */
+  mapHealth?: MapHealth;
 }
 
 /** `availability` SSE event payload. */
@@ -95,6 +111,7 @@ export type DashboardEvent =
   | { type: 'availability'; data: AvailabilityEvent }
   | { type: 'quota'; data: QuotaEvent }
   | { type: 'map-updated'; data: MapUpdatedEvent }
+  | { type: 'map-health'; data: MapHealth }
   | { type: 'theme'; theme: Theme }
   | { type: 'connection'; state: 'open' | 'reconnecting' | 'failed'; error?: Error };
 

@@ -83,6 +83,9 @@ export function useConnectorState(adapter: HostAdapter, options: ConnectorStateO
         case 'quota':
           if (current) accept(event.type === 'availability' ? applyAvailability(current, event.data) : applyQuota(current, event.data), false);
           return;
+        case 'map-health':
+          if (current) accept({ ...current, mapHealth: event.data }, false);
+          return;
         case 'map-updated':
           if (!current || current.mapVersion !== event.data.mapVersion) void refresh();
           return;

@@ -1,4 +1,5 @@
 import { DashboardError, httpError, isAbortError, toDashboardError } from '../lib/errors.js';
+import { parseMapHealth } from '../lib/mapHealth.js';
 import { parseAvailabilityEvent, parseDashboardData, parseMapUpdatedEvent, parseQuotaEvent } from '../lib/parse.js';
 import { SseParser, backoffDelay, type SseMessage } from '../lib/sse.js';
 import type { DashboardEvent, HostAdapter, ToolCallResult } from '../types.js';
@@ -26,7 +27,7 @@ function toEvent(message: SseMessage): DashboardEvent | null {
     return null;
   }
   if (message.event === 'snapshot') return { type: 'snapshot', data: parseDashboardData(data) };
-  const parsers = { availability: parseAvailabilityEvent, quota: parseQuotaEvent, 'map-updated': parseMapUpdatedEvent } as const;
+  const parsers = { availability: parseAvailabilityEvent, quota: parseQuotaEvent, 'map-updated': parseMapUpdatedEvent, 'map-health': parseMapHealth } as const;
   if (!(message.event in parsers)) return null;
   const type = message.event as keyof typeof parsers;
   const parsed = parsers[type](data);

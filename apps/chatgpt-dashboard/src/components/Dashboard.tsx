@@ -4,6 +4,7 @@ import type { HostAdapter } from '../types.js';
 import { useConnectorState } from '../useConnectorState.js';
 import { ConnectorCard } from './ConnectorCard.js';
 import { ExpiryCountdown } from './ExpiryCountdown.js';
+import { MapHealthCard } from './MapHealthCard.js';
 import { Troubleshooting } from './Troubleshooting.js';
 
 const TryIt = lazy(() => import(/* webpackChunkName: "try-it" */ './TryIt.js').then((m) => ({ default: m.TryIt })));
@@ -58,6 +59,7 @@ export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: Das
       </p>
       {state.connection === 'reconnecting' ? <p className="hint">Live updates interrupted; reconnecting…</p> : null}
       {error ? <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} /> : null}
+      {!error && data?.mapHealth ? <MapHealthCard health={data.mapHealth} expiresAt={data.expiresAt} onRetry={() => void state.refresh()} /> : null}
       {error && data ? <p className="hint">Showing the last loaded map (v{data.mapVersion}) until a fresh one loads.</p> : null}
       {loading && !data ? <p>Loading connectors…</p> : null}
       {data ? (

@@ -1,4 +1,5 @@
 import { DashboardError } from './errors.js';
+import { parseMapHealth } from './mapHealth.js';
 import type { Availability, AvailabilityEvent, ConnectorStatus, DashboardData, MapUpdatedEvent, QuotaEvent, ToolInfo } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -73,6 +74,7 @@ export function parseDashboardData(value: unknown): DashboardData {
     generatedAt: str(value.generatedAt, new Date(0).toISOString()),
     expiresAt: value.expiresAt,
     connectors: value.connectors.map(parseConnector),
+    mapHealth: parseMapHealth(value.mapHealth),
   };
 }
 

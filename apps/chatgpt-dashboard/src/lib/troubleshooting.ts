@@ -16,7 +16,11 @@ const VERIFY_FIXES: Record<VerifyCode, string> = {
   ROLLBACK: 'An older map version was served: check that only one signer publishes the map.',
 };
 
-function verifyFix(serverCode: string | undefined): string | undefined {
+/**
+ * The fix for a service-map verification code (`BAD_SIGNATURE`, `KEY_UNKNOWN`, …), or `undefined` for another code.
+ * @param serverCode - the code the connectors server reported.
+ */
+export function verifyFix(serverCode: string | undefined): string | undefined {
   return serverCode && serverCode in VERIFY_FIXES ? VERIFY_FIXES[serverCode as VerifyCode] : undefined;
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Availability, DashboardData } from '../../src/types.js';
+import type { Availability, DashboardData, MapHealth } from '../../src/types.js';
 
 /** Options of the in-memory connectors API used by the widget tests. */
 export interface ApiServerOptions {
@@ -23,6 +23,8 @@ export interface ApiServer {
   lastEventIds: Array<string | undefined>;
   /** Flips one connector's availability and pushes an `availability` event. */
   setAvailability(connectorId: string, availability: Availability, reason?: string): void;
+  /** Sets `mapHealth` on the body and pushes a `map-health` event. */
+  setMapHealth(health: MapHealth): void;
   /** Makes the map routes answer 503 (no verified map), as when asbr is down. */
   setMapUnavailable(down: boolean): void;
   /** Drops every open SSE connection (clients must reconnect). */
@@ -150,6 +152,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     setAvailability(connectorId: string, availability: Availability, reason?: string) {
       api.data = { ...api.data, connectors: api.data.connectors.map((c) => (c.id === connectorId ? { ...c, availability } : c)) };
       push('availability', { connectorId, availability, reason: reason ?? `brAInwav: ${connectorId} is ${availability}`, at: new Date().toISOString() });
+    },
+    setMapHealth(health: MapHealth) {
+      api.data = { ...api.data, mapHealth: health };
+      push('map-health', health);
     },
     setMapUnavailable(down: boolean) {
       mapDown = down;
