@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, launchChromium, openDashboard, pillOf, runAxe, saveScreenshot, tabWalk } from '../apps/chatgpt-dashboard/tests/e2e/browser.js';
-import { API_KEY, startStack, type Stack } from './stack.js';
+import { API_KEY, BREAKER_RESET_MS, startStack, type Stack } from './stack.js';
 
 /**
  * Issue 6: the widget in real Chromium against the real connectors server, a real asbr and real upstreams
@@ -11,7 +11,6 @@ type BrowserContext = Awaited<ReturnType<Browser['newContext']>>;
 type Page = Parameters<typeof openDashboard>[0];
 
 const TTL_SECONDS = 30;
-const BREAKER_RESET_MS = 30_000;
 let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
@@ -71,8 +70,8 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Fixture upstream is now offline');
     await saveScreenshot(page, 'e2e-upstream-offline');
     expect(await runAxe(page)).toEqual([]);
-    // After 5 failed probes the bridge's circuit breaker opens for 30 s (mcp-bridge default, not configurable through the
-    // connectors server); its half-open probe is what brings a restarted upstream back, so allow that much plus slack.
+    // After 5 failed probes the upstream's circuit opens for CONNECTORS_BREAKER_RESET_MS; its half-open probe is what
+    // brings a restarted upstream back, so allow that much plus slack.
     await stack.fixture.restart();
     await expect.poll(() => pillOf(page, 'fixture'), { timeout: BREAKER_RESET_MS + 15_000, interval: 250 }).toBe('Availability: online');
     expect(await page.getByRole('status').first().textContent()).toContain('Fixture upstream is now online');

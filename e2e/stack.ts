@@ -5,6 +5,9 @@ import { buildApp as buildAsbr, loadAsbrConfig } from '@cortex-os/asbr';
 import { buildApp as buildConnectors, loadConnectorsConfig } from '@cortex-os/connectors';
 import { startEverythingServer, startFixtureServer, type EverythingServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 
+/** How long an open upstream circuit waits before its half-open probe (`CONNECTORS_BREAKER_RESET_MS`), ms. */
+export const BREAKER_RESET_MS = 5_000;
+
 /** REST key of the connectors server (typed into the widget's key form). */
 export const API_KEY = 'e2e-rest-key-0123456789abcdef';
 const MCP_KEY = 'e2e-mcp-key-0123456789abcdef';
@@ -80,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const config = loadConnectorsConfig({
       ...keys, MCP_API_KEY: MCP_KEY, ASBR_URL: asbrUrl, CONNECTORS_PORT: '0', LOG_LEVEL: 'silent',
       CONNECTORS_WIDGET_DIR: options.distDir, CONNECTORS_PROBE_INTERVAL_MS: String(options.probeIntervalMs), CONNECTORS_SHUTDOWN_TIMEOUT_MS: '2000',
+      CONNECTORS_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
     });
     const server = await buildConnectors({ config });
     closers.push(() => server.close());

@@ -113,7 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const source = options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey });
-  const proxyOptions = { logger: logger.child({ scope: 'proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000 };
+  const proxyOptions = { logger: logger.child({ scope: 'proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000, breaker: { resetTimeoutMs: config.breakerResetMs } };
   const registry = createConnectorsRegistry({
     source, keys: config.verifyKeys, logger: logger.child({ scope: 'registry' }), metrics,
     proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),

@@ -50,6 +50,8 @@ export interface ConnectorsConfig {
   readonly probeIntervalMs: number;
   /** How often asbr is asked for the map, milliseconds (`CONNECTORS_REFRESH_INTERVAL_MS`, default 5000). */
   readonly refreshIntervalMs: number;
+  /** How long an upstream's open circuit waits before a half-open probe, milliseconds (`CONNECTORS_BREAKER_RESET_MS`, default 10000). */
+  readonly breakerResetMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -177,6 +179,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
     shutdownTimeoutMs: read(env, 'CONNECTORS_SHUTDOWN_TIMEOUT_MS', Millis, 'must be a positive integer of milliseconds', DEFAULT_SHUTDOWN_TIMEOUT_MS),
     probeIntervalMs: read(env, 'CONNECTORS_PROBE_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
     refreshIntervalMs: read(env, 'CONNECTORS_REFRESH_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
+    breakerResetMs: read(env, 'CONNECTORS_BREAKER_RESET_MS', Millis, 'must be a positive integer of milliseconds', 10_000),
     logLevel: read(env, 'LOG_LEVEL', z.enum(LOG_LEVELS), `must be one of ${LOG_LEVELS.join(', ')}`, 'info'),
   };
 }

@@ -23,6 +23,9 @@ describe('loadConnectorsConfig', () => {
     expect(c.refreshIntervalMs).toBe(5_000);
     expect(loadConnectorsConfig(testEnv({ CONNECTORS_REFRESH_INTERVAL_MS: '750' })).refreshIntervalMs).toBe(750);
     expect(configError({ ...testEnv(), CONNECTORS_REFRESH_INTERVAL_MS: '-1' })).toMatchObject({ code: 'CONFIG_INVALID', variable: 'CONNECTORS_REFRESH_INTERVAL_MS' });
+    expect(loadConnectorsConfig(testEnv()).breakerResetMs).toBe(10_000);
+    expect(loadConnectorsConfig(testEnv({ CONNECTORS_BREAKER_RESET_MS: '2500' })).breakerResetMs).toBe(2500);
+    expect(configError({ ...testEnv(), CONNECTORS_BREAKER_RESET_MS: 'soon' })).toMatchObject({ code: 'CONFIG_INVALID', variable: 'CONNECTORS_BREAKER_RESET_MS' });
   });
 
   it('fails fast naming the variable, never its value', () => {
