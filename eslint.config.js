@@ -2,12 +2,27 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', '**/dist/**', '**/coverage/**', '**/node_modules/**', 'scripts/**', '**/*.mjs', '**/*.cjs', 'apps/*/webpack.config.*', 'verification/**'] },
+  {
+    ignores: [
+      'eslint.config.js',
+      '**/dist/**',
+      '**/coverage/**',
+      '**/node_modules/**',
+      'scripts/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      'apps/*/webpack.config.*',
+      'verification/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.ts', 'vitest.*.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.ts', 'vitest.*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -17,8 +32,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@cortex-os/*/src/*', '@cortex-os/*/dist/*'], message: 'Import packages only through their public index (named exports).' },
-            { group: ['../../*/src/*', '../../../packages/*'], message: 'Cross-package relative imports are forbidden: use the package name.' },
+            {
+              group: ['@cortex-os/*/src/*', '@cortex-os/*/dist/*'],
+              message: 'Import packages only through their public index (named exports).',
+            },
+            {
+              group: ['../../*/src/*', '../../../packages/*'],
+              message: 'Cross-package relative imports are forbidden: use the package name.',
+            },
           ],
         },
       ],

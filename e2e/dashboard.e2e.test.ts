@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, launchChromium, openDashboard, pillOf, runAxe, saveScreenshot, tabWalk } from '../apps/chatgpt-dashboard/tests/e2e/browser.js';
+import {
+  ensureBuilt,
+  launchChromium,
+  openDashboard,
+  pillOf,
+  runAxe,
+  saveScreenshot,
+  tabWalk,
+} from '../apps/chatgpt-dashboard/tests/e2e/browser.js';
 import { API_KEY, BREAKER_RESET_MS, startStack, type Stack } from './stack.js';
 
 /**
@@ -33,8 +41,16 @@ afterAll(async () => {
 
 const visibleControls = (p: Page): Promise<string[]> =>
   p.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]')).map((el) => {
-      const label = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent ?? '';
+    Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]',
+      ),
+    ).map((el) => {
+      const label =
+        el.getAttribute('aria-label') ??
+        (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+        el.textContent ??
+        '';
       return `${el.tagName.toLowerCase()}:${label.trim()}`;
     }),
   );
@@ -51,7 +67,11 @@ async function tryIt(connectorId: string, field: RegExp, text: string): Promise<
 
 describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', () => {
   it('lists the connectors of the verified map with online pills and zero axe violations', async () => {
-    expect(await page.locator('article[data-connector]').evaluateAll((els) => els.map((el) => el.getAttribute('data-connector')))).toEqual(['everything', 'fixture', 'tasks']);
+    expect(
+      await page
+        .locator('article[data-connector]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-connector'))),
+    ).toEqual(['everything', 'fixture', 'tasks']);
     await expect.poll(() => pillOf(page, 'fixture'), { timeout: 20_000 }).toBe('Availability: online');
     await expect.poll(() => pillOf(page, 'everything'), { timeout: 20_000 }).toBe('Availability: online');
     expect(await pillOf(page, 'tasks')).toBe('Availability: unknown');
@@ -64,24 +84,36 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
   it('turns the pill offline within seconds of stopping the upstream, and online again after a restart', async () => {
     const stoppedAt = Date.now();
     await stack.fixture.stop();
-    await expect.poll(() => pillOf(page, 'fixture'), { timeout: 15_000, interval: 200 }).toBe('Availability: offline');
+    await expect
+      .poll(() => pillOf(page, 'fixture'), { timeout: 15_000, interval: 200 })
+      .toBe('Availability: offline');
     expect(Date.now() - stoppedAt).toBeLessThan(15_000);
     expect(await pillOf(page, 'everything')).toBe('Availability: online');
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Fixture upstream is now offline');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Fixture upstream is now offline');
     await saveScreenshot(page, 'e2e-upstream-offline');
     expect(await runAxe(page)).toEqual([]);
     // After 5 failed probes the upstream's circuit opens for CONNECTORS_BREAKER_RESET_MS; its half-open probe is what
     // brings a restarted upstream back, so allow that much plus slack.
     await stack.fixture.restart();
-    await expect.poll(() => pillOf(page, 'fixture'), { timeout: BREAKER_RESET_MS + 15_000, interval: 250 }).toBe('Availability: online');
+    await expect
+      .poll(() => pillOf(page, 'fixture'), { timeout: BREAKER_RESET_MS + 15_000, interval: 250 })
+      .toBe('Availability: online');
     expect(await page.getByRole('status').first().textContent()).toContain('Fixture upstream is now online');
   });
 
   it('"Try it" runs the real echo tool and shows the exact upstream text', async () => {
     const callsBefore = stack.fixture.calls.length;
-    expect(await tryIt('fixture', /^text/, 'brAInwav through the fixture')).toBe('brAInwav through the fixture');
-    expect(stack.fixture.calls.slice(callsBefore).map((c) => [c.tool, c.args])).toEqual([['echo', { text: 'brAInwav through the fixture' }]]);
-    expect(await tryIt('everything', /^message/, 'brAInwav through server-everything')).toBe('Echo: brAInwav through server-everything');
+    expect(await tryIt('fixture', /^text/, 'brAInwav through the fixture')).toBe(
+      'brAInwav through the fixture',
+    );
+    expect(stack.fixture.calls.slice(callsBefore).map((c) => [c.tool, c.args])).toEqual([
+      ['echo', { text: 'brAInwav through the fixture' }],
+    ]);
+    expect(await tryIt('everything', /^message/, 'brAInwav through server-everything')).toBe(
+      'Echo: brAInwav through server-everything',
+    );
     await saveScreenshot(page, 'e2e-try-it');
     expect(await runAxe(page)).toEqual([]);
   });
@@ -89,7 +121,17 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
   it('is keyboard operable: Tab reaches every control and Enter/Space activate them', async () => {
     const walked = await tabWalk(page);
     expect(walked).toEqual(await visibleControls(page));
-    expect(walked).toEqual(expect.arrayContaining(['button:Refresh', 'button:Change API key', 'button:Try it: Fixture upstream', 'button:Try it: Everything demo', 'select:Connector', 'select:Tool', 'button:Run']));
+    expect(walked).toEqual(
+      expect.arrayContaining([
+        'button:Refresh',
+        'button:Change API key',
+        'button:Try it: Fixture upstream',
+        'button:Try it: Everything demo',
+        'select:Connector',
+        'select:Tool',
+        'button:Run',
+      ]),
+    );
 
     await page.getByRole('button', { name: 'Try it: Everything demo' }).focus();
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
@@ -101,7 +143,9 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
     await page.keyboard.type('typed with keys');
     await page.getByRole('button', { name: 'Run' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByLabel('Tool result').textContent(), { timeout: 20_000 }).toBe('Echo: typed with keys');
+    await expect
+      .poll(() => page.getByLabel('Tool result').textContent(), { timeout: 20_000 })
+      .toBe('Echo: typed with keys');
     await page.getByRole('button', { name: 'Refresh' }).focus();
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
@@ -111,8 +155,12 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
   it('asbr down: shows the map-health troubleshooting card (needs mapHealth "stale" from the connectors server)', async () => {
     await stack.stopAsbr();
     const alert = page.getByRole('alert').and(page.locator('[data-map-health]'));
-    await expect.poll(() => alert.textContent(), { timeout: TTL_SECONDS * 1000, interval: 500 }).toContain('The connectors server cannot reach asbr at ASBR_URL');
-    expect(await alert.textContent()).toMatch(/Start asbr \(npm start\)\. The dashboard shows the last verified map until it expires at \d\d:\d\d:\d\d UTC\./);
+    await expect
+      .poll(() => alert.textContent(), { timeout: TTL_SECONDS * 1000, interval: 500 })
+      .toContain('The connectors server cannot reach asbr at ASBR_URL');
+    expect(await alert.textContent()).toMatch(
+      /Start asbr \(npm start\)\. The dashboard shows the last verified map until it expires at \d\d:\d\d:\d\d UTC\./,
+    );
     expect(await page.locator('article[data-connector]').count()).toBe(3);
     await saveScreenshot(page, 'e2e-asbr-down');
     expect(await runAxe(page)).toEqual([]);

@@ -45,16 +45,30 @@ async function waitForBanner(timeoutMs: number): Promise<void> {
   }
 }
 
-function run(args: string[], extraEnv: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
+function run(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(async () => {
   const busy = [];
   for (const port of PORTS) if (!(await portFree(port))) busy.push(port);
-  if (busy.length) throw new Error(`brAInwav: the npm start e2e needs ports ${busy.join(', ')} free (is a stack already running?)`);
-  stack = spawn(process.execPath, ['scripts/npm-start.mjs', '--skip-install', '--skip-build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (busy.length)
+    throw new Error(
+      `brAInwav: the npm start e2e needs ports ${busy.join(', ')} free (is a stack already running?)`,
+    );
+  stack = spawn(process.execPath, ['scripts/npm-start.mjs', '--skip-install', '--skip-build'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   stack.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   stack.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await waitForBanner(120_000);
@@ -74,11 +88,15 @@ describe('npm start (the local stack) as an operator uses it', () => {
   it('prints the URLs and a ready-to-paste curl line', () => {
     expect(output).toContain(`${BASE}/mcp`);
     expect(output).toContain(`${BASE}/apps/chatgpt-dashboard/`);
-    expect(output).toMatch(/curl -s -H "Authorization: Bearer \$CONNECTORS_API_KEY" http:\/\/127\.0\.0\.1:707[01]\/v1\/connectors\/service-map/);
+    expect(output).toMatch(
+      /curl -s -H "Authorization: Bearer \$CONNECTORS_API_KEY" http:\/\/127\.0\.0\.1:707[01]\/v1\/connectors\/service-map/,
+    );
   });
 
   it('serves a map that `cortex-connectors verify` accepts, and rejects it with one byte changed', async () => {
-    const res = await fetch(`${ASBR}/v1/connectors/service-map`, { headers: { authorization: `Bearer ${env.CONNECTORS_API_KEY}` } });
+    const res = await fetch(`${ASBR}/v1/connectors/service-map`, {
+      headers: { authorization: `Bearer ${env.CONNECTORS_API_KEY}` },
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     const ok = run(['packages/cli/dist/bin.js', 'verify', `${ASBR}/v1/connectors/service-map`]);
@@ -91,24 +109,43 @@ describe('npm start (the local stack) as an operator uses it', () => {
     const bad = run(['packages/cli/dist/bin.js', 'verify', file]);
     expect(bad.stderr).toContain('FAIL BAD_SIGNATURE');
     expect(bad.status).toBe(2);
-    expect((await fetch(`${ASBR}/v1/connectors/service-map`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
+    expect(
+      (await fetch(`${ASBR}/v1/connectors/service-map`, { headers: { authorization: 'Bearer wrong' } }))
+        .status,
+    ).toBe(403);
   });
 
   it('runs the agents README quick start against the stack and prints the upstream answer', () => {
-    const r = spawnSync('npx', ['tsx', '--conditions=@cortex-os/source', 'packages/agents/examples/quickstart.ts'], {
-      cwd: root,
-      env: { ...process.env, ...env, ASBR_URL: ASBR },
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
+    const r = spawnSync(
+      'npx',
+      ['tsx', '--conditions=@cortex-os/source', 'packages/agents/examples/quickstart.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, ...env, ASBR_URL: ASBR },
+        encoding: 'utf8',
+        timeout: 90_000,
+      },
+    );
     expect(r.stdout.trim().split('\n')).toContain('Answer: Echo: hello from brAInwav');
     expect(r.status).toBe(0);
   });
 
   it('lists the demo tools and the dashboard app on /mcp and calls one through the gateway', () => {
-    const call = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'everything__echo', '{"message":"hello brAInwav"}']);
+    const call = run([
+      'scripts/stack/mcp-call.mjs',
+      `${BASE}/mcp`,
+      'everything__echo',
+      '{"message":"hello brAInwav"}',
+    ]);
     const listed = /^tools \(\d+\): (.*)$/m.exec(call.stdout)?.[1]?.split(' ') ?? [];
-    expect(listed).toEqual(expect.arrayContaining(['everything__echo', 'memory__create_entities', 'fixtures__echo', 'connectors_dashboard']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'everything__echo',
+        'memory__create_entities',
+        'fixtures__echo',
+        'connectors_dashboard',
+      ]),
+    );
     expect(listed.some((name) => name.startsWith('tasks__'))).toBe(false);
     expect(call.stdout).toContain('Echo: hello brAInwav');
     expect(call.status).toBe(0);

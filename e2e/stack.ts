@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp as buildAsbr, loadAsbrConfig } from '@cortex-os/asbr';
 import { buildApp as buildConnectors, loadConnectorsConfig } from '@cortex-os/connectors';
-import { startEverythingServer, startFixtureServer, type EverythingServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import {
+  startEverythingServer,
+  startFixtureServer,
+  type EverythingServer,
+  type FixtureServer,
+} from '@cortex-os/mcp-bridge/testing';
 
 /** How long an open upstream circuit waits before its half-open probe (`CONNECTORS_BREAKER_RESET_MS`), ms. */
 export const BREAKER_RESET_MS = 5_000;
@@ -41,10 +46,23 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-function connector(id: string, displayName: string, endpoint: string, enabled = true): Record<string, unknown> {
+function connector(
+  id: string,
+  displayName: string,
+  endpoint: string,
+  enabled = true,
+): Record<string, unknown> {
   return {
-    id, version: '1.0.0', displayName, endpoint, transport: 'streamable-http', auth: { type: 'none' },
-    scopes: ['tools:call'], quotas: { perMinute: 60, perHour: 1000 }, enabled, metadata: { brand: 'brAInwav' },
+    id,
+    version: '1.0.0',
+    displayName,
+    endpoint,
+    transport: 'streamable-http',
+    auth: { type: 'none' },
+    scopes: ['tools:call'],
+    quotas: { perMinute: 60, perHour: 1000 },
+    enabled,
+    metadata: { brand: 'brAInwav' },
   };
 }
 
@@ -70,9 +88,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       connector('everything', 'Everything demo', everything.url),
       connector('tasks', 'Tasks (disabled)', 'http://127.0.0.1:9/mcp', false),
     ];
-    await writeFile(manifestPath, JSON.stringify({ id: 'brainwav-e2e', manifestVersion: '2026.11.22', brand: 'brAInwav', ttlSeconds: options.ttlSeconds, connectors }));
+    await writeFile(
+      manifestPath,
+      JSON.stringify({
+        id: 'brainwav-e2e',
+        manifestVersion: '2026.11.22',
+        brand: 'brAInwav',
+        ttlSeconds: options.ttlSeconds,
+        connectors,
+      }),
+    );
     const keys = { CONNECTORS_SIGNATURE_KEY: SIGNATURE_KEY, CONNECTORS_API_KEY: API_KEY };
-    const asbr: App = await buildAsbr({ config: loadAsbrConfig({ ...keys, CONNECTORS_MANIFEST_PATH: manifestPath, LOG_LEVEL: 'silent' }) });
+    const asbr: App = await buildAsbr({
+      config: loadAsbrConfig({ ...keys, CONNECTORS_MANIFEST_PATH: manifestPath, LOG_LEVEL: 'silent' }),
+    });
     let asbrOpen = true;
     const stopAsbr = async (): Promise<void> => {
       if (asbrOpen) await asbr.close();
@@ -81,8 +110,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(stopAsbr);
     const asbrUrl = await asbr.listen({ port: 0, host: '127.0.0.1' });
     const config = loadConnectorsConfig({
-      ...keys, MCP_API_KEY: MCP_KEY, ASBR_URL: asbrUrl, CONNECTORS_PORT: '0', LOG_LEVEL: 'silent',
-      CONNECTORS_WIDGET_DIR: options.distDir, CONNECTORS_PROBE_INTERVAL_MS: String(options.probeIntervalMs), CONNECTORS_SHUTDOWN_TIMEOUT_MS: '2000',
+      ...keys,
+      MCP_API_KEY: MCP_KEY,
+      ASBR_URL: asbrUrl,
+      CONNECTORS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      CONNECTORS_WIDGET_DIR: options.distDir,
+      CONNECTORS_PROBE_INTERVAL_MS: String(options.probeIntervalMs),
+      CONNECTORS_SHUTDOWN_TIMEOUT_MS: '2000',
       CONNECTORS_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
     });
     const server = await buildConnectors({ config });

@@ -19,12 +19,17 @@ const ALLOWED = {
   [b]: { deps: [m, t], dev: [] },
   '@cortex-os/agents': { deps: [m, t, b], dev: [a] },
   '@cortex-os/mcp-server': { deps: [m, t, b], dev: [a] },
-  '@cortex-os/connectors': { deps: [m, t, b, '@cortex-os/agents', '@cortex-os/mcp-server', a], dev: ['@cortex-os/chatgpt-dashboard'] },
+  '@cortex-os/connectors': {
+    deps: [m, t, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
+    dev: ['@cortex-os/chatgpt-dashboard'],
+  },
   '@cortex-os/chatgpt-dashboard': { deps: [m], dev: [] },
 };
 
 const problems = [];
-const packageDirs = ['packages', 'apps'].flatMap((d) => readdirSync(join(ROOT, d)).map((p) => join(ROOT, d, p)));
+const packageDirs = ['packages', 'apps'].flatMap((d) =>
+  readdirSync(join(ROOT, d)).map((p) => join(ROOT, d, p)),
+);
 
 function sourceFiles(dir) {
   let out = [];
@@ -45,7 +50,8 @@ for (const dir of packageDirs) {
   }
   const check = (deps, allowed, kind) => {
     for (const dep of Object.keys(deps ?? {}).filter((d) => d.startsWith('@cortex-os/'))) {
-      if (!allowed.includes(dep)) problems.push(`${pkg.name}: ${kind} on ${dep} breaks the one-way package graph`);
+      if (!allowed.includes(dep))
+        problems.push(`${pkg.name}: ${kind} on ${dep} breaks the one-way package graph`);
     }
   };
   check(pkg.dependencies, rule.deps, 'dependency');
@@ -61,8 +67,10 @@ for (const dir of packageDirs) {
     for (const [, spec] of text.matchAll(/from\s+['"](@cortex-os\/[^'"]+)['"]/g)) {
       const [scope, name, ...rest] = spec.split('/');
       const target = `${scope}/${name}`;
-      if (target !== pkg.name && !rule.deps.includes(target)) problems.push(`${file}: imports ${target}, not a runtime dependency edge`);
-      if (rest.length > 0 && !['testing', 'node'].includes(rest.join('/'))) problems.push(`${file}: deep import ${spec}`);
+      if (target !== pkg.name && !rule.deps.includes(target))
+        problems.push(`${file}: imports ${target}, not a runtime dependency edge`);
+      if (rest.length > 0 && !['testing', 'node'].includes(rest.join('/')))
+        problems.push(`${file}: deep import ${spec}`);
     }
   }
 }

@@ -26,7 +26,9 @@ if (!args.has('--skip-build')) {
 }
 
 const { env: merged, generated, created } = loadDevEnv(resolve(root, '.env.local'));
-step(`dev keys: ${created ? 'created .env.local' : 'using .env.local'}${generated.length ? ` (generated ${generated.join(', ')})` : ''}; env variables win`);
+step(
+  `dev keys: ${created ? 'created .env.local' : 'using .env.local'}${generated.length ? ` (generated ${generated.join(', ')})` : ''}; env variables win`,
+);
 
 const host = merged.HOST ?? '127.0.0.1';
 const asbrPort = Number(merged.ASBR_PORT ?? 7070);
@@ -39,7 +41,10 @@ const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.include
 const asbrUrl = `http://${urlHost}:${asbrPort}`;
 const base = `http://${urlHost}:${connectorsPort}`;
 const env = {
-  ...merged, NODE_ENV: merged.NODE_ENV ?? 'production', CONNECTORS_MANIFEST_PATH: manifestPath, ASBR_URL: merged.ASBR_URL ?? asbrUrl,
+  ...merged,
+  NODE_ENV: merged.NODE_ENV ?? 'production',
+  CONNECTORS_MANIFEST_PATH: manifestPath,
+  ASBR_URL: merged.ASBR_URL ?? asbrUrl,
   CONNECTORS_AUDIT_LOG: merged.CONNECTORS_AUDIT_LOG ?? resolve(runDir, 'audit.jsonl'),
 };
 
@@ -59,14 +64,23 @@ process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
 // Demo upstreams get a minimal environment plus what each needs: never our keys (server-everything has a get-env tool).
-const baseEnv = Object.fromEntries(['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_ENV'].filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+const baseEnv = Object.fromEntries(
+  ['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_ENV'].filter((k) => env[k] !== undefined).map((k) => [k, env[k]]),
+);
 
 function start(name, script, extraEnv = {}, inherit = true) {
-  const proc = startNode(name, [resolve(root, script)], { ...(inherit ? env : baseEnv), ...extraEnv }, resolve(runDir, `${name}.log`));
+  const proc = startNode(
+    name,
+    [resolve(root, script)],
+    { ...(inherit ? env : baseEnv), ...extraEnv },
+    resolve(runDir, `${name}.log`),
+  );
   procs.push(proc);
   proc.child.once('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}`);
+    console.error(
+      `brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}`,
+    );
     if (name === 'asbr' || name === 'connectors') void stopAll(1);
   });
   return proc;
@@ -76,15 +90,40 @@ try {
   if (demo) {
     step('starting demo upstream connectors (everything :7101, memory :7102, fixtures :7103)');
     const require = createRequire(resolve(root, 'packages/connectors/package.json'));
-    const everythingEntry = require.resolve('@modelcontextprotocol/server-everything/package.json').replace(/package\.json$/, 'dist/index.js');
-    const everything = startNode('everything', [everythingEntry, 'streamableHttp'], { ...baseEnv, PORT: '7101' }, resolve(runDir, 'everything.log'));
+    const everythingEntry = require
+      .resolve('@modelcontextprotocol/server-everything/package.json')
+      .replace(/package\.json$/, 'dist/index.js');
+    const everything = startNode(
+      'everything',
+      [everythingEntry, 'streamableHttp'],
+      { ...baseEnv, PORT: '7101' },
+      resolve(runDir, 'everything.log'),
+    );
     procs.push(everything);
-    const memory = start('memory', 'scripts/stack/memory-bridge.mjs', { BRIDGE_PORT: '7102', MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl'), DEMO_MEMORY_TOKEN: env.DEMO_MEMORY_TOKEN }, false);
-    const fixtures = start('fixtures', 'scripts/stack/fixture-server.mjs', { FIXTURE_PORT: '7103', DEMO_FIXTURES_KEY: env.DEMO_FIXTURES_KEY }, false);
+    const memory = start(
+      'memory',
+      'scripts/stack/memory-bridge.mjs',
+      {
+        BRIDGE_PORT: '7102',
+        MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl'),
+        DEMO_MEMORY_TOKEN: env.DEMO_MEMORY_TOKEN,
+      },
+      false,
+    );
+    const fixtures = start(
+      'fixtures',
+      'scripts/stack/fixture-server.mjs',
+      { FIXTURE_PORT: '7103', DEMO_FIXTURES_KEY: env.DEMO_FIXTURES_KEY },
+      false,
+    );
     await Promise.all([
       waitUntil(everything, () => mcpAnswers('http://127.0.0.1:7101/mcp')),
-      waitUntil(memory, () => mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.DEMO_MEMORY_TOKEN}` })),
-      waitUntil(fixtures, () => mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.DEMO_FIXTURES_KEY })),
+      waitUntil(memory, () =>
+        mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.DEMO_MEMORY_TOKEN}` }),
+      ),
+      waitUntil(fixtures, () =>
+        mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.DEMO_FIXTURES_KEY }),
+      ),
     ]);
   } else {
     step(`custom manifest ${manifestPath}: no demo upstreams started`);
@@ -93,7 +132,9 @@ try {
   const asbr = start('asbr', 'packages/asbr/dist/main.js', { ASBR_PORT: String(asbrPort) });
   await waitUntil(asbr, () => httpOk(`${asbrUrl}/readyz`));
   step(`starting the connectors server on ${base}`);
-  const connectors = start('connectors', 'packages/connectors/dist/main.js', { CONNECTORS_PORT: String(connectorsPort) });
+  const connectors = start('connectors', 'packages/connectors/dist/main.js', {
+    CONNECTORS_PORT: String(connectorsPort),
+  });
   await waitUntil(connectors, () => httpOk(`${base}/readyz`));
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));

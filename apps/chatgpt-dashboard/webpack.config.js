@@ -22,13 +22,18 @@ class InlineSingleFilePlugin {
     compiler.hooks.afterEmit.tap('InlineSingleFilePlugin', (compilation) => {
       const scripts = Object.keys(compilation.assets).filter((name) => name.endsWith('.js'));
       if (scripts.length !== 1) {
-        compilation.errors.push(new webpack.WebpackError(`brAInwav: mcp-app build must emit one script, got ${scripts.join(', ')}`));
+        compilation.errors.push(
+          new webpack.WebpackError(`brAInwav: mcp-app build must emit one script, got ${scripts.join(', ')}`),
+        );
         return;
       }
       const outDir = compilation.outputOptions.path;
       const jsPath = resolve(outDir, scripts[0]);
       const js = readFileSync(jsPath, 'utf8').replace(/<\/script/gi, '<\\/script');
-      const html = readFileSync(template, 'utf8').replace('</body>', () => `<script>${js}</script>\n  </body>`);
+      const html = readFileSync(template, 'utf8').replace(
+        '</body>',
+        () => `<script>${js}</script>\n  </body>`,
+      );
       writeFileSync(resolve(outDir, this.options.filename), html);
       rmSync(jsPath, { force: true });
       rmSync(`${jsPath}.LICENSE.txt`, { force: true });
@@ -45,7 +50,10 @@ class BuildInfoPlugin {
     compiler.hooks.afterEmit.tapPromise('BuildInfoPlugin', async (compilation) => {
       const sourceHash = await hashSourceTree(resolve(here, 'src'));
       const info = { sourceHash, builtAt: new Date().toISOString() };
-      writeFileSync(resolve(compilation.outputOptions.path, BUILD_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+      writeFileSync(
+        resolve(compilation.outputOptions.path, BUILD_INFO_FILE),
+        `${JSON.stringify(info, null, 2)}\n`,
+      );
     });
   }
 }
@@ -73,15 +81,31 @@ function config(target, mode) {
     },
     module: {
       rules: [
-        { test: /\.[cm]?[jt]sx?$/, exclude: /node_modules/, loader: 'esbuild-loader', options: { loader: 'tsx', target: 'es2020', jsx: 'automatic' } },
+        {
+          test: /\.[cm]?[jt]sx?$/,
+          exclude: /node_modules/,
+          loader: 'esbuild-loader',
+          options: { loader: 'tsx', target: 'es2020', jsx: 'automatic' },
+        },
       ],
     },
     performance: { hints: false },
     plugins: [
       new webpack.DefinePlugin({ 'process.env.NODE_ENV': JSON.stringify(mode) }),
       ...(single
-        ? [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }), new InlineSingleFilePlugin({ filename: 'mcp-app.html' })]
-        : [new HtmlWebpackPlugin({ template, filename: 'index.html', scriptLoading: 'defer', inject: 'head' }), new BuildInfoPlugin()]),
+        ? [
+            new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+            new InlineSingleFilePlugin({ filename: 'mcp-app.html' }),
+          ]
+        : [
+            new HtmlWebpackPlugin({
+              template,
+              filename: 'index.html',
+              scriptLoading: 'defer',
+              inject: 'head',
+            }),
+            new BuildInfoPlugin(),
+          ]),
     ],
   };
 }

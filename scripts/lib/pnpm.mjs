@@ -11,7 +11,11 @@ export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  * strips node_modules paths from PATH) and `node_modules/.bin` first on PATH.
  */
 export function workspaceEnv(extra = {}) {
-  const path = [resolve(ROOT, 'scripts/bin'), resolve(ROOT, 'node_modules/.bin'), process.env.PATH ?? ''].join(delimiter);
+  const path = [
+    resolve(ROOT, 'scripts/bin'),
+    resolve(ROOT, 'node_modules/.bin'),
+    process.env.PATH ?? '',
+  ].join(delimiter);
   return { ...process.env, PATH: path, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...extra };
 }
 

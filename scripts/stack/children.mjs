@@ -41,8 +41,14 @@ export function stopChild(proc, graceMs = 8000) {
 }
 
 const INIT = JSON.stringify({
-  jsonrpc: '2.0', id: 1, method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'brainwav-npm-start', version: '0.1.0' } },
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'brainwav-npm-start', version: '0.1.0' },
+  },
 });
 
 /** True when `url` answers an MCP initialize (the session is deleted again). */
@@ -50,13 +56,21 @@ export async function mcpAnswers(url, headers = {}) {
   try {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...headers,
+      },
       body: INIT,
       signal: AbortSignal.timeout(3000),
     });
     const session = res.headers.get('mcp-session-id');
     await res.body?.cancel();
-    if (session) await fetch(url, { method: 'DELETE', headers: { ...headers, 'mcp-session-id': session } }).then((r) => r.body?.cancel(), () => undefined);
+    if (session)
+      await fetch(url, { method: 'DELETE', headers: { ...headers, 'mcp-session-id': session } }).then(
+        (r) => r.body?.cancel(),
+        () => undefined,
+      );
     return res.ok;
   } catch {
     return false;
@@ -79,7 +93,9 @@ export async function waitUntil(proc, check, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`brAInwav: ${proc.name} exited (code ${proc.child.exitCode ?? proc.child.signalCode}) before it was ready; see ${proc.logPath}\n${proc.stderrTail()}`);
+      throw new Error(
+        `brAInwav: ${proc.name} exited (code ${proc.child.exitCode ?? proc.child.signalCode}) before it was ready; see ${proc.logPath}\n${proc.stderrTail()}`,
+      );
     }
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 250));

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Lists the tools of an MCP endpoint and calls one, with a v2 MCP client over Streamable HTTP.
 // Usage: node scripts/stack/mcp-call.mjs <url> <tool> ['<json arguments>']   (key: MCP_API_KEY, sent as a Bearer token)
-const sdk = new URL('../../packages/connectors/node_modules/@modelcontextprotocol/client/dist/index.mjs', import.meta.url);
+const sdk = new URL(
+  '../../packages/connectors/node_modules/@modelcontextprotocol/client/dist/index.mjs',
+  import.meta.url,
+);
 const { Client, StreamableHTTPClientTransport } = await import(sdk.href);
 const [url, tool, args = '{}'] = process.argv.slice(2);
 if (!url || !tool) {
@@ -15,7 +18,18 @@ try {
   const { tools } = await client.listTools();
   console.log(`tools (${tools.length}): ${tools.map((t) => t.name).join(' ')}`);
   const result = await client.callTool({ name: tool, arguments: JSON.parse(args) });
-  console.log(JSON.stringify({ isError: result.isError ?? false, content: result.content, _meta: result._meta, structuredContent: result.structuredContent }, null, 1).slice(0, 1500));
+  console.log(
+    JSON.stringify(
+      {
+        isError: result.isError ?? false,
+        content: result.content,
+        _meta: result._meta,
+        structuredContent: result.structuredContent,
+      },
+      null,
+      1,
+    ).slice(0, 1500),
+  );
 } finally {
   await client.close();
 }

@@ -6,9 +6,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { createStdioHttpBridge } = await import(new URL('../../packages/connectors/dist/index.js', import.meta.url).href);
+const { createStdioHttpBridge } = await import(
+  new URL('../../packages/connectors/dist/index.js', import.meta.url).href
+);
 const require = createRequire(`${root}packages/connectors/package.json`);
-const entry = require.resolve('@modelcontextprotocol/server-memory/package.json').replace(/package\.json$/, 'dist/index.js');
+const entry = require
+  .resolve('@modelcontextprotocol/server-memory/package.json')
+  .replace(/package\.json$/, 'dist/index.js');
 
 const token = process.env.DEMO_MEMORY_TOKEN;
 if (!token) {
@@ -21,7 +25,9 @@ const env = process.env.MEMORY_FILE_PATH ? { MEMORY_FILE_PATH: process.env.MEMOR
 const bridge = createStdioHttpBridge({ command: process.execPath, args: [entry], env, token });
 const server = createServer((req, res) => {
   if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') {
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"brand":"brAInwav","error":{"code":"NOT_FOUND","message":"brAInwav: use /mcp"}}');
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end('{"brand":"brAInwav","error":{"code":"NOT_FOUND","message":"brAInwav: use /mcp"}}');
     return;
   }
   bridge.handle(req, res).catch(() => {
@@ -29,7 +35,9 @@ const server = createServer((req, res) => {
     res.end();
   });
 });
-server.listen(port, host, () => process.stdout.write(`brAInwav memory bridge on http://${host}:${port}/mcp\n`));
+server.listen(port, host, () =>
+  process.stdout.write(`brAInwav memory bridge on http://${host}:${port}/mcp\n`),
+);
 const stop = () => void bridge.close().finally(() => server.close(() => process.exit(0)));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

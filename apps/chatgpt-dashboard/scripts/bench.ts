@@ -10,7 +10,13 @@ import lighthouse, { desktopConfig } from 'lighthouse';
 import { startApiServer } from '../tests/support/apiServer.js';
 import { measureBundle } from '../tests/support/bundle.js';
 import { makeData } from '../tests/support/fixtures.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, VERIFICATION_DIR, dashboardUrl, ensureBuilt } from '../tests/e2e/browser.js';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  VERIFICATION_DIR,
+  dashboardUrl,
+  ensureBuilt,
+} from '../tests/e2e/browser.js';
 
 const BUDGET = { lcpMs: 1000, tbtMs: 50, initialJsGzipBytes: 150 * 1024 };
 const SEED_BUDGET = { lcpMs: 2500, tbtMs: 300 };
@@ -26,11 +32,20 @@ interface RunFigures {
 
 function startChromium(): Promise<{ proc: ChildProcess; port: number; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), 'brainwav-lh-'));
-  const proc = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    CHROMIUM_PATH,
+    [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error('brAInwav: Chromium did not open a DevTools port within 30 s')), 30_000);
-    proc.once('error', (error) => reject(new Error(`brAInwav: cannot start ${CHROMIUM_PATH}: ${error.message}`)));
+    const timer = setTimeout(
+      () => reject(new Error('brAInwav: Chromium did not open a DevTools port within 30 s')),
+      30_000,
+    );
+    proc.once('error', (error) =>
+      reject(new Error(`brAInwav: cannot start ${CHROMIUM_PATH}: ${error.message}`)),
+    );
     proc.stderr?.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(text);
@@ -55,7 +70,11 @@ function stopChromium(proc: ChildProcess): Promise<void> {
 }
 
 async function runOnce(url: string, port: number, preset: RunFigures['preset']): Promise<RunFigures> {
-  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] }, preset === 'desktop' ? desktopConfig : undefined);
+  const result = await lighthouse(
+    url,
+    { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] },
+    preset === 'desktop' ? desktopConfig : undefined,
+  );
   if (!result) throw new Error('brAInwav: Lighthouse returned no result');
   const audit = (id: string): number => result.lhr.audits[id]?.numericValue ?? Number.NaN;
   return {
@@ -67,10 +86,19 @@ async function runOnce(url: string, port: number, preset: RunFigures['preset']):
   };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-function markdown(report: Record<string, unknown>, desktop: RunFigures[], mobile: RunFigures, beacons: number[], initialKb: number, pass: boolean): string {
-  const row = (r: RunFigures, i: number, note = ''): string => `| ${r.preset} #${i + 1}${note} | ${r.lcpMs} | ${r.tbtMs} | ${r.fcpMs} | ${r.performanceScore} |`;
+function markdown(
+  report: Record<string, unknown>,
+  desktop: RunFigures[],
+  mobile: RunFigures,
+  beacons: number[],
+  initialKb: number,
+  pass: boolean,
+): string {
+  const row = (r: RunFigures, i: number, note = ''): string =>
+    `| ${r.preset} #${i + 1}${note} | ${r.lcpMs} | ${r.tbtMs} | ${r.fcpMs} | ${r.performanceScore} |`;
   return [
     '# brAInwav widget — Lighthouse bench',
     '',
@@ -107,7 +135,8 @@ async function main(): Promise<void> {
     const beacons = server.beacons.filter((b) => b.name === 'lcp').map((b) => b.value);
     const lcp = median(desktop.map((r) => r.lcpMs));
     const tbt = median(desktop.map((r) => r.tbtMs));
-    const pass = lcp <= BUDGET.lcpMs && tbt <= BUDGET.tbtMs && sizes.initialGzipBytes <= BUDGET.initialJsGzipBytes;
+    const pass =
+      lcp <= BUDGET.lcpMs && tbt <= BUDGET.tbtMs && sizes.initialGzipBytes <= BUDGET.initialJsGzipBytes;
     const report = {
       brand: 'brAInwav',
       generatedAt: new Date().toISOString(),
@@ -124,8 +153,13 @@ async function main(): Promise<void> {
     };
     mkdirSync(VERIFICATION_DIR, { recursive: true });
     writeFileSync(join(VERIFICATION_DIR, 'lighthouse.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(VERIFICATION_DIR, 'lighthouse.md'), markdown(report, desktop, mobile, beacons, sizes.initialGzipBytes / 1024, pass));
-    process.stdout.write(`brAInwav bench: LCP ${lcp} ms, TBT ${tbt} ms, initial JS ${(sizes.initialGzipBytes / 1024).toFixed(1)} KB gz, beacons [${beacons.join(', ')}] → ${pass ? 'PASS' : 'FAIL'}\n`);
+    writeFileSync(
+      join(VERIFICATION_DIR, 'lighthouse.md'),
+      markdown(report, desktop, mobile, beacons, sizes.initialGzipBytes / 1024, pass),
+    );
+    process.stdout.write(
+      `brAInwav bench: LCP ${lcp} ms, TBT ${tbt} ms, initial JS ${(sizes.initialGzipBytes / 1024).toFixed(1)} KB gz, beacons [${beacons.join(', ')}] → ${pass ? 'PASS' : 'FAIL'}\n`,
+    );
     process.exitCode = pass ? 0 : 1;
   } finally {
     await stopChromium(chrome.proc);

@@ -18,7 +18,9 @@ async function start(): Promise<void> {
     root.render(<Dashboard adapter={createOpenAiAdapter(win.openai)} />);
   } else if (host === 'mcp-apps') {
     try {
-      const { createMcpAppsAdapter } = await import(/* webpackChunkName: "mcp-apps" */ './adapters/mcpApps.js');
+      const { createMcpAppsAdapter } = await import(
+        /* webpackChunkName: "mcp-apps" */ './adapters/mcpApps.js'
+      );
       root.render(<Dashboard adapter={await createMcpAppsAdapter()} />);
     } catch (error) {
       root.render(

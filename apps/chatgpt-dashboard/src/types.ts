@@ -140,7 +140,12 @@ export interface HostAdapter {
   /** Fetches a fresh dashboard body. Rejects with a `DashboardError`. */
   refresh(signal: AbortSignal): Promise<DashboardData>;
   /** Runs one connector tool. Rejects with a `DashboardError` on transport failure. */
-  callTool(connectorId: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolCallResult>;
+  callTool(
+    connectorId: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<ToolCallResult>;
   /** Pushes live events; returns the unsubscribe function. */
   subscribe(onEvent: (event: DashboardEvent) => void): () => void;
   /** Theme the host asks for, or `undefined` to follow `prefers-color-scheme`. */

@@ -81,7 +81,13 @@ export function useConnectorState(adapter: HostAdapter, options: ConnectorStateO
           return accept(event.data);
         case 'availability':
         case 'quota':
-          if (current) accept(event.type === 'availability' ? applyAvailability(current, event.data) : applyQuota(current, event.data), false);
+          if (current)
+            accept(
+              event.type === 'availability'
+                ? applyAvailability(current, event.data)
+                : applyQuota(current, event.data),
+              false,
+            );
           return;
         case 'map-health':
           if (current) accept({ ...current, mapHealth: event.data }, false);

@@ -10,12 +10,16 @@ import { axeViolations, resetDom } from './support/render.js';
 afterEach(resetDom);
 
 function failingAdapter(): HostAdapter {
-  return { ...createOpenAiAdapter({ toolOutput: null, callTool: vi.fn(() => Promise.reject(new Error('down'))) }) };
+  return {
+    ...createOpenAiAdapter({ toolOutput: null, callTool: vi.fn(() => Promise.reject(new Error('down'))) }),
+  };
 }
 
 describe('accessibility (jest-axe)', () => {
   it('reports zero violations on the dashboard with cards, pills, last error and the Try it form', async () => {
-    const { container } = render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(5), callTool: vi.fn() })} />);
+    const { container } = render(
+      <Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(5), callTool: vi.fn() })} />,
+    );
     await screen.findByRole('heading', { name: 'Try it' }, { timeout: 15_000 });
     expect(screen.getAllByRole('article')).toHaveLength(5);
     expect(screen.getByLabelText('Connector')).toBeTruthy();
@@ -30,7 +34,9 @@ describe('accessibility (jest-axe)', () => {
   });
 
   it('reports zero violations on the API key form', async () => {
-    const { container } = render(<KeyForm onSubmit={() => undefined} reason="brAInwav: the API key was rejected" />);
+    const { container } = render(
+      <KeyForm onSubmit={() => undefined} reason="brAInwav: the API key was rejected" />,
+    );
     expect(screen.getByLabelText('API key').getAttribute('type')).toBe('password');
     expect(await axeViolations(container)).toEqual([]);
   });

@@ -26,7 +26,13 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
     server = await startApiServer({ apiKey: KEY, data: makeData(3) });
     const adapter = createBrowserAdapter({ baseUrl: server.url, apiKey: KEY });
     const { result, unmount } = renderHook(() => useConnectorState(adapter));
-    await waitFor(() => expect(result.current.statuses.map((s) => [s.id, s.availability])).toEqual([['alpha', 'online'], ['bravo', 'offline'], ['charlie', 'unknown']]));
+    await waitFor(() =>
+      expect(result.current.statuses.map((s) => [s.id, s.availability])).toEqual([
+        ['alpha', 'online'],
+        ['bravo', 'offline'],
+        ['charlie', 'unknown'],
+      ]),
+    );
     expect(result.current.error).toBeNull();
     expect(result.current.data?.manifestVersion).toBe('2026.11.22');
     unmount();
@@ -46,7 +52,16 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
 
   it('reconnects with backoff and resumes with Last-Event-ID', async () => {
     server = await startApiServer({ apiKey: KEY, data: makeData(3) });
-    render(<Dashboard adapter={createBrowserAdapter({ baseUrl: server.url, apiKey: KEY, initialBackoffMs: 20, maxBackoffMs: 50 })} />);
+    render(
+      <Dashboard
+        adapter={createBrowserAdapter({
+          baseUrl: server.url,
+          apiKey: KEY,
+          initialBackoffMs: 20,
+          maxBackoffMs: 50,
+        })}
+      />,
+    );
     await waitFor(() => expect(server!.lastEventIds).toEqual([undefined]));
     act(() => server!.setAvailability('alpha', 'degraded'));
     await waitFor(() => expect(pillNames()[0]).toBe('Availability: degraded'));
@@ -72,7 +87,9 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
   it('names asbr when no verified map is loaded (503) and the server when it is unreachable', async () => {
     server = await startApiServer({ apiKey: KEY, data: makeData(3) });
     server.setMapUnavailable(true);
-    const { unmount } = render(<Dashboard adapter={createBrowserAdapter({ baseUrl: server.url, apiKey: KEY })} />);
+    const { unmount } = render(
+      <Dashboard adapter={createBrowserAdapter({ baseUrl: server.url, apiKey: KEY })} />,
+    );
     expect((await screen.findByRole('alert')).textContent).toContain('Check that asbr is running');
     unmount();
     const url = server.url;
@@ -108,8 +125,13 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
       calls.push({ signal: init.signal!, reply });
       return reply.promise;
     }) as typeof fetch;
-    const json = (body: unknown): Response => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    const adapter = createBrowserAdapter({ baseUrl: 'http://connectors.test/', apiKey: KEY, fetch: fakeFetch });
+    const json = (body: unknown): Response =>
+      new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const adapter = createBrowserAdapter({
+      baseUrl: 'http://connectors.test/',
+      apiKey: KEY,
+      fetch: fakeFetch,
+    });
     const { result } = renderHook(() => useConnectorState(adapter, { now: () => clock }));
     await advance(0);
     expect(calls).toHaveLength(1);
@@ -126,7 +148,9 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
     expect(calls).toHaveLength(3);
     expect(calls[1]!.signal.aborted).toBe(true);
     expect(calls[2]!.signal.aborted).toBe(false);
-    await settle(() => calls[2]!.reply.resolve(json(makeData(4, { generatedAt: clock, ttlSeconds: 40, mapVersion: 2 }))));
+    await settle(() =>
+      calls[2]!.reply.resolve(json(makeData(4, { generatedAt: clock, ttlSeconds: 40, mapVersion: 2 }))),
+    );
     await advance(0);
     expect(result.current.data?.mapVersion).toBe(2);
     expect(result.current.statuses).toHaveLength(4);

@@ -15,14 +15,22 @@ afterEach(async () => {
   host = undefined;
 });
 
-const toolResult = (data: unknown) => ({ content: [{ type: 'text' as const, text: 'ok' }], structuredContent: data as Record<string, unknown> });
+const toolResult = (data: unknown) => ({
+  content: [{ type: 'text' as const, text: 'ok' }],
+  structuredContent: data as Record<string, unknown>,
+});
 
 describe('MCP Apps adapter (ext-apps App ↔ AppBridge)', () => {
   it('initializes from the tool result the host delivers and exposes statuses and the host theme', async () => {
-    host = await startTestMcpHost({ initial: makeData(3), onCall: () => Promise.resolve(toolResult(makeData(3))) });
+    host = await startTestMcpHost({
+      initial: makeData(3),
+      onCall: () => Promise.resolve(toolResult(makeData(3))),
+    });
     const adapter = host.adapter;
     const { result, unmount } = renderHook(() => useConnectorState(adapter));
-    await waitFor(() => expect(result.current.statuses.map((s) => s.id)).toEqual(['alpha', 'bravo', 'charlie']));
+    await waitFor(() =>
+      expect(result.current.statuses.map((s) => s.id)).toEqual(['alpha', 'bravo', 'charlie']),
+    );
     expect(result.current.theme).toBe('dark');
     expect(host.calls).toEqual([]);
     unmount();
@@ -32,7 +40,10 @@ describe('MCP Apps adapter (ext-apps App ↔ AppBridge)', () => {
   });
 
   it('pushes a later tool result as a snapshot and follows host theme changes', async () => {
-    host = await startTestMcpHost({ initial: makeData(3), onCall: () => Promise.resolve(toolResult(makeData(3))) });
+    host = await startTestMcpHost({
+      initial: makeData(3),
+      onCall: () => Promise.resolve(toolResult(makeData(3))),
+    });
     render(<Dashboard adapter={host.adapter} />);
     await screen.findByRole('heading', { name: 'Connectors (3)' });
     const next = makeData(3, { mapVersion: 2 });
@@ -46,7 +57,11 @@ describe('MCP Apps adapter (ext-apps App ↔ AppBridge)', () => {
   });
 
   it('fetches with callServerTool(connectors_dashboard) when no result arrives, with a branded error on rejection', async () => {
-    host = await startTestMcpHost({ initial: null, initialResultTimeoutMs: 50, onCall: () => Promise.reject(new Error('gateway exploded')) });
+    host = await startTestMcpHost({
+      initial: null,
+      initialResultTimeoutMs: 50,
+      onCall: () => Promise.reject(new Error('gateway exploded')),
+    });
     const adapter = host.adapter;
     const { result } = renderHook(() => useConnectorState(adapter));
     await waitFor(() => expect(result.current.error).not.toBeNull());

@@ -31,7 +31,9 @@ describe('ChatGPT adapter (window.openai)', () => {
     const openai = fakeOpenAi();
     const adapter = createOpenAiAdapter(openai);
     const { result, unmount } = renderHook(() => useConnectorState(adapter));
-    await waitFor(() => expect(result.current.statuses.map((s) => s.availability)).toEqual(['online', 'offline', 'unknown']));
+    await waitFor(() =>
+      expect(result.current.statuses.map((s) => s.availability)).toEqual(['online', 'offline', 'unknown']),
+    );
     expect(result.current.theme).toBe('dark');
     expect(openai.callTool).not.toHaveBeenCalled();
     unmount();
@@ -47,7 +49,9 @@ describe('ChatGPT adapter (window.openai)', () => {
     const next = makeData(3, { mapVersion: 5 });
     next.connectors[0]!.availability = 'degraded';
     act(() => {
-      window.dispatchEvent(new CustomEvent('openai:set_globals', { detail: { globals: { theme: 'light', toolOutput: next } } }));
+      window.dispatchEvent(
+        new CustomEvent('openai:set_globals', { detail: { globals: { theme: 'light', toolOutput: next } } }),
+      );
     });
     await waitFor(() => expect(pillNames()[0]).toBe('Availability: degraded'));
     expect(document.documentElement.dataset.theme).toBe('light');
@@ -55,7 +59,10 @@ describe('ChatGPT adapter (window.openai)', () => {
   });
 
   it('shows a branded error when the host call rejects', async () => {
-    const openai = fakeOpenAi({ toolOutput: null, callTool: vi.fn(() => Promise.reject(new Error('host bridge exploded'))) });
+    const openai = fakeOpenAi({
+      toolOutput: null,
+      callTool: vi.fn(() => Promise.reject(new Error('host bridge exploded'))),
+    });
     const adapter = createOpenAiAdapter(openai);
     const { result } = renderHook(() => useConnectorState(adapter));
     await waitFor(() => expect(result.current.error?.message).toBe('brAInwav: host bridge exploded'));
@@ -91,8 +98,12 @@ describe('ChatGPT adapter (window.openai)', () => {
     expect(openai.callTool).toHaveBeenCalledTimes(1);
     await settle(() => void result.current.refresh());
     expect(openai.callTool).toHaveBeenCalledTimes(2);
-    await settle(() => pending[1]!.resolve({ structuredContent: makeData(3, { generatedAt: clock, mapVersion: 3 }) }));
-    await settle(() => pending[0]!.resolve({ structuredContent: makeData(3, { generatedAt: clock, mapVersion: 2 }) }));
+    await settle(() =>
+      pending[1]!.resolve({ structuredContent: makeData(3, { generatedAt: clock, mapVersion: 3 }) }),
+    );
+    await settle(() =>
+      pending[0]!.resolve({ structuredContent: makeData(3, { generatedAt: clock, mapVersion: 2 }) }),
+    );
     await advance(0);
     expect(result.current.data?.mapVersion).toBe(3);
     expect(result.current.error).toBeNull();
@@ -101,7 +112,11 @@ describe('ChatGPT adapter (window.openai)', () => {
   it('runs "Try it" through callTool with <connector>__<tool> and persists the selection as widgetState', async () => {
     const openai = fakeOpenAi();
     vi.mocked(openai.callTool).mockImplementation((name: string) =>
-      Promise.resolve(name === 'alpha__echo' ? { content: [{ type: 'text', text: 'echo: hello' }] } : { structuredContent: makeData(3) }),
+      Promise.resolve(
+        name === 'alpha__echo'
+          ? { content: [{ type: 'text', text: 'echo: hello' }] }
+          : { structuredContent: makeData(3) },
+      ),
     );
     render(<Dashboard adapter={createOpenAiAdapter(openai)} />);
     await screen.findByRole('heading', { name: 'Try it' }, { timeout: 15_000 });
@@ -109,7 +124,11 @@ describe('ChatGPT adapter (window.openai)', () => {
     await userEvent.type(screen.getByLabelText(/message/), 'hello');
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
     expect(await screen.findByLabelText('Tool result')).toHaveProperty('textContent', 'echo: hello');
-    expect(openai.callTool).toHaveBeenCalledWith('alpha__echo', { message: 'hello', loud: false, tone: 'plain' });
+    expect(openai.callTool).toHaveBeenCalledWith('alpha__echo', {
+      message: 'hello',
+      loud: false,
+      tone: 'plain',
+    });
     expect(openai.saved).toEqual([{ connectorId: 'alpha', tool: 'echo' }]);
   });
 });

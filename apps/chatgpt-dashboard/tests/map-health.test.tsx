@@ -26,7 +26,12 @@ function withHealth(health: MapHealth | undefined): DashboardData {
 }
 
 async function renderWith(health: MapHealth | undefined): Promise<{ container: HTMLElement }> {
-  const view = render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: withHealth(health), callTool: vi.fn() })} now={() => GENERATED} />);
+  const view = render(
+    <Dashboard
+      adapter={createOpenAiAdapter({ toolOutput: withHealth(health), callTool: vi.fn() })}
+      now={() => GENERATED}
+    />,
+  );
   await screen.findByRole('heading', { name: 'Connectors (2)' });
   return view;
 }
@@ -35,7 +40,12 @@ describe('mapHealth parsing', () => {
   it('treats a missing or unknown mapHealth as fresh and keeps a reported one', () => {
     expect(parseDashboardData(makeData(1)).mapHealth).toEqual({ state: 'fresh', lastError: null });
     expect(parseMapHealth({ state: 'sideways' })).toEqual({ state: 'fresh', lastError: null });
-    expect(parseMapHealth({ state: 'refused', lastError: { code: 'BAD_SIGNATURE', message: 'brAInwav: signature mismatch', at: AT } })).toEqual({
+    expect(
+      parseMapHealth({
+        state: 'refused',
+        lastError: { code: 'BAD_SIGNATURE', message: 'brAInwav: signature mismatch', at: AT },
+      }),
+    ).toEqual({
       state: 'refused',
       lastError: { code: 'BAD_SIGNATURE', message: 'brAInwav: signature mismatch', at: AT },
     });
@@ -53,21 +63,35 @@ describe('map-health troubleshooting card (jsdom + jest-axe)', () => {
   });
 
   it('stale: names asbr at ASBR_URL, npm start and the expiry of the map still shown, with zero axe violations', async () => {
-    const { container } = await renderWith({ state: 'stale', lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: connect ECONNREFUSED', at: AT } });
+    const { container } = await renderWith({
+      state: 'stale',
+      lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: connect ECONNREFUSED', at: AT },
+    });
     const alert = screen.getByRole('alert');
     expect(alert.getAttribute('data-map-health')).toBe('stale');
-    expect(alert.textContent).toContain('Cause: The connectors server cannot reach asbr at ASBR_URL. Last error: UPSTREAM_UNAVAILABLE (brAInwav: connect ECONNREFUSED) at 10:01:00 UTC.');
-    expect(alert.textContent).toContain('Fix: Start asbr (npm start). The dashboard shows the last verified map until it expires at 10:05:00 UTC.');
+    expect(alert.textContent).toContain(
+      'Cause: The connectors server cannot reach asbr at ASBR_URL. Last error: UPSTREAM_UNAVAILABLE (brAInwav: connect ECONNREFUSED) at 10:01:00 UTC.',
+    );
+    expect(alert.textContent).toContain(
+      'Fix: Start asbr (npm start). The dashboard shows the last verified map until it expires at 10:05:00 UTC.',
+    );
     expect(screen.getAllByRole('article')).toHaveLength(2);
     expect(await axeViolations(container)).toEqual([]);
   });
 
   it('refused: names the verification code and CONNECTORS_VERIFY_KEYS / key rotation, with zero axe violations', async () => {
-    const { container } = await renderWith({ state: 'refused', lastError: { code: 'KEY_UNKNOWN', message: 'brAInwav: unknown kid', at: AT } });
+    const { container } = await renderWith({
+      state: 'refused',
+      lastError: { code: 'KEY_UNKNOWN', message: 'brAInwav: unknown kid', at: AT },
+    });
     const alert = screen.getByRole('alert');
-    expect(screen.getByRole('heading', { name: 'brAInwav: the fetched service map was refused' })).toBeTruthy();
+    expect(
+      screen.getByRole('heading', { name: 'brAInwav: the fetched service map was refused' }),
+    ).toBeTruthy();
     expect(alert.textContent).toContain('failed verification (KEY_UNKNOWN); the last good map is kept.');
-    expect(alert.textContent).toContain('Fix: Check CONNECTORS_VERIFY_KEYS / key rotation. The map was signed with a key this server does not know');
+    expect(alert.textContent).toContain(
+      'Fix: Check CONNECTORS_VERIFY_KEYS / key rotation. The map was signed with a key this server does not know',
+    );
     expect(await axeViolations(container)).toEqual([]);
   });
 
@@ -87,15 +111,28 @@ describe('map-health over the browser adapter (real HTTP + SSE)', () => {
     await screen.findByRole('heading', { name: 'Connectors (2)' });
     await waitFor(() => expect(server!.lastEventIds).toHaveLength(1));
     expect(screen.queryByRole('alert')).toBeNull();
-    act(() => server!.setMapHealth({ state: 'stale', lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: asbr unreachable', at: AT } }));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('cannot reach asbr at ASBR_URL'));
+    act(() =>
+      server!.setMapHealth({
+        state: 'stale',
+        lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: asbr unreachable', at: AT },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain('cannot reach asbr at ASBR_URL'),
+    );
     act(() => server!.setMapHealth({ state: 'fresh', lastError: null }));
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
   });
 
   it('shows the card from the mapHealth of GET /v1/connectors', async () => {
     const key = 'test-key-0123456789';
-    server = await startApiServer({ apiKey: key, data: withHealth({ state: 'expired', lastError: { code: 'EXPIRED', message: 'brAInwav: map expired', at: AT } }) });
+    server = await startApiServer({
+      apiKey: key,
+      data: withHealth({
+        state: 'expired',
+        lastError: { code: 'EXPIRED', message: 'brAInwav: map expired', at: AT },
+      }),
+    });
     render(<Dashboard adapter={createBrowserAdapter({ baseUrl: server.url, apiKey: key })} />);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Last error: EXPIRED (brAInwav: map expired) at 10:01:00 UTC.');

@@ -27,7 +27,9 @@ describe('SseParser', () => {
 
 describe('backoffDelay', () => {
   it('doubles up to the cap with jitter between half and full ceiling (ms)', () => {
-    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 500, 4000, () => 1))).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 500, 4000, () => 1))).toEqual([
+      500, 1000, 2000, 4000, 4000,
+    ]);
     expect(backoffDelay(3, 500, 4000, () => 0)).toBe(2000);
   });
 });
@@ -44,7 +46,11 @@ describe('refreshDelay', () => {
 describe('state helpers', () => {
   it('applies availability events and describes the change', () => {
     const before = makeData(3);
-    const after = applyAvailability(before, { connectorId: 'alpha', availability: 'offline', reason: 'brAInwav: refused' });
+    const after = applyAvailability(before, {
+      connectorId: 'alpha',
+      availability: 'offline',
+      reason: 'brAInwav: refused',
+    });
     expect(after.connectors[0]!.availability).toBe('offline');
     expect(after.connectors[0]!.lastError?.message).toBe('brAInwav: refused');
     expect(describeChanges(before, after)).toEqual(['Alpha connector is now offline']);
@@ -54,13 +60,24 @@ describe('state helpers', () => {
 
 describe('parseDashboardData', () => {
   it('applies defaults and forces disabled connectors to unknown availability', () => {
-    const raw = { expiresAt: '2026-11-22T10:05:00.000Z', connectors: [{ id: 'x', enabled: false, availability: 'online', tools: [{ name: 't' }, 5] }] };
+    const raw = {
+      expiresAt: '2026-11-22T10:05:00.000Z',
+      connectors: [{ id: 'x', enabled: false, availability: 'online', tools: [{ name: 't' }, 5] }],
+    };
     const data = parseDashboardData(raw);
-    expect(data.connectors[0]).toMatchObject({ id: 'x', displayName: 'x', status: 'disabled', availability: 'unknown', tools: [{ name: 't' }] });
+    expect(data.connectors[0]).toMatchObject({
+      id: 'x',
+      displayName: 'x',
+      status: 'disabled',
+      availability: 'unknown',
+      tools: [{ name: 't' }],
+    });
   });
 
   it('throws a branded INVALID_DATA error on malformed bodies', () => {
-    expect(() => parseDashboardData({ connectors: 'no' })).toThrow('brAInwav: unexpected connectors data: connectors is not an array');
+    expect(() => parseDashboardData({ connectors: 'no' })).toThrow(
+      'brAInwav: unexpected connectors data: connectors is not an array',
+    );
     try {
       parseDashboardData(null);
     } catch (error) {
@@ -73,29 +90,58 @@ describe('tool results', () => {
   it('reads the dashboard from structuredContent or JSON text and brands tool errors', () => {
     const data = makeData(2);
     expect(dashboardFromToolResult({ content: [], structuredContent: data }).connectors).toHaveLength(2);
-    expect(dashboardFromToolResult({ content: [{ type: 'text', text: JSON.stringify(data) }] }).mapVersion).toBe(1);
-    expect(() => dashboardFromToolResult({ content: [{ type: 'text', text: 'quota exceeded' }], isError: true })).toThrow('brAInwav: quota exceeded');
-    expect(normaliseToolResult({ result: 'legacy' })).toEqual({ content: [{ type: 'text', text: 'legacy' }], structuredContent: undefined, isError: false });
+    expect(
+      dashboardFromToolResult({ content: [{ type: 'text', text: JSON.stringify(data) }] }).mapVersion,
+    ).toBe(1);
+    expect(() =>
+      dashboardFromToolResult({ content: [{ type: 'text', text: 'quota exceeded' }], isError: true }),
+    ).toThrow('brAInwav: quota exceeded');
+    expect(normaliseToolResult({ result: 'legacy' })).toEqual({
+      content: [{ type: 'text', text: 'legacy' }],
+      structuredContent: undefined,
+      isError: false,
+    });
   });
 });
 
 describe('schema form', () => {
   const schema = {
     type: 'object',
-    properties: { q: { type: 'string' }, n: { type: 'integer' }, f: { type: 'number' }, b: { type: 'boolean' }, e: { enum: ['a', 'b'] }, o: { type: 'object' } },
+    properties: {
+      q: { type: 'string' },
+      n: { type: 'integer' },
+      f: { type: 'number' },
+      b: { type: 'boolean' },
+      e: { enum: ['a', 'b'] },
+      o: { type: 'object' },
+    },
     required: ['q'],
   };
 
   it('derives fields per JSON Schema type', () => {
     expect(fieldsFromSchema(schema).map((f) => [f.name, f.kind, f.required])).toEqual([
-      ['q', 'string', true], ['n', 'integer', false], ['f', 'number', false], ['b', 'boolean', false], ['e', 'enum', false], ['o', 'json', false],
+      ['q', 'string', true],
+      ['n', 'integer', false],
+      ['f', 'number', false],
+      ['b', 'boolean', false],
+      ['e', 'enum', false],
+      ['o', 'json', false],
     ]);
   });
 
   it('converts values, omits empty optionals and rejects bad numbers with a branded message', () => {
     const fields = fieldsFromSchema(schema);
-    expect(argumentsFromValues(fields, { q: 'hi', n: '3', f: '1.5', b: true, o: '{"k":1}' })).toEqual({ q: 'hi', n: 3, f: 1.5, b: true, e: 'a', o: { k: 1 } });
-    expect(() => argumentsFromValues(fields, { q: 'x', n: '1.5' })).toThrow('brAInwav: n must be a whole number (got "1.5")');
+    expect(argumentsFromValues(fields, { q: 'hi', n: '3', f: '1.5', b: true, o: '{"k":1}' })).toEqual({
+      q: 'hi',
+      n: 3,
+      f: 1.5,
+      b: true,
+      e: 'a',
+      o: { k: 1 },
+    });
+    expect(() => argumentsFromValues(fields, { q: 'x', n: '1.5' })).toThrow(
+      'brAInwav: n must be a whole number (got "1.5")',
+    );
   });
 });
 
@@ -103,17 +149,28 @@ describe('errors and troubleshooting', () => {
   it('brands messages once and maps HTTP statuses to codes', () => {
     expect(branded('x')).toBe('brAInwav: x');
     expect(branded('brAInwav: x')).toBe('brAInwav: x');
-    expect([401, 403, 503, 500].map((s) => httpError(s, null).code)).toEqual(['UNAUTHORIZED', 'FORBIDDEN', 'MAP_UNAVAILABLE', 'SERVER']);
-    expect(httpError(503, { error: { code: 'SERVICE_MAP_UNAVAILABLE', message: 'brAInwav: asbr down' } }).message).toBe('brAInwav: asbr down');
+    expect([401, 403, 503, 500].map((s) => httpError(s, null).code)).toEqual([
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'MAP_UNAVAILABLE',
+      'SERVER',
+    ]);
+    expect(
+      httpError(503, { error: { code: 'SERVICE_MAP_UNAVAILABLE', message: 'brAInwav: asbr down' } }).message,
+    ).toBe('brAInwav: asbr down');
   });
 
   it('names the cause and the fix', () => {
     expect(diagnose(new DashboardError('UNAUTHORIZED', 'x')).fix).toContain('Check the API key');
-    expect(diagnose(new DashboardError('NETWORK', 'x')).fix).toBe('Is the connectors server running? Start it with npm start and retry.');
+    expect(diagnose(new DashboardError('NETWORK', 'x')).fix).toBe(
+      'Is the connectors server running? Start it with npm start and retry.',
+    );
     const badSig = diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'BAD_SIGNATURE' }));
     expect(badSig.cause).toContain('BAD_SIGNATURE');
     expect(badSig.fix).toContain('CONNECTORS_SIGNATURE_KEY differs');
-    expect(diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'SERVICE_MAP_UNAVAILABLE' })).fix).toContain('Check that asbr is running');
+    expect(
+      diagnose(new DashboardError('MAP_UNAVAILABLE', 'x', { serverCode: 'SERVICE_MAP_UNAVAILABLE' })).fix,
+    ).toContain('Check that asbr is running');
   });
 });
 
@@ -123,10 +180,17 @@ describe('detectHost and countdown', () => {
     Object.assign(top, { parent: top });
     expect(detectHost(top)).toBe('browser');
     expect(detectHost({ parent: {} } as Window)).toBe('mcp-apps');
-    expect(detectHost(Object.assign({}, top, { openai: { callTool: () => Promise.resolve({}) } }))).toBe('chatgpt');
+    expect(detectHost(Object.assign({}, top, { openai: { callTool: () => Promise.resolve({}) } }))).toBe(
+      'chatgpt',
+    );
   });
 
   it('formats the remaining time', () => {
-    expect([0, 999, 61_000, 300_000].map(formatRemaining)).toEqual(['expired', '1 s', '1 min 01 s', '5 min 00 s']);
+    expect([0, 999, 61_000, 300_000].map(formatRemaining)).toEqual([
+      'expired',
+      '1 s',
+      '1 min 01 s',
+      '5 min 00 s',
+    ]);
   });
 });

@@ -28,7 +28,12 @@ function setup(extra: Parameters<typeof makeRegistry>[2] = {}): ReturnType<typeo
 }
 
 async function sign(version: number, now = clock.now()): Promise<string> {
-  return signedMap({ connectors: [connector('alpha', 'http://127.0.0.1:9/mcp')], version, now, signer: await hsSigner() });
+  return signedMap({
+    connectors: [connector('alpha', 'http://127.0.0.1:9/mcp')],
+    version,
+    now,
+    signer: await hsSigner(),
+  });
 }
 
 describe('registry.raw()', () => {

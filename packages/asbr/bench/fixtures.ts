@@ -15,7 +15,13 @@ export function syntheticManifest(count: number): Record<string, unknown> {
     enabled: i % 10 !== 9,
     metadata: { brand: 'brAInwav', owner: 'bench', index: i },
   }));
-  return { id: 'brainwav-bench', manifestVersion: `bench-${count}`, brand: 'brAInwav', ttlSeconds: 300, connectors };
+  return {
+    id: 'brainwav-bench',
+    manifestVersion: `bench-${count}`,
+    brand: 'brAInwav',
+    ttlSeconds: 300,
+    connectors,
+  };
 }
 
 export const BENCH_API_KEY = 'asbr-bench-api-key-0001-not-for-prod';

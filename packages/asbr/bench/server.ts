@@ -8,7 +8,11 @@ import { BENCH_API_KEY, BENCH_SIGNING_KEY, syntheticManifest } from './fixtures.
 
 const connectors = Number(process.argv[2] ?? '50');
 const manifest = parseManifest(syntheticManifest(connectors));
-const config = loadAsbrConfig({ CONNECTORS_SIGNATURE_KEY: BENCH_SIGNING_KEY, CONNECTORS_API_KEY: BENCH_API_KEY, LOG_LEVEL: 'warn' });
+const config = loadAsbrConfig({
+  CONNECTORS_SIGNATURE_KEY: BENCH_SIGNING_KEY,
+  CONNECTORS_API_KEY: BENCH_API_KEY,
+  LOG_LEVEL: 'warn',
+});
 const asbr = await buildApp({
   config,
   logger: createSilentLogger('asbr-bench'),

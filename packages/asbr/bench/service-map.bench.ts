@@ -37,9 +37,13 @@ interface BenchServer {
 }
 
 async function startServer(connectors: number): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--conditions=@cortex-os/source', '--import', 'tsx', SERVER, String(connectors)], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@cortex-os/source', '--import', 'tsx', SERVER, String(connectors)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const cpuMicros = () =>
     new Promise<number>((resolve) => {
       child.once('message', (usage) => {
@@ -67,7 +71,10 @@ async function cannon(url: string, seconds: number): Promise<autocannon.Result> 
 }
 
 /** One autocannon round plus the server CPU it cost, in microseconds per request. */
-async function measured(server: BenchServer, url: string): Promise<autocannon.Result & { cpuPerReq: number }> {
+async function measured(
+  server: BenchServer,
+  url: string,
+): Promise<autocannon.Result & { cpuPerReq: number }> {
   const before = await server.cpuMicros();
   const result = await cannon(url, DURATION_S);
   const used = (await server.cpuMicros()) - before;
@@ -82,7 +89,11 @@ function figures(results: (autocannon.Result & { cpuPerReq: number })[]): HttpFi
     serverCpuMicrosPerReqMedian: round(median(results.map((r) => r.cpuPerReq)), 1),
     p50MsMedian: round(median(results.map((r) => r.latency.p50))),
     p99MsMedian: round(median(results.map((r) => r.latency.p99))),
-    perRound: results.map((r) => ({ reqPerSec: round(r.requests.average, 0), p50Ms: r.latency.p50, p99Ms: r.latency.p99 })),
+    perRound: results.map((r) => ({
+      reqPerSec: round(r.requests.average, 0),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+    })),
     non2xxOrErrors: non2xx,
   };
 }
@@ -147,12 +158,18 @@ async function signBench(): Promise<BenchReport['sign']> {
   const ed = await createSigner({ alg: 'EdDSA', privateJwk });
   let version = 0;
   const validateAndSign = (signer: typeof hs) => () =>
-    signManifest(parseManifest(JSON.parse(text)), signer, { nowMs: Date.now(), id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2', version: ++version });
+    signManifest(parseManifest(JSON.parse(text)), signer, {
+      nowMs: Date.now(),
+      id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2',
+      version: ++version,
+    });
   const baseline = await timeRuns(SIGN_RUNS, () => Buffer.from(JSON.stringify(JSON.parse(text))));
   const hsTimes = await timeRuns(SIGN_RUNS, validateAndSign(hs));
   const edTimes = await timeRuns(SIGN_RUNS, validateAndSign(ed));
   const manifest = parseManifest(JSON.parse(text));
-  const signOnly = await timeRuns(SIGN_RUNS, () => signManifest(manifest, hs, { nowMs: Date.now(), id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2', version: ++version }));
+  const signOnly = await timeRuns(SIGN_RUNS, () =>
+    signManifest(manifest, hs, { nowMs: Date.now(), id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2', version: ++version }),
+  );
   const validateOnly = await timeRuns(SIGN_RUNS, () => parseManifest(JSON.parse(text)));
   return {
     connectors: 1000,

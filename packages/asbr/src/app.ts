@@ -73,7 +73,8 @@ async function assertVerifyKeys(config: AsbrConfig): Promise<void> {
   try {
     await createKeySet(config.verifyKeys);
   } catch (error) {
-    const reason = error instanceof ConnectorsError ? error.message.replace(/^brAInwav: /, '') : 'cannot be imported';
+    const reason =
+      error instanceof ConnectorsError ? error.message.replace(/^brAInwav: /, '') : 'cannot be imported';
     throw new ConfigError('CONNECTORS_VERIFY_KEYS', `is invalid: ${reason}`, { cause: error });
   }
 }
@@ -95,7 +96,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await assertVerifyKeys(config);
   const store = new ServiceMapStore({ signer, clock, idSource: options.idSource ?? (() => ulid()), logger });
   const readManifest = options.readManifest ?? (() => loadManifestFile(config.manifestPath));
-  const reloader = new ManifestReloader({ store, readManifest, metrics, logger, clock, source: config.manifestPath });
+  const reloader = new ManifestReloader({
+    store,
+    readManifest,
+    metrics,
+    logger,
+    clock,
+    source: config.manifestPath,
+  });
 
   const app = Fastify({ loggerInstance: logger, genReqId: requestIds(), return503OnClosing: true });
   app.decorate('asbr', {
@@ -108,12 +116,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authPlugin, { apiKeys: config.apiKeys });
   await app.register(serviceMapRoutes, { store, clock });
   await app.register(healthRoutes, { store, reloader, registry: metrics.registry });
-  logger.info({ kid: signer.kid, alg: signer.alg, auth: config.apiKeys !== null }, 'brAInwav: asbr signer ready');
-  if (config.apiKeys === null) logger.warn('brAInwav: NO_AUTH=true, the service map is served without an API key');
+  logger.info(
+    { kid: signer.kid, alg: signer.alg, auth: config.apiKeys !== null },
+    'brAInwav: asbr signer ready',
+  );
+  if (config.apiKeys === null)
+    logger.warn('brAInwav: NO_AUTH=true, the service map is served without an API key');
   await reloader.reload('startup');
   if (options.watch) {
     const debounceMs = typeof options.watch === 'object' ? options.watch.debounceMs : undefined;
-    const watch = watchManifestFile(config.manifestPath, () => void reloader.reload('watch'), { logger, debounceMs });
+    const watch = watchManifestFile(config.manifestPath, () => void reloader.reload('watch'), {
+      logger,
+      debounceMs,
+    });
     app.addHook('onClose', (_instance, done) => {
       watch.close();
       done();

@@ -100,7 +100,8 @@ function readApiKeys(env: AsbrEnv): string[] | null {
   }
   if (noAuth === 'true') return null;
   const raw = present(env, 'CONNECTORS_API_KEY');
-  if (raw === undefined) return fail('CONNECTORS_API_KEY', 'is required (comma-separated keys) unless NO_AUTH=true');
+  if (raw === undefined)
+    return fail('CONNECTORS_API_KEY', 'is required (comma-separated keys) unless NO_AUTH=true');
   const keys = raw.split(',').map((key) => key.trim());
   if (keys.some((key) => key === '')) fail('CONNECTORS_API_KEY', 'must not contain empty entries');
   return keys;
@@ -145,7 +146,8 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
   const verifyKeys = readVerifyKeys(env);
   if (ed !== undefined && hs?.alg === 'HS256') {
     const secret = hs.secret;
-    if (!verifyKeys.some((key) => key.alg === 'HS256' && key.secret === secret)) verifyKeys.push({ alg: 'HS256', secret });
+    if (!verifyKeys.some((key) => key.alg === 'HS256' && key.secret === secret))
+      verifyKeys.push({ alg: 'HS256', secret });
   }
   return {
     manifestPath: readManifestPath(env, cwd),

@@ -2,7 +2,13 @@ export { buildApp } from './app.js';
 export type { AsbrRuntime, BuildAppOptions } from './app.js';
 export { authPlugin, createKeyMatcher, presentedKey } from './auth.js';
 export type { AuthPluginOptions } from './auth.js';
-export { DEFAULT_ASBR_PORT, DEFAULT_MANIFEST_PATH, LOG_LEVELS, MIN_HS256_KEY_BYTES, loadAsbrConfig } from './config.js';
+export {
+  DEFAULT_ASBR_PORT,
+  DEFAULT_MANIFEST_PATH,
+  LOG_LEVELS,
+  MIN_HS256_KEY_BYTES,
+  loadAsbrConfig,
+} from './config.js';
 export type { AsbrConfig, AsbrEnv, LogLevel } from './config.js';
 export {
   AsbrError,
@@ -17,7 +23,13 @@ export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 export { ServiceMapStore } from './map-store.js';
 export type { ServiceMapStoreOptions } from './map-store.js';
 export { ManifestReloader } from './reloader.js';
-export type { LoadFailure, ManifestReloaderOptions, ReadinessState, ReloadResult, ReloadTrigger } from './reloader.js';
+export type {
+  LoadFailure,
+  ManifestReloaderOptions,
+  ReadinessState,
+  ReloadResult,
+  ReloadTrigger,
+} from './reloader.js';
 export { healthRoutes } from './routes/health.js';
 export type { HealthRoutesOptions } from './routes/health.js';
 export { SERVICE_MAP_PATH, serviceMapRoutes } from './routes/service-map.js';

@@ -16,7 +16,8 @@ import { exitCodeFor } from './exit-codes.js';
 function describe(error: unknown): string {
   if (error instanceof ConnectorsError) return `${error.message} [${error.code}]`;
   const system = error as Partial<NodeJS.ErrnoException>;
-  if (typeof system.syscall === 'string') return branded(`asbr failed to start: ${system.message ?? system.code}`);
+  if (typeof system.syscall === 'string')
+    return branded(`asbr failed to start: ${system.message ?? system.code}`);
   return branded(`asbr failed to start (${error instanceof Error ? error.name : 'unexpected error'})`);
 }
 
@@ -42,7 +43,10 @@ async function start(config: AsbrConfig, tracing: TracingHandle): Promise<void> 
   const { state, failure } = app.asbr.reloader.readiness();
   if (state === 'unavailable') {
     await app.close();
-    const error = new ConnectorsError(failure?.code ?? 'MANIFEST_UNAVAILABLE', failure?.message ?? 'no manifest');
+    const error = new ConnectorsError(
+      failure?.code ?? 'MANIFEST_UNAVAILABLE',
+      failure?.message ?? 'no manifest',
+    );
     return die(error);
   }
   await app.listen({ port: config.port, host: config.host });

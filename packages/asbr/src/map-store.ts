@@ -60,7 +60,8 @@ export class ServiceMapStore {
   async setManifest(manifest: Manifest): Promise<{ signed: SignedMap; changed: boolean }> {
     const key = JSON.stringify(manifest);
     return this.serialize(async () => {
-      if (this.signed !== undefined && key === this.manifestKey) return { signed: this.signed, changed: false };
+      if (this.signed !== undefined && key === this.manifestKey)
+        return { signed: this.signed, changed: false };
       const signed = await this.sign(manifest, 'manifest-changed');
       this.manifest = manifest;
       this.manifestKey = key;
@@ -76,7 +77,10 @@ export class ServiceMapStore {
         return this.sign(this.manifest, 'half-ttl');
       });
     } catch (error) {
-      this.options.logger.error({ err: error }, 'brAInwav: re-signing the service map failed; keeping the current map');
+      this.options.logger.error(
+        { err: error },
+        'brAInwav: re-signing the service map failed; keeping the current map',
+      );
       const signed = this.signed;
       return signed !== undefined && this.options.clock() < signed.expiresAtMs ? signed : undefined;
     }
@@ -85,7 +89,11 @@ export class ServiceMapStore {
   private async sign(manifest: Manifest, reason: string): Promise<SignedMap> {
     const nowMs = this.options.clock();
     const version = Math.max(this.lastVersion + 1, Math.floor(nowMs));
-    const attributes = { 'map.version': version, 'map.reason': reason, 'manifest.version': manifest.manifestVersion };
+    const attributes = {
+      'map.version': version,
+      'map.reason': reason,
+      'manifest.version': manifest.manifestVersion,
+    };
     const signed = await withSpan(SPAN_MAP_SIGN, attributes, () =>
       signManifest(manifest, this.options.signer, { nowMs, id: this.options.idSource(), version }),
     );

@@ -44,8 +44,16 @@ export function strongEtag(bytes: Uint8Array): string {
  * Builds, signs and serializes the service map of `manifest` (sorted connectors, defaults applied,
  * disabled entries marked by `buildServiceMap`). Rejects with the signer's error (code `KEY_INVALID`).
  */
-export async function signManifest(manifest: Manifest, signer: Signer, inputs: SignInputs): Promise<SignedMap> {
-  const unsigned = buildServiceMap(manifest, { now: new Date(inputs.nowMs), id: inputs.id, version: inputs.version });
+export async function signManifest(
+  manifest: Manifest,
+  signer: Signer,
+  inputs: SignInputs,
+): Promise<SignedMap> {
+  const unsigned = buildServiceMap(manifest, {
+    now: new Date(inputs.nowMs),
+    id: inputs.id,
+    version: inputs.version,
+  });
   const map = await signServiceMap(unsigned, signer);
   const bytes = Buffer.from(JSON.stringify(map), 'utf8');
   const generatedAtMs = Date.parse(map.generatedAt);

@@ -36,7 +36,10 @@ export function watchManifestFile(
       timer = setTimeout(fire, debounceMs);
     });
   } catch (error) {
-    options.logger.warn({ err: error, path }, 'brAInwav: cannot watch the manifest directory; reload with SIGHUP');
+    options.logger.warn(
+      { err: error, path },
+      'brAInwav: cannot watch the manifest directory; reload with SIGHUP',
+    );
     return { close: () => undefined };
   }
   watcher.on('error', (error) => options.logger.warn({ err: error, path }, 'brAInwav: manifest watch error'));

@@ -13,7 +13,17 @@ import {
   verifyServiceMap,
   type ServiceMap,
 } from '@cortex-os/connectors-manifest';
-import { API_KEY, API_KEY_2, MAP_PATH, SIGNING_KEY, T0, bearer, fixtureJson, makeApp, manifestSource } from './helpers.js';
+import {
+  API_KEY,
+  API_KEY_2,
+  MAP_PATH,
+  SIGNING_KEY,
+  T0,
+  bearer,
+  fixtureJson,
+  makeApp,
+  manifestSource,
+} from './helpers.js';
 
 /** Golden value: HS256 over the fixture manifest at T0 with id …E100 and version T0. */
 const EXPECTED_SIGNATURE =
@@ -61,8 +71,15 @@ describe('GET /v1/connectors/service-map', () => {
     expect(first.json().id).toBe('01KAQ3Z6W5J8Y4N2B7C9D0E100');
     expect(first.json().signature).toBe(EXPECTED_SIGNATURE);
     expect((await verify(first.body)).ok).toBe(true);
-    const unsigned = buildServiceMap(parseManifest(fixtureJson()), { now: new Date(T0), id: '01KAQ3Z6W5J8Y4N2B7C9D0E100', version: T0 });
-    const independent = await signServiceMap(unsigned, await createSigner({ alg: 'HS256', secret: SIGNING_KEY }));
+    const unsigned = buildServiceMap(parseManifest(fixtureJson()), {
+      now: new Date(T0),
+      id: '01KAQ3Z6W5J8Y4N2B7C9D0E100',
+      version: T0,
+    });
+    const independent = await signServiceMap(
+      unsigned,
+      await createSigner({ alg: 'HS256', secret: SIGNING_KEY }),
+    );
     expect(independent.signature).toBe(EXPECTED_SIGNATURE);
     expect(first.json()).toEqual(independent);
   });
@@ -74,7 +91,11 @@ describe('GET /v1/connectors/service-map', () => {
     expect(byId.tasks).toMatchObject({ enabled: false, status: 'disabled' });
     expect(byId.tasks!.statusMessage).toMatch(/^brAInwav: /);
     expect(byId.everything).toMatchObject({ enabled: true, status: 'enabled' });
-    expect(byId.fixtures!.auth).toEqual({ type: 'apiKey', headerName: 'X-Demo-Key', secretRef: 'env:DEMO_FIXTURES_KEY' });
+    expect(byId.fixtures!.auth).toEqual({
+      type: 'apiKey',
+      headerName: 'X-Demo-Key',
+      secretRef: 'env:DEMO_FIXTURES_KEY',
+    });
   });
 
   it('answers 401 without a key and 403 with a wrong one, branded', async () => {
@@ -121,7 +142,9 @@ describe('GET /v1/connectors/service-map', () => {
   });
 
   it('rejects verify keys that cannot be imported, naming CONNECTORS_VERIFY_KEYS', async () => {
-    const verifyKeys = JSON.stringify([{ alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'short' } }]);
+    const verifyKeys = JSON.stringify([
+      { alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'short' } },
+    ]);
     await expect(makeApp({ env: { CONNECTORS_VERIFY_KEYS: verifyKeys } })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       variable: 'CONNECTORS_VERIFY_KEYS',
@@ -157,7 +180,9 @@ describe('manifest file', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json().lastError).toMatchObject({ code: 'MANIFEST_NOT_FOUND' });
     expect(ready.json().reason).toBe(`brAInwav: manifest not found at ${path} (ENOENT)`);
-    expect((await app.inject({ url: MAP_PATH, headers: bearer() })).json().error.code).toBe('MANIFEST_UNAVAILABLE');
+    expect((await app.inject({ url: MAP_PATH, headers: bearer() })).json().error.code).toBe(
+      'MANIFEST_UNAVAILABLE',
+    );
   });
 });
 
@@ -221,7 +246,11 @@ describe('caching', () => {
     made.clock.advance(400_000);
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', mapVersion: T0 + 400_000, expiresAt: '2026-11-22T10:11:40.000Z' });
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      mapVersion: T0 + 400_000,
+      expiresAt: '2026-11-22T10:11:40.000Z',
+    });
   });
 
   it('shares one re-sign between concurrent requests', async () => {
@@ -249,7 +278,10 @@ describe('reload', () => {
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain('brainwav_manifest_info{manifest_version="2026.11.22-2"} 1');
     expect(metrics).not.toContain('manifest_version="2026.11.22-1"');
-    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', mapVersion: T0 + 1 });
+    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({
+      status: 'ready',
+      mapVersion: T0 + 1,
+    });
   });
 
   it('keeps the current map when the manifest did not change', async () => {
@@ -274,7 +306,11 @@ describe('reload', () => {
     expect(metrics).toContain('brainwav_manifest_info{manifest_version="2026.11.22-1"} 1');
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'degraded', mapVersion: T0, lastError: { code: 'MANIFEST_INVALID' } });
+    expect(ready.json()).toMatchObject({
+      status: 'degraded',
+      mapVersion: T0,
+      lastError: { code: 'MANIFEST_INVALID' },
+    });
     expect(ready.json().reason).toMatch(/^brAInwav: .*ttlSeconds/);
     made.source.set(fixtureJson());
     expect(await app.asbr.reload()).toMatchObject({ ok: true, changed: false });
@@ -287,7 +323,10 @@ describe('errors', () => {
     ({ app } = await makeApp());
     const res = await app.inject({ url: '/nope?token=abc' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ brand: 'brAInwav', error: { code: 'NOT_FOUND', message: 'brAInwav: route GET /nope not found' } });
+    expect(res.json()).toMatchObject({
+      brand: 'brAInwav',
+      error: { code: 'NOT_FOUND', message: 'brAInwav: route GET /nope not found' },
+    });
   });
 
   it('hides internal errors behind a branded 500 without stack traces', async () => {
@@ -297,7 +336,11 @@ describe('errors', () => {
     });
     const res = await app.inject({ url: '/boom' });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ brand: 'brAInwav', error: { code: 'INTERNAL', message: 'brAInwav: internal error' }, traceId: res.json().traceId });
+    expect(res.json()).toEqual({
+      brand: 'brAInwav',
+      error: { code: 'INTERNAL', message: 'brAInwav: internal error' },
+      traceId: res.json().traceId,
+    });
     expect(res.body).not.toContain('internal detail');
     expect(res.body).not.toContain('at ');
   });
@@ -305,7 +348,10 @@ describe('errors', () => {
   it('uses the trace id of an incoming traceparent', async () => {
     ({ app } = await makeApp());
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const res = await app.inject({ url: MAP_PATH, headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const res = await app.inject({
+      url: MAP_PATH,
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(res.json().traceId).toBe(traceId);
   });
 });

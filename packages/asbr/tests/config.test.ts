@@ -41,19 +41,30 @@ describe('loadAsbrConfig', () => {
         ...base,
         CONNECTORS_MANIFEST_PATH: 'm.json',
         CONNECTORS_API_KEY: ' a-key , b-key ',
-        CONNECTORS_VERIFY_KEYS: JSON.stringify([{ alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: JWK.x } }]),
+        CONNECTORS_VERIFY_KEYS: JSON.stringify([
+          { alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: JWK.x } },
+        ]),
         ASBR_PORT: '0',
         HOST: '0.0.0.0',
         LOG_LEVEL: 'warn',
       },
       '/srv/app',
     );
-    expect(config).toMatchObject({ manifestPath: '/srv/app/m.json', apiKeys: ['a-key', 'b-key'], port: 0, host: '0.0.0.0', logLevel: 'warn' });
+    expect(config).toMatchObject({
+      manifestPath: '/srv/app/m.json',
+      apiKeys: ['a-key', 'b-key'],
+      port: 0,
+      host: '0.0.0.0',
+      logLevel: 'warn',
+    });
     expect(config.verifyKeys).toHaveLength(1);
   });
 
   it('signs with EdDSA when both keys are set and keeps HS256 as a verify key', () => {
-    const config = loadAsbrConfig({ ...base, CONNECTORS_SIGNING_JWK: JSON.stringify({ ...JWK, kid: 'ed-1' }) });
+    const config = loadAsbrConfig({
+      ...base,
+      CONNECTORS_SIGNING_JWK: JSON.stringify({ ...JWK, kid: 'ed-1' }),
+    });
     expect(config.signingKey).toEqual({ kid: 'ed-1', alg: 'EdDSA', privateJwk: JWK });
     expect(config.verifyKeys).toEqual([{ alg: 'HS256', secret: KEY }]);
   });
@@ -64,10 +75,22 @@ describe('loadAsbrConfig', () => {
 
   it.each([
     [{ CONNECTORS_API_KEY: 'x' }, 'CONNECTORS_SIGNATURE_KEY', /or CONNECTORS_SIGNING_JWK is required/],
-    [{ ...base, CONNECTORS_SIGNATURE_KEY: 'short-secret-value' }, 'CONNECTORS_SIGNATURE_KEY', /at least 32 bytes \(got 18\)/],
+    [
+      { ...base, CONNECTORS_SIGNATURE_KEY: 'short-secret-value' },
+      'CONNECTORS_SIGNATURE_KEY',
+      /at least 32 bytes \(got 18\)/,
+    ],
     [{ ...base, CONNECTORS_SIGNING_JWK: '{"kty":"OKP"' }, 'CONNECTORS_SIGNING_JWK', /not valid JSON/],
-    [{ ...base, CONNECTORS_SIGNING_JWK: JSON.stringify({ ...JWK, d: undefined }) }, 'CONNECTORS_SIGNING_JWK', /Ed25519 private JWK/],
-    [{ ...base, CONNECTORS_VERIFY_KEYS: '[{"alg":"RS256","secret":"hidden-verify-secret"}]' }, 'CONNECTORS_VERIFY_KEYS', /JSON array/],
+    [
+      { ...base, CONNECTORS_SIGNING_JWK: JSON.stringify({ ...JWK, d: undefined }) },
+      'CONNECTORS_SIGNING_JWK',
+      /Ed25519 private JWK/,
+    ],
+    [
+      { ...base, CONNECTORS_VERIFY_KEYS: '[{"alg":"RS256","secret":"hidden-verify-secret"}]' },
+      'CONNECTORS_VERIFY_KEYS',
+      /JSON array/,
+    ],
     [{ CONNECTORS_SIGNATURE_KEY: KEY }, 'CONNECTORS_API_KEY', /required/],
     [{ ...base, CONNECTORS_API_KEY: 'a,,b' }, 'CONNECTORS_API_KEY', /empty entries/],
     [{ ...base, NO_AUTH: 'yes' }, 'NO_AUTH', /"true" or "false"/],

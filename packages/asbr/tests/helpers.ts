@@ -16,7 +16,11 @@ export const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 export const MAP_PATH = '/v1/connectors/service-map';
 
 /** A manual clock (ms since the epoch). */
-export function manualClock(start = T0): { now: () => number; set: (ms: number) => void; advance: (ms: number) => void } {
+export function manualClock(start = T0): {
+  now: () => number;
+  set: (ms: number) => void;
+  advance: (ms: number) => void;
+} {
   let current = start;
   return { now: () => current, set: (ms) => (current = ms), advance: (ms) => (current += ms) };
 }

@@ -13,7 +13,11 @@ afterEach(async () => {
 
 describe('real listen on port 0', () => {
   it('serves the signed map over HTTP with fetch, 304 on revalidation', async () => {
-    app = await buildApp({ config: testConfig(), logger: createSilentLogger('asbr-test'), metrics: createConnectorsMetrics() });
+    app = await buildApp({
+      config: testConfig(),
+      logger: createSilentLogger('asbr-test'),
+      metrics: createConnectorsMetrics(),
+    });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const res = await fetch(`${address}${MAP_PATH}`, { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(res.status).toBe(200);
@@ -21,7 +25,9 @@ describe('real listen on port 0', () => {
     const keys = await createKeySet([{ alg: 'HS256', secret: SIGNING_KEY }]);
     expect(await verifyServiceMap(body, { keys })).toMatchObject({ ok: true });
     const etag = res.headers.get('etag') ?? '';
-    const again = await fetch(`${address}${MAP_PATH}`, { headers: { 'x-api-key': API_KEY, 'if-none-match': etag } });
+    const again = await fetch(`${address}${MAP_PATH}`, {
+      headers: { 'x-api-key': API_KEY, 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
     const denied = await fetch(`${address}${MAP_PATH}`);
     expect(denied.status).toBe(401);

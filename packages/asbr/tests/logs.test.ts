@@ -7,13 +7,24 @@ describe('logs', () => {
   it('never contain the signing key or any API key, even unredacted, at trace level', async () => {
     const lines: string[] = [];
     // No `secrets` option: this proves asbr never logs the values, rather than relying on redaction.
-    const logger = createLogger({ component: 'asbr', level: 'trace', destination: { write: (line: string) => void lines.push(line) } });
+    const logger = createLogger({
+      component: 'asbr',
+      level: 'trace',
+      destination: { write: (line: string) => void lines.push(line) },
+    });
     const source = manifestSource();
     const { app } = await makeApp({ logger, readManifest: source.read });
     try {
       const wrong = 'wrong-key-presented-by-a-client';
       const statuses = [];
-      for (const headers of [bearer(), bearer(API_KEY_2), { 'x-api-key': API_KEY }, bearer(wrong), { 'x-api-key': wrong }, {}]) {
+      for (const headers of [
+        bearer(),
+        bearer(API_KEY_2),
+        { 'x-api-key': API_KEY },
+        bearer(wrong),
+        { 'x-api-key': wrong },
+        {},
+      ]) {
         statuses.push((await app.inject({ url: MAP_PATH, headers })).statusCode);
       }
       expect(statuses).toEqual([200, 200, 200, 403, 403, 401]);
@@ -30,7 +41,11 @@ describe('logs', () => {
     const parsed = lines.map((line) => JSON.parse(line) as { brand: string; component: string; msg: string });
     expect(parsed.every((line) => line.brand === 'brAInwav' && line.component === 'asbr')).toBe(true);
     expect(parsed.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['brAInwav: service map signed', 'brAInwav: manifest loaded', 'brAInwav: request rejected']),
+      expect.arrayContaining([
+        'brAInwav: service map signed',
+        'brAInwav: manifest loaded',
+        'brAInwav: request rejected',
+      ]),
     );
     expect(text).toContain('manifest invalid for the test (keeping the last good map)');
   });

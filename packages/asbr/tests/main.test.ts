@@ -12,7 +12,8 @@ const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -24,7 +25,12 @@ interface Run {
 }
 
 function run(env: Record<string, string>): Run {
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ASBR_PORT: '0', LOG_LEVEL: 'info' };
+  const base = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ASBR_PORT: '0',
+    LOG_LEVEL: 'info',
+  };
   const child = spawn(process.execPath, ['--conditions=@cortex-os/source', '--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: { ...base, ...env },
@@ -39,7 +45,11 @@ function run(env: Record<string, string>): Run {
   return { child, exit, stdout: () => out, stderr: () => err };
 }
 
-const good = { CONNECTORS_SIGNATURE_KEY: SIGNING_KEY, CONNECTORS_API_KEY: API_KEY, CONNECTORS_MANIFEST_PATH: FIXTURE_PATH };
+const good = {
+  CONNECTORS_SIGNATURE_KEY: SIGNING_KEY,
+  CONNECTORS_API_KEY: API_KEY,
+  CONNECTORS_MANIFEST_PATH: FIXTURE_PATH,
+};
 
 describe('asbr main', () => {
   it('exits 66 with a branded message naming the path when the manifest is missing', async () => {
@@ -64,8 +74,12 @@ describe('asbr main', () => {
     const missing = run({ CONNECTORS_API_KEY: API_KEY, CONNECTORS_MANIFEST_PATH: FIXTURE_PATH });
     const short = run({ ...good, CONNECTORS_SIGNATURE_KEY: 'too-short-signing-key' });
     expect([await missing.exit, await short.exit]).toEqual([78, 78]);
-    expect(missing.stderr()).toMatch(/^brAInwav: CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK is required/);
-    expect(short.stderr()).toMatch(/^brAInwav: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes \(got 21\)/);
+    expect(missing.stderr()).toMatch(
+      /^brAInwav: CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK is required/,
+    );
+    expect(short.stderr()).toMatch(
+      /^brAInwav: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes \(got 21\)/,
+    );
     expect(short.stderr()).not.toContain('too-short-signing-key');
   });
 

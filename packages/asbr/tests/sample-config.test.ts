@@ -11,8 +11,16 @@ describe('config/connectors.manifest.json (sample used by npm start)', () => {
     const manifest = await loadManifestFile(SAMPLE);
     expect(manifest.brand).toBe('brAInwav');
     const byId = Object.fromEntries(manifest.connectors.map((c) => [c.id, c]));
-    expect(byId.everything).toMatchObject({ endpoint: 'http://127.0.0.1:7101/mcp', auth: { type: 'none' }, enabled: true });
-    expect(byId.memory).toMatchObject({ endpoint: 'http://127.0.0.1:7102/mcp', auth: { type: 'bearer', secretRef: 'env:DEMO_MEMORY_TOKEN' }, enabled: true });
+    expect(byId.everything).toMatchObject({
+      endpoint: 'http://127.0.0.1:7101/mcp',
+      auth: { type: 'none' },
+      enabled: true,
+    });
+    expect(byId.memory).toMatchObject({
+      endpoint: 'http://127.0.0.1:7102/mcp',
+      auth: { type: 'bearer', secretRef: 'env:DEMO_MEMORY_TOKEN' },
+      enabled: true,
+    });
     expect(byId.fixtures).toMatchObject({
       endpoint: 'http://127.0.0.1:7103/mcp',
       auth: { type: 'apiKey', headerName: 'X-Demo-Key', secretRef: 'env:DEMO_FIXTURES_KEY' },

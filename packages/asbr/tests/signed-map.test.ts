@@ -22,6 +22,11 @@ describe('signed-map helpers', () => {
   });
 
   it('remainingSeconds floors and never goes negative', () => {
-    expect([remainingSeconds(10_000, 0), remainingSeconds(10_000, 1), remainingSeconds(10_000, 10_000), remainingSeconds(10_000, 20_000)]).toEqual([10, 9, 0, 0]);
+    expect([
+      remainingSeconds(10_000, 0),
+      remainingSeconds(10_000, 1),
+      remainingSeconds(10_000, 10_000),
+      remainingSeconds(10_000, 20_000),
+    ]).toEqual([10, 9, 0, 0]);
   });
 });

@@ -23,14 +23,27 @@ describe('spans', () => {
     source.fail(new ConnectorsError('MANIFEST_INVALID', 'broken on purpose'));
     await app.asbr.reload('sighup');
     await app.close();
-    const spans = tracing.spans().map((s) => ({ name: s.name, attributes: s.attributes, status: s.status.code }));
+    const spans = tracing
+      .spans()
+      .map((s) => ({ name: s.name, attributes: s.attributes, status: s.status.code }));
     expect(spans).toEqual([
-      expect.objectContaining({ name: SPAN_MANIFEST_LOAD, attributes: { 'manifest.trigger': 'startup', component: 'connectors' } }),
+      expect.objectContaining({
+        name: SPAN_MANIFEST_LOAD,
+        attributes: { 'manifest.trigger': 'startup', component: 'connectors' },
+      }),
       expect.objectContaining({
         name: SPAN_MAP_SIGN,
-        attributes: expect.objectContaining({ 'map.reason': 'manifest-changed', 'manifest.version': '2026.11.22-1', component: 'connectors' }),
+        attributes: expect.objectContaining({
+          'map.reason': 'manifest-changed',
+          'manifest.version': '2026.11.22-1',
+          component: 'connectors',
+        }),
       }),
-      expect.objectContaining({ name: SPAN_MANIFEST_LOAD, attributes: { 'manifest.trigger': 'sighup', component: 'connectors' }, status: STATUS_ERROR }),
+      expect.objectContaining({
+        name: SPAN_MANIFEST_LOAD,
+        attributes: { 'manifest.trigger': 'sighup', component: 'connectors' },
+        status: STATUS_ERROR,
+      }),
     ]);
     expect(SPAN_MANIFEST_LOAD).toBe('connectors.manifest.load');
     expect(SPAN_MAP_SIGN).toBe('connectors.map.sign');

@@ -26,7 +26,11 @@ afterEach(async () => {
 });
 
 /** Polls `read` until `accept` holds or the deadline (ms) passes; returns the last value. */
-async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, deadlineMs = 10_000): Promise<T> {
+async function until<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  deadlineMs = 10_000,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   let value = await read();
   while (!accept(value) && Date.now() < end) {
@@ -63,7 +67,11 @@ describe('manifest file watch', () => {
 
     saveByRename(path, '{ "id": broken');
     const degraded = await until(ready, (r) => r.status === 'degraded');
-    expect(degraded).toMatchObject({ status: 'degraded', manifestVersion: 'v-renamed', lastError: { code: 'MANIFEST_INVALID' } });
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      manifestVersion: 'v-renamed',
+      lastError: { code: 'MANIFEST_INVALID' },
+    });
     expect(degraded.reason).toContain(path);
     const metrics = (await app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/brainwav_manifest_reload_failures_total\{reason="MANIFEST_INVALID"\} [1-9]/);

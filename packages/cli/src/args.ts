@@ -24,13 +24,18 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split('. ')[0] ?? cause.message : 'invalid arguments';
+    const reason =
+      cause instanceof Error ? (cause.message.split('. ')[0] ?? cause.message) : 'invalid arguments';
     throw new UsageError(`${command}: ${reason}`, command, { cause });
   }
   const count = parsed.positionals.length;
-  if (count < positionals.min) throw new UsageError(`${command}: missing ${positionals.name ?? 'argument'}`, command);
+  if (count < positionals.min)
+    throw new UsageError(`${command}: missing ${positionals.name ?? 'argument'}`, command);
   if (count > positionals.max) {
-    throw new UsageError(`${command}: too many arguments (expected at most ${positionals.max}, got ${count})`, command);
+    throw new UsageError(
+      `${command}: too many arguments (expected at most ${positionals.max}, got ${count})`,
+      command,
+    );
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
@@ -45,12 +50,20 @@ export function stringOption(parsed: ParsedArgs, name: string): string | undefin
  * Option `name` as an integer in `[min, Number.MAX_SAFE_INTEGER]`, or `undefined` when absent.
  * @throws UsageError naming the option and the received text.
  */
-export function intOption(command: string, parsed: ParsedArgs, name: string, min: number): number | undefined {
+export function intOption(
+  command: string,
+  parsed: ParsedArgs,
+  name: string,
+  min: number,
+): number | undefined {
   const text = stringOption(parsed, name);
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${command}: --${name} must be an integer >= ${min} (got ${JSON.stringify(text)})`, command);
+    throw new UsageError(
+      `${command}: --${name} must be an integer >= ${min} (got ${JSON.stringify(text)})`,
+      command,
+    );
   }
   return value;
 }

@@ -42,6 +42,8 @@ export async function commandEnv(ctx: CommandContext, envFile?: string): Promise
     throw new FileError('read', path, cause);
   }
   const fromFile = parseEnv(text);
-  const fromEnv = Object.entries(ctx.io.env).filter(([, value]) => value !== undefined && value.trim() !== '');
+  const fromEnv = Object.entries(ctx.io.env).filter(
+    ([, value]) => value !== undefined && value.trim() !== '',
+  );
   return { ...fromFile, ...Object.fromEntries(fromEnv) };
 }

@@ -1,7 +1,19 @@
-import { createKeySet, createSigner, defaultHsKid, MIN_HS256_SECRET_BYTES } from '@cortex-os/connectors-manifest';
+import {
+  createKeySet,
+  createSigner,
+  defaultHsKid,
+  MIN_HS256_SECRET_BYTES,
+} from '@cortex-os/connectors-manifest';
 import { present } from './context.js';
 import type { CliEnv } from './io.js';
-import { dedupeKeys, parseSigningJwk, parseVerifyKeys, SIGNATURE_KEY_VAR, SIGNING_JWK_VAR, VERIFY_KEYS_VAR } from './keys.js';
+import {
+  dedupeKeys,
+  parseSigningJwk,
+  parseVerifyKeys,
+  SIGNATURE_KEY_VAR,
+  SIGNING_JWK_VAR,
+  VERIFY_KEYS_VAR,
+} from './keys.js';
 
 /** One line of the doctor checklist: ✔ pass, ✖ fail, · skipped (not counted). */
 export interface Check {
@@ -13,7 +25,12 @@ export interface Check {
 }
 
 const pass = (label: string, detail: string): Check => ({ status: 'pass', label, detail });
-const fail = (label: string, detail: string, sub?: readonly string[]): Check => ({ status: 'fail', label, detail, ...(sub ? { sub } : {}) });
+const fail = (label: string, detail: string, sub?: readonly string[]): Check => ({
+  status: 'fail',
+  label,
+  detail,
+  ...(sub ? { sub } : {}),
+});
 
 /** An error's message without the brand prefix and without a leading variable name. */
 export function reasonOf(error: unknown, variable?: string): string {
@@ -46,7 +63,12 @@ export async function signingKeyChecks(env: CliEnv): Promise<Check[]> {
   if (jwk !== undefined) checks.push(await jwkCheck(jwk));
   if (secret !== undefined) checks.push(await hsCheck(secret));
   if (checks.length > 0) return checks;
-  return [fail('signing key', `missing: set ${SIGNATURE_KEY_VAR} (HS256, >= ${MIN_HS256_SECRET_BYTES} bytes) or ${SIGNING_JWK_VAR} (EdDSA)`)];
+  return [
+    fail(
+      'signing key',
+      `missing: set ${SIGNATURE_KEY_VAR} (HS256, >= ${MIN_HS256_SECRET_BYTES} bytes) or ${SIGNING_JWK_VAR} (EdDSA)`,
+    ),
+  ];
 }
 
 /** `CONNECTORS_VERIFY_KEYS`, when set: parses and builds a key set (kids listed, never secrets). */
@@ -55,7 +77,9 @@ export async function verifyKeysChecks(env: CliEnv): Promise<Check[]> {
   if (text === undefined) return [];
   try {
     const keys = await createKeySet(await dedupeKeys(parseVerifyKeys(text, VERIFY_KEYS_VAR)));
-    return [pass(VERIFY_KEYS_VAR, `${keys.size} key${keys.size === 1 ? '' : 's'} (kid ${keys.kids().join(', ')})`)];
+    return [
+      pass(VERIFY_KEYS_VAR, `${keys.size} key${keys.size === 1 ? '' : 's'} (kid ${keys.kids().join(', ')})`),
+    ];
   } catch (error) {
     return [fail(VERIFY_KEYS_VAR, reasonOf(error, VERIFY_KEYS_VAR))];
   }
@@ -64,7 +88,8 @@ export async function verifyKeysChecks(env: CliEnv): Promise<Check[]> {
 /** `CONNECTORS_API_KEY` (comma-separated, no empty entry) unless `NO_AUTH=true`; `NO_AUTH` itself must be true/false. */
 export function apiKeyChecks(env: CliEnv): Check[] {
   const noAuth = present(env, 'NO_AUTH')?.trim();
-  if (noAuth !== undefined && noAuth !== 'true' && noAuth !== 'false') return [fail('NO_AUTH', 'must be "true" or "false"')];
+  if (noAuth !== undefined && noAuth !== 'true' && noAuth !== 'false')
+    return [fail('NO_AUTH', 'must be "true" or "false"')];
   if (noAuth === 'true') return [pass('CONNECTORS_API_KEY', 'not required (NO_AUTH=true)')];
   const raw = present(env, 'CONNECTORS_API_KEY');
   if (raw === undefined) return [fail('CONNECTORS_API_KEY', 'missing (required unless NO_AUTH=true)')];
@@ -86,7 +111,11 @@ export function networkChecks(env: CliEnv): Check[] {
   if (url !== undefined) {
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
     const ok = parsed !== undefined && /^https?:$/.test(parsed.protocol);
-    checks.push(ok ? pass('ASBR_URL', `${parsed.origin}${parsed.pathname}`) : fail('ASBR_URL', 'must be an http(s) URL'));
+    checks.push(
+      ok
+        ? pass('ASBR_URL', `${parsed.origin}${parsed.pathname}`)
+        : fail('ASBR_URL', 'must be an http(s) URL'),
+    );
   }
   return checks;
 }

@@ -13,7 +13,8 @@ export interface FetchMapOptions {
 }
 
 /** The map's bytes, or the `FAIL …` line explaining why they could not be fetched. */
-export type FetchOutcome = { readonly ok: true; readonly body: Uint8Array } | { readonly ok: false; readonly line: string };
+export type FetchOutcome =
+  { readonly ok: true; readonly body: Uint8Array } | { readonly ok: false; readonly line: string };
 
 /** `origin + pathname` of a URL: never its credentials or query (which may carry tokens). */
 export function displayUrl(url: URL): string {
@@ -21,8 +22,11 @@ export function displayUrl(url: URL): string {
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; name?: string; message?: string } } | undefined;
-  if (err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const err = error as
+    | { name?: string; message?: string; cause?: { code?: string; name?: string; message?: string } }
+    | undefined;
+  if (err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError')
+    return `timed out after ${timeoutMs} ms`;
   return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? 'network error';
 }
 
@@ -36,7 +40,9 @@ async function httpFailure(response: Response, url: URL): Promise<string> {
   } catch {
     // not a brAInwav error body: the status line below stands alone
   }
-  const fallback = branded(`${displayUrl(url)} answered HTTP ${response.status} ${response.statusText}`.trim());
+  const fallback = branded(
+    `${displayUrl(url)} answered HTTP ${response.status} ${response.statusText}`.trim(),
+  );
   return `FAIL HTTP ${response.status}${code ? ` ${code}` : ''}: ${message ?? fallback}`;
 }
 
@@ -51,12 +57,18 @@ export async function fetchServiceMap(url: URL, options: FetchMapOptions): Promi
   try {
     response = await options.fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (error) {
-    return { ok: false, line: `FAIL NETWORK: ${branded(`could not reach ${displayUrl(url)} (${networkReason(error, options.timeoutMs)})`)}` };
+    return {
+      ok: false,
+      line: `FAIL NETWORK: ${branded(`could not reach ${displayUrl(url)} (${networkReason(error, options.timeoutMs)})`)}`,
+    };
   }
   if (!response.ok) return { ok: false, line: await httpFailure(response, url) };
   try {
     return { ok: true, body: new Uint8Array(await response.arrayBuffer()) };
   } catch (error) {
-    return { ok: false, line: `FAIL NETWORK: ${branded(`reading the answer of ${displayUrl(url)} failed (${networkReason(error, options.timeoutMs)})`)}` };
+    return {
+      ok: false,
+      line: `FAIL NETWORK: ${branded(`reading the answer of ${displayUrl(url)} failed (${networkReason(error, options.timeoutMs)})`)}`,
+    };
   }
 }

@@ -29,7 +29,8 @@ function publicOnly(value: Json, source: string): KeyInput {
 
 function fromKeyObject(value: Json, source: string): KeyFileKeys {
   if (isObject(value.signing)) return fromKeyObject(value.signing, source);
-  if (value.kid !== undefined && typeof value.kid !== 'string') throw new KeyConfigError(`${source}: "kid" must be a string`);
+  if (value.kid !== undefined && typeof value.kid !== 'string')
+    throw new KeyConfigError(`${source}: "kid" must be a string`);
   if (value.alg === 'HS256' && typeof value.secret === 'string') {
     const key = hsKey(value.secret, source);
     return { signing: typeof value.kid === 'string' ? { ...key, kid: value.kid } : key, verify: [] };
@@ -42,13 +43,16 @@ function fromKeyObject(value: Json, source: string): KeyFileKeys {
     const jwk = value.kid === undefined ? value.publicJwk : { ...value.publicJwk, kid: value.kid };
     return { signing: undefined, verify: [publicOnly(jwk, source)] };
   }
-  if (value.kty !== undefined && value.d !== undefined) return { signing: edSigningKey(value, source), verify: [] };
+  if (value.kty !== undefined && value.d !== undefined)
+    return { signing: edSigningKey(value, source), verify: [] };
   if (value.kty !== undefined) return { signing: undefined, verify: [publicOnly(value, source)] };
   throw new KeyConfigError(`${source} holds JSON that is not a key, a JWK or a keygen --json output`);
 }
 
 function withVerify(keys: KeyFileKeys): KeyFileKeys {
-  return keys.signing === undefined ? keys : { signing: keys.signing, verify: [...keys.verify, verifyInputFor(keys.signing)] };
+  return keys.signing === undefined
+    ? keys
+    : { signing: keys.signing, verify: [...keys.verify, verifyInputFor(keys.signing)] };
 }
 
 function fromJson(text: string, source: string): KeyFileKeys {

@@ -48,11 +48,18 @@ function parseJson(text: string, source: string, expected: string): unknown {
 export function edSigningKey(value: unknown, source: string): SigningKeyInput {
   const jwk = (typeof value === 'object' && value !== null ? value : {}) as Jwk;
   const { kid, ...rest } = jwk;
-  const ok = jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && [jwk.x, jwk.d].every((v) => typeof v === 'string' && B64URL_32_BYTES.test(v));
+  const ok =
+    jwk.kty === 'OKP' &&
+    jwk.crv === 'Ed25519' &&
+    [jwk.x, jwk.d].every((v) => typeof v === 'string' && B64URL_32_BYTES.test(v));
   if (!ok || (kid !== undefined && typeof kid !== 'string')) {
-    throw new KeyConfigError(`${source} must be an Ed25519 private JWK (kty "OKP", crv "Ed25519", base64url x and d)`);
+    throw new KeyConfigError(
+      `${source} must be an Ed25519 private JWK (kty "OKP", crv "Ed25519", base64url x and d)`,
+    );
   }
-  return typeof kid === 'string' ? { kid, alg: 'EdDSA', privateJwk: rest } : { alg: 'EdDSA', privateJwk: rest };
+  return typeof kid === 'string'
+    ? { kid, alg: 'EdDSA', privateJwk: rest }
+    : { alg: 'EdDSA', privateJwk: rest };
 }
 
 /** Parses `CONNECTORS_SIGNING_JWK`-style text (JSON of an Ed25519 private JWK). */
@@ -135,7 +142,10 @@ export function keySecrets(keys: readonly (KeyInput | SigningKeyInput)[]): strin
 /** Every secret value an environment may hold (keys, API keys, the raw JWK text), for redaction. */
 export function envSecrets(env: CliEnv): string[] {
   const secrets = [SIGNATURE_KEY_VAR, SIGNING_JWK_VAR, 'MCP_API_KEY'].map((name) => present(env, name));
-  const apiKeys = present(env, 'CONNECTORS_API_KEY')?.split(',').map((key) => key.trim()) ?? [];
+  const apiKeys =
+    present(env, 'CONNECTORS_API_KEY')
+      ?.split(',')
+      .map((key) => key.trim()) ?? [];
   const parsed: (KeyInput | SigningKeyInput)[] = [];
   const tryParse = (fn: () => (KeyInput | SigningKeyInput)[]): void => {
     try {
@@ -148,5 +158,7 @@ export function envSecrets(env: CliEnv): string[] {
   if (jwk !== undefined) tryParse(() => [parseSigningJwk(jwk, SIGNING_JWK_VAR)]);
   const list = present(env, VERIFY_KEYS_VAR);
   if (list !== undefined) tryParse(() => parseVerifyKeys(list, VERIFY_KEYS_VAR));
-  return [...secrets, ...apiKeys, ...keySecrets(parsed)].filter((s): s is string => s !== undefined && s !== '');
+  return [...secrets, ...apiKeys, ...keySecrets(parsed)].filter(
+    (s): s is string => s !== undefined && s !== '',
+  );
 }

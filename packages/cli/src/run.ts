@@ -29,7 +29,11 @@ function wantsHelp(args: readonly string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
-function globalFlag(ctx: CommandContext, first: string | undefined, rest: readonly string[]): number | undefined {
+function globalFlag(
+  ctx: CommandContext,
+  first: string | undefined,
+  rest: readonly string[],
+): number | undefined {
   if (first === undefined) throw new UsageError('missing command');
   if (first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
     ctx.out.out(GLOBAL_HELP);

@@ -2,12 +2,25 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultHsKid, generateSigningKey } from '@cortex-os/connectors-manifest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectNoSecrets, FIXTURE_MANIFEST, HS_SECRET, INVALID_MANIFEST, PACKAGE_DIR, runCli, tempDir } from './helpers.js';
+import {
+  expectNoSecrets,
+  FIXTURE_MANIFEST,
+  HS_SECRET,
+  INVALID_MANIFEST,
+  PACKAGE_DIR,
+  runCli,
+  tempDir,
+} from './helpers.js';
 
 const API_KEY = 'doctor-api-key-value-0001';
 const ALPHA = 'alpha-token-value-not-printed';
 const BETA = 'beta-key-value-not-printed';
-const GOOD_ENV = { CONNECTORS_SIGNATURE_KEY: HS_SECRET, CONNECTORS_API_KEY: API_KEY, CLI_ALPHA_TOKEN: ALPHA, CLI_BETA_KEY: BETA };
+const GOOD_ENV = {
+  CONNECTORS_SIGNATURE_KEY: HS_SECRET,
+  CONNECTORS_API_KEY: API_KEY,
+  CLI_ALPHA_TOKEN: ALPHA,
+  CLI_BETA_KEY: BETA,
+};
 const SECRETS = [HS_SECRET, API_KEY, ALPHA, BETA];
 
 describe('doctor', () => {
@@ -69,7 +82,10 @@ describe('doctor', () => {
         version: '1',
         displayName: id,
         endpoint: 'https://mcp.example/mcp',
-        auth: { type: 'bearer', secretRef: `file:${id === 'present' ? tokenFile : join(dir.path, 'absent.txt')}` },
+        auth: {
+          type: 'bearer',
+          secretRef: `file:${id === 'present' ? tokenFile : join(dir.path, 'absent.txt')}`,
+        },
         scopes: ['tools:read'],
         quotas: { perMinute: 1, perHour: 1 },
       })),
@@ -79,12 +95,20 @@ describe('doctor', () => {
     const result = await runCli(['doctor', '--manifest', path], { env: GOOD_ENV });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✔ secretRef present (file:${tokenFile}): ok\n`);
-    expect(result.stdout).toContain(`✖ secretRef absent (file:${join(dir.path, 'absent.txt')}): missing (ENOENT)\n`);
+    expect(result.stdout).toContain(
+      `✖ secretRef absent (file:${join(dir.path, 'absent.txt')}): missing (ENOENT)\n`,
+    );
     expectNoSecrets(result, ['file-secret-token-value', ...SECRETS]);
   });
 
   it('no signing key, no API key, bad ports and URL are each a ✖ line', async () => {
-    const env = { CLI_ALPHA_TOKEN: ALPHA, CLI_BETA_KEY: BETA, ASBR_PORT: '70000', CONNECTORS_PORT: '7071', ASBR_URL: 'ftp://x' };
+    const env = {
+      CLI_ALPHA_TOKEN: ALPHA,
+      CLI_BETA_KEY: BETA,
+      ASBR_PORT: '70000',
+      CONNECTORS_PORT: '7071',
+      ASBR_URL: 'ftp://x',
+    };
     const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST], { env });
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n').slice(0, 5)).toEqual([
@@ -142,21 +166,35 @@ describe('doctor', () => {
   });
 
   it('finds the manifest through CONNECTORS_MANIFEST_PATH, else config/connectors.manifest.json under cwd', async () => {
-    const viaEnv = await runCli(['doctor'], { env: { ...GOOD_ENV, CONNECTORS_MANIFEST_PATH: 'tests/fixtures/connectors.manifest.json' }, cwd: PACKAGE_DIR });
+    const viaEnv = await runCli(['doctor'], {
+      env: { ...GOOD_ENV, CONNECTORS_MANIFEST_PATH: 'tests/fixtures/connectors.manifest.json' },
+      cwd: PACKAGE_DIR,
+    });
     expect(viaEnv.stdout).toContain(`✔ manifest ${FIXTURE_MANIFEST}: cli-fixture`);
     expect(viaEnv.code).toBe(0);
     const missing = await runCli(['doctor'], { env: GOOD_ENV, cwd: dir.path });
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toContain(`✖ manifest ${join(dir.path, 'config/connectors.manifest.json')}: manifest not found at ${join(dir.path, 'config/connectors.manifest.json')} (ENOENT)\n`);
+    expect(missing.stdout).toContain(
+      `✖ manifest ${join(dir.path, 'config/connectors.manifest.json')}: manifest not found at ${join(dir.path, 'config/connectors.manifest.json')} (ENOENT)\n`,
+    );
   });
 
   it('--env-file fills variables the environment lacks; the environment wins', async () => {
     const envFile = join(dir.path, '.env.local');
-    await writeFile(envFile, `CONNECTORS_SIGNATURE_KEY=${HS_SECRET}\nCONNECTORS_API_KEY=${API_KEY}\nCLI_ALPHA_TOKEN=${ALPHA}\nCLI_BETA_KEY=from-file-value\n`);
-    const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST, '--env-file', envFile], { env: { CLI_BETA_KEY: BETA } });
+    await writeFile(
+      envFile,
+      `CONNECTORS_SIGNATURE_KEY=${HS_SECRET}\nCONNECTORS_API_KEY=${API_KEY}\nCLI_ALPHA_TOKEN=${ALPHA}\nCLI_BETA_KEY=from-file-value\n`,
+    );
+    const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST, '--env-file', envFile], {
+      env: { CLI_BETA_KEY: BETA },
+    });
     expect(result.code).toBe(0);
     expectNoSecrets(result, [...SECRETS, 'from-file-value']);
     const missingFile = await runCli(['doctor', '--env-file', join(dir.path, 'none.env')]);
-    expect(missingFile).toEqual({ code: 1, stdout: '', stderr: `brAInwav: could not read ${join(dir.path, 'none.env')} (ENOENT)\n` });
+    expect(missingFile).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `brAInwav: could not read ${join(dir.path, 'none.env')} (ENOENT)\n`,
+    });
   });
 });

@@ -53,7 +53,13 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
 
 /** Runs `node --conditions=@cortex-os/source --import tsx packages/cli/src/bin.ts …` as a real child process. */
 export function runChild(argv: readonly string[], env: CliEnv = {}, cwd = REPO_ROOT): Promise<CliResult> {
-  const args = ['--conditions=@cortex-os/source', '--import', 'tsx', join(PACKAGE_DIR, 'src/bin.ts'), ...argv];
+  const args = [
+    '--conditions=@cortex-os/source',
+    '--import',
+    'tsx',
+    join(PACKAGE_DIR, 'src/bin.ts'),
+    ...argv,
+  ];
   const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
   return new Promise((done) => {
     execFile(process.execPath, args, { cwd, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
@@ -86,7 +92,9 @@ export interface TestServer {
 }
 
 /** Starts a real `node:http` server on port 0 answering with `handler`. */
-export async function startServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
+export async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TestServer> {
   const requests: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     requests.push(req);

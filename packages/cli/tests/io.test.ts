@@ -20,7 +20,10 @@ describe('Output', () => {
     output.out('key=abcdefgh12345678 prefix=abcdefgh short');
     output.err('x abcdefgh12345678');
     output.raw('raw abcdefgh\n');
-    expect(text()).toEqual({ out: `key=${REDACTED} prefix=${REDACTED} short\nraw ${REDACTED}\n`, err: `x ${REDACTED}\n` });
+    expect(text()).toEqual({
+      out: `key=${REDACTED} prefix=${REDACTED} short\nraw ${REDACTED}\n`,
+      err: `x ${REDACTED}\n`,
+    });
   });
 
   it('unredacted() is the one raw path (keygen)', () => {

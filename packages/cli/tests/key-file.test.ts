@@ -17,28 +17,54 @@ describe('parseKeyFileText', () => {
     const text = `# comment\nCONNECTORS_SIGNING_JWK='${JSON.stringify(jwk)}'\nCONNECTORS_SIGNATURE_KEY=${HS_SECRET}\n`;
     const keys = parseKeyFileText(text, 'key file k');
     expect(keys.signing).toEqual({ alg: 'EdDSA', privateJwk: jwk });
-    expect(keys.verify).toEqual([{ alg: 'HS256', secret: HS_SECRET }, { alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: (jwk as { x: string }).x } }]);
+    expect(keys.verify).toEqual([
+      { alg: 'HS256', secret: HS_SECRET },
+      { alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: (jwk as { x: string }).x } },
+    ]);
   });
 
   it('a public JWK or a key array only verifies', async () => {
     const key = await generateSigningKey('EdDSA');
     const publicJwk = (key.verify as { publicJwk: object }).publicJwk;
-    expect(parseKeyFileText(JSON.stringify(publicJwk), 'f')).toEqual({ signing: undefined, verify: [{ alg: 'EdDSA', publicJwk }] });
-    expect(parseKeyFileText(JSON.stringify([key.verify]), 'f')).toEqual({ signing: undefined, verify: [key.verify] });
-    expect(parseKeyFileText(JSON.stringify(key.verify), 'f')).toEqual({ signing: undefined, verify: [key.verify] });
+    expect(parseKeyFileText(JSON.stringify(publicJwk), 'f')).toEqual({
+      signing: undefined,
+      verify: [{ alg: 'EdDSA', publicJwk }],
+    });
+    expect(parseKeyFileText(JSON.stringify([key.verify]), 'f')).toEqual({
+      signing: undefined,
+      verify: [key.verify],
+    });
+    expect(parseKeyFileText(JSON.stringify(key.verify), 'f')).toEqual({
+      signing: undefined,
+      verify: [key.verify],
+    });
   });
 
   it('keygen --json output signs with its kid', async () => {
-    const json = { alg: 'HS256', kid: await defaultHsKid(HS_SECRET), signing: { alg: 'HS256', secret: HS_SECRET, kid: 'custom-kid' } };
-    expect(parseKeyFileText(JSON.stringify(json), 'f').signing).toEqual({ alg: 'HS256', secret: HS_SECRET, kid: 'custom-kid' });
+    const json = {
+      alg: 'HS256',
+      kid: await defaultHsKid(HS_SECRET),
+      signing: { alg: 'HS256', secret: HS_SECRET, kid: 'custom-kid' },
+    };
+    expect(parseKeyFileText(JSON.stringify(json), 'f').signing).toEqual({
+      alg: 'HS256',
+      secret: HS_SECRET,
+      kid: 'custom-kid',
+    });
   });
 
   it.each([
     ['', 'brAInwav: key file k is empty'],
     ['{ "secret": "abcdefghijklmnop', 'brAInwav: key file k starts like JSON but is not valid JSON'],
-    ['{"foo":"abcdefghijklmnop"}', 'brAInwav: key file k holds JSON that is not a key, a JWK or a keygen --json output'],
+    [
+      '{"foo":"abcdefghijklmnop"}',
+      'brAInwav: key file k holds JSON that is not a key, a JWK or a keygen --json output',
+    ],
     ['short-secret-abc', 'brAInwav: key file k must be at least 32 bytes (got 16)'],
-    ['CONNECTORS_SIGNATURE_KEY=short-secret-abc', 'brAInwav: key file k: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes (got 16)'],
+    [
+      'CONNECTORS_SIGNATURE_KEY=short-secret-abc',
+      'brAInwav: key file k: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes (got 16)',
+    ],
   ])('rejects %j with a message that never echoes the value', (text, message) => {
     const error = (() => {
       try {

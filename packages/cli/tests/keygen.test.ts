@@ -37,8 +37,12 @@ describe('keygen', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('# brAInwav connectors signing key (EdDSA), generated 2026-11-22T03:00:00.000Z');
-    expect(lines[2]).toMatch(/^CONNECTORS_SIGNING_JWK='\{"kty":"OKP","crv":"Ed25519","x":"[\w-]{43}","d":"[\w-]{43}"\}'$/);
-    expect(lines[3]).toMatch(/^CONNECTORS_VERIFY_KEYS='\[\{"kid":"ed25519-[0-9a-f]{12}","alg":"EdDSA","publicJwk":\{"kty":"OKP","crv":"Ed25519","x":"[\w-]{43}"\}\}\]'$/);
+    expect(lines[2]).toMatch(
+      /^CONNECTORS_SIGNING_JWK='\{"kty":"OKP","crv":"Ed25519","x":"[\w-]{43}","d":"[\w-]{43}"\}'$/,
+    );
+    expect(lines[3]).toMatch(
+      /^CONNECTORS_VERIFY_KEYS='\[\{"kid":"ed25519-[0-9a-f]{12}","alg":"EdDSA","publicJwk":\{"kty":"OKP","crv":"Ed25519","x":"[\w-]{43}"\}\}\]'$/,
+    );
     const env = parseEnv(result.stdout);
     const jwk = JSON.parse(env.CONNECTORS_SIGNING_JWK!) as { x: string; d: string };
     const verify = parseKeySetJson(env.CONNECTORS_VERIFY_KEYS!);
@@ -51,12 +55,16 @@ describe('keygen', () => {
 
   it('the printed env signs a map that verifies with the printed verify keys', async () => {
     const env = parseEnv((await runCli(['keygen', '--alg', 'EdDSA'])).stdout);
-    const signed = await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNING_JWK: env.CONNECTORS_SIGNING_JWK } });
+    const signed = await runCli(['sign', FIXTURE_MANIFEST], {
+      env: { CONNECTORS_SIGNING_JWK: env.CONNECTORS_SIGNING_JWK },
+    });
     expect(signed.code).toBe(0);
     const dir = await tempDir();
     try {
       await writeFile(join(dir.path, 'map.json'), signed.stdout);
-      const verified = await runCli(['verify', join(dir.path, 'map.json')], { env: { CONNECTORS_VERIFY_KEYS: env.CONNECTORS_VERIFY_KEYS } });
+      const verified = await runCli(['verify', join(dir.path, 'map.json')], {
+        env: { CONNECTORS_VERIFY_KEYS: env.CONNECTORS_VERIFY_KEYS },
+      });
       expect(verified.code).toBe(0);
       expect(verified.stdout).toMatch(/^OK kid=ed25519-[0-9a-f]{12} alg=EdDSA version=\d+ expires=/);
     } finally {
@@ -71,7 +79,11 @@ describe('keygen', () => {
     expect(Object.keys(json)).toEqual(['alg', 'kid', 'signing', 'verify', 'env']);
     expect(json.alg).toBe('EdDSA');
     expect(json.kid).toBe(await defaultEdKid(json.signing.privateJwk));
-    expect(json.verify).toEqual({ kid: json.kid, alg: 'EdDSA', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: json.signing.privateJwk.x } });
+    expect(json.verify).toEqual({
+      kid: json.kid,
+      alg: 'EdDSA',
+      publicJwk: { kty: 'OKP', crv: 'Ed25519', x: json.signing.privateJwk.x },
+    });
     expect(Object.keys(json.env)).toEqual(['CONNECTORS_SIGNING_JWK', 'CONNECTORS_VERIFY_KEYS']);
     const hs = JSON.parse((await runCli(['keygen', '--alg', 'HS256', '--json'])).stdout) as KeygenJson;
     expect(hs.signing).toEqual({ alg: 'HS256', secret: hs.env.CONNECTORS_SIGNATURE_KEY });

@@ -18,11 +18,18 @@ describe('run: global help, version and usage errors', () => {
 
   it('an unknown command prints the usage on stderr, exit 64', async () => {
     const result = await runCli(['frobnicate', '--x']);
-    expect(result).toEqual({ code: EXIT.USAGE, stdout: '', stderr: `brAInwav: unknown command "frobnicate"\n\n${GLOBAL_HELP}\n` });
+    expect(result).toEqual({
+      code: EXIT.USAGE,
+      stdout: '',
+      stderr: `brAInwav: unknown command "frobnicate"\n\n${GLOBAL_HELP}\n`,
+    });
   });
 
   it('--version prints the package.json version', async () => {
-    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+    };
     expect(CLI_VERSION).toBe(pkg.version);
     expect(pkg.bin).toEqual({ 'cortex-connectors': './dist/bin.js' });
     expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
@@ -41,18 +48,28 @@ describe('run: per-command help', () => {
 
   it('help for an unknown command is a usage error', async () => {
     const result = await runCli(['help', 'nope']);
-    expect(result).toEqual({ code: 64, stdout: '', stderr: `brAInwav: help: unknown command "nope"\n\n${GLOBAL_HELP}\n` });
+    expect(result).toEqual({
+      code: 64,
+      stdout: '',
+      stderr: `brAInwav: help: unknown command "nope"\n\n${GLOBAL_HELP}\n`,
+    });
   });
 
   it('an unknown option prints the command usage on stderr, exit 64', async () => {
     const result = await runCli(['schema', '--bogus']);
-    expect(result).toEqual({ code: 64, stdout: '', stderr: `brAInwav: schema: Unknown option '--bogus'\n\n${COMMAND_HELP.schema}\n` });
+    expect(result).toEqual({
+      code: 64,
+      stdout: '',
+      stderr: `brAInwav: schema: Unknown option '--bogus'\n\n${COMMAND_HELP.schema}\n`,
+    });
   });
 
   it('too many arguments are a usage error that does not echo them', async () => {
     const result = await runCli(['validate', 'a.json', 'super-secret-typo-value']);
     expect(result.code).toBe(64);
-    expect(result.stderr).toBe(`brAInwav: validate: too many arguments (expected at most 1, got 2)\n\n${COMMAND_HELP.validate}\n`);
+    expect(result.stderr).toBe(
+      `brAInwav: validate: too many arguments (expected at most 1, got 2)\n\n${COMMAND_HELP.validate}\n`,
+    );
     expect(result.stderr).not.toContain('super-secret-typo-value');
   });
 

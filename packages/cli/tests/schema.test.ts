@@ -10,8 +10,12 @@ describe('schema', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(renderJsonSchema(manifestJsonSchema()));
-    expect(result.stdout).toBe(await readFile(join(REPO_ROOT, 'schemas/connectors.manifest.schema.json'), 'utf8'));
-    expect(JSON.parse(result.stdout)).toMatchObject({ $id: 'https://brainwav.dev/schemas/connectors.manifest.schema.json' });
+    expect(result.stdout).toBe(
+      await readFile(join(REPO_ROOT, 'schemas/connectors.manifest.schema.json'), 'utf8'),
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      $id: 'https://brainwav.dev/schemas/connectors.manifest.schema.json',
+    });
   });
 
   it('--map prints the service map JSON Schema', async () => {

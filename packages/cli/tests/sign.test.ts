@@ -1,10 +1,24 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createKeySet, defaultHsKid, generateSigningKey, verifyServiceMap, type KeyInput } from '@cortex-os/connectors-manifest';
+import {
+  createKeySet,
+  defaultHsKid,
+  generateSigningKey,
+  verifyServiceMap,
+  type KeyInput,
+} from '@cortex-os/connectors-manifest';
 import { decodeTime } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMAND_HELP } from '../src/index.js';
-import { expectNoSecrets, FIXTURE_MANIFEST, HS_SECRET, INVALID_MANIFEST, NOW, runCli, tempDir } from './helpers.js';
+import {
+  expectNoSecrets,
+  FIXTURE_MANIFEST,
+  HS_SECRET,
+  INVALID_MANIFEST,
+  NOW,
+  runCli,
+  tempDir,
+} from './helpers.js';
 
 async function verifyWith(text: string, keys: KeyInput[], now = NOW) {
   return verifyServiceMap(text, { keys: await createKeySet(keys), now: new Date(now) });
@@ -36,25 +50,39 @@ describe('sign', () => {
       expiresAt: '2026-11-22T03:05:00.000Z',
       ttlSeconds: 300,
     });
-    expect(map.connectors.map((c) => `${c.id}:${c.status}`)).toEqual(['alpha:enabled', 'beta:enabled', 'gamma:disabled']);
+    expect(map.connectors.map((c) => `${c.id}:${c.status}`)).toEqual([
+      'alpha:enabled',
+      'beta:enabled',
+      'gamma:disabled',
+    ]);
     const verified = await verifyWith(result.stdout, [{ alg: 'HS256', secret: HS_SECRET }]);
     expect(verified).toMatchObject({ ok: true, kid: await defaultHsKid(HS_SECRET), alg: 'HS256' });
     expectNoSecrets(result, [HS_SECRET]);
-    const again = JSON.parse((await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } })).stdout) as { id: string };
+    const again = JSON.parse(
+      (await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } })).stdout,
+    ) as { id: string };
     expect(again.id).not.toBe(map.id);
   });
 
   it('--version and --ttl override the defaults', async () => {
-    const result = await runCli(['sign', FIXTURE_MANIFEST, '--version', '42', '--ttl', '60'], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } });
+    const result = await runCli(['sign', FIXTURE_MANIFEST, '--version', '42', '--ttl', '60'], {
+      env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET },
+    });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ version: 42, ttlSeconds: 60, expiresAt: '2026-11-22T03:01:00.000Z' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      version: 42,
+      ttlSeconds: 60,
+      expiresAt: '2026-11-22T03:01:00.000Z',
+    });
     const expired = await verifyWith(result.stdout, [{ alg: 'HS256', secret: HS_SECRET }], NOW + 60_000);
     expect(expired).toMatchObject({ ok: false, code: 'EXPIRED' });
   });
 
   it('--out writes the map and prints a summary line', async () => {
     const out = join(dir.path, 'nested/dir/service-map.json');
-    const result = await runCli(['sign', FIXTURE_MANIFEST, '--out', out, '--version', '3'], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } });
+    const result = await runCli(['sign', FIXTURE_MANIFEST, '--out', out, '--version', '3'], {
+      env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET },
+    });
     expect(result.code).toBe(0);
     const text = await readFile(out, 'utf8');
     const map = JSON.parse(text) as { id: string };
@@ -73,19 +101,29 @@ describe('sign', () => {
     const env = { CONNECTORS_SIGNING_JWK: JSON.stringify(jwk), CONNECTORS_SIGNATURE_KEY: HS_SECRET };
     const result = await runCli(['sign', FIXTURE_MANIFEST], { env });
     expect(result.code).toBe(0);
-    expect(await verifyWith(result.stdout, [key.verify])).toMatchObject({ ok: true, kid: key.kid, alg: 'EdDSA' });
+    expect(await verifyWith(result.stdout, [key.verify])).toMatchObject({
+      ok: true,
+      kid: key.kid,
+      alg: 'EdDSA',
+    });
     expectNoSecrets(result, [HS_SECRET, String(jwk.d)]);
   });
 
   it.each([
     ['keygen .env lines', async () => (await runCli(['keygen', '--alg', 'EdDSA'])).stdout],
     ['keygen --json', async () => (await runCli(['keygen', '--alg', 'HS256', '--json'])).stdout],
-    ['an Ed25519 private JWK', async () => JSON.stringify(((await generateSigningKey('EdDSA')).signing as { privateJwk: object }).privateJwk)],
+    [
+      'an Ed25519 private JWK',
+      async () =>
+        JSON.stringify(((await generateSigningKey('EdDSA')).signing as { privateJwk: object }).privateJwk),
+    ],
     ['the raw HS256 secret', () => Promise.resolve(`${HS_SECRET}\n`)],
   ])('--key-file accepts %s (and ignores the env keys)', async (_name, content) => {
     const file = join(dir.path, 'key');
     await writeFile(file, await content());
-    const result = await runCli(['sign', FIXTURE_MANIFEST, '--key-file', file], { env: { CONNECTORS_SIGNATURE_KEY: 'x'.repeat(40) } });
+    const result = await runCli(['sign', FIXTURE_MANIFEST, '--key-file', file], {
+      env: { CONNECTORS_SIGNATURE_KEY: 'x'.repeat(40) },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     await writeFile(join(dir.path, 'map.json'), result.stdout);
@@ -106,25 +144,39 @@ describe('sign', () => {
     expect(await runCli(['sign', FIXTURE_MANIFEST])).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'brAInwav: no signing key: set CONNECTORS_SIGNING_JWK (EdDSA) or CONNECTORS_SIGNATURE_KEY (HS256), or pass --key-file\n',
+      stderr:
+        'brAInwav: no signing key: set CONNECTORS_SIGNING_JWK (EdDSA) or CONNECTORS_SIGNATURE_KEY (HS256), or pass --key-file\n',
     });
   });
 
   it('a short or malformed key is named, never printed, exit 1', async () => {
     const short = 'too-short-secret-value';
     const result = await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNATURE_KEY: short } });
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'brAInwav: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes (got 22)\n' });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'brAInwav: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes (got 22)\n',
+    });
     const badJwk = '{"kty":"OKP","crv":"Ed25519","d":"secret-private-part-not-printed"}';
     const jwk = await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNING_JWK: badJwk } });
-    expect(jwk.stderr).toBe('brAInwav: CONNECTORS_SIGNING_JWK must be an Ed25519 private JWK (kty "OKP", crv "Ed25519", base64url x and d)\n');
-    const notJson = await runCli(['sign', FIXTURE_MANIFEST], { env: { CONNECTORS_SIGNING_JWK: 'secret-not-json-value' } });
-    expect(notJson.stderr).toBe('brAInwav: CONNECTORS_SIGNING_JWK must be an Ed25519 private JWK as JSON; it is not valid JSON\n');
-    for (const r of [result, jwk, notJson]) expectNoSecrets(r, [short, 'secret-private-part-not-printed', 'secret-not-json-value']);
+    expect(jwk.stderr).toBe(
+      'brAInwav: CONNECTORS_SIGNING_JWK must be an Ed25519 private JWK (kty "OKP", crv "Ed25519", base64url x and d)\n',
+    );
+    const notJson = await runCli(['sign', FIXTURE_MANIFEST], {
+      env: { CONNECTORS_SIGNING_JWK: 'secret-not-json-value' },
+    });
+    expect(notJson.stderr).toBe(
+      'brAInwav: CONNECTORS_SIGNING_JWK must be an Ed25519 private JWK as JSON; it is not valid JSON\n',
+    );
+    for (const r of [result, jwk, notJson])
+      expectNoSecrets(r, [short, 'secret-private-part-not-printed', 'secret-not-json-value']);
   });
 
   it('an invalid manifest prints its issues and writes nothing, exit 1', async () => {
     const out = join(dir.path, 'map.json');
-    const result = await runCli(['sign', INVALID_MANIFEST, '--out', out], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } });
+    const result = await runCli(['sign', INVALID_MANIFEST, '--out', out], {
+      env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET },
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').slice(0, 2)).toEqual([
@@ -139,7 +191,9 @@ describe('sign', () => {
     [['--version', '1.5'], 'brAInwav: sign: --version must be an integer >= 0 (got "1.5")'],
     [['--ttl', '0'], 'brAInwav: sign: --ttl must be an integer >= 1 (got "0")'],
   ])('rejects %j, exit 64', async (extra, message) => {
-    const result = await runCli(['sign', FIXTURE_MANIFEST, ...extra], { env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET } });
+    const result = await runCli(['sign', FIXTURE_MANIFEST, ...extra], {
+      env: { CONNECTORS_SIGNATURE_KEY: HS_SECRET },
+    });
     expect(result).toEqual({ code: 64, stdout: '', stderr: `${message}\n\n${COMMAND_HELP.sign}\n` });
   });
 });

@@ -23,7 +23,9 @@ describe('validate', () => {
   });
 
   it('resolves a relative path against the working directory', async () => {
-    const result = await runCli(['validate', 'tests/fixtures/connectors.manifest.json'], { cwd: PACKAGE_DIR });
+    const result = await runCli(['validate', 'tests/fixtures/connectors.manifest.json'], {
+      cwd: PACKAGE_DIR,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^OK manifest=cli-fixture /);
   });
@@ -49,13 +51,19 @@ describe('validate', () => {
     await writeFile(path, '[]');
     const result = await runCli(['validate', path]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`brAInwav: manifest ${path} is invalid (1 issue):\n(root): expected object, received array (got [])\n`);
+    expect(result.stderr).toBe(
+      `brAInwav: manifest ${path} is invalid (1 issue):\n(root): expected object, received array (got [])\n`,
+    );
   });
 
   it('a missing file is a branded error naming the path, exit 1', async () => {
     const path = join(dir.path, 'missing.json');
     const result = await runCli(['validate', path]);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: `brAInwav: manifest not found at ${path} (ENOENT)\n` });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `brAInwav: manifest not found at ${path} (ENOENT)\n`,
+    });
   });
 
   it('a file that is not JSON is a branded error naming the path, exit 1', async () => {
@@ -63,11 +71,17 @@ describe('validate', () => {
     await writeFile(path, '{ "id": ');
     const result = await runCli(['validate', path]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^brAInwav: manifest ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `));
+    expect(result.stderr).toMatch(
+      new RegExp(`^brAInwav: manifest ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `),
+    );
   });
 
   it('a missing argument is a usage error, exit 64', async () => {
     const result = await runCli(['validate']);
-    expect(result).toEqual({ code: 64, stdout: '', stderr: `brAInwav: validate: missing <manifest>\n\n${COMMAND_HELP.validate}\n` });
+    expect(result).toEqual({
+      code: 64,
+      stdout: '',
+      stderr: `brAInwav: validate: missing <manifest>\n\n${COMMAND_HELP.validate}\n`,
+    });
   });
 });

@@ -21,7 +21,8 @@ const CHUNK = 0x8000;
 export function base64url(bytes: Uint8Array): string {
   if (nodeBuffer) return nodeBuffer.from(bytes).toString('base64url');
   const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode(...bytes.subarray(i, i + CHUNK)));
+  for (let i = 0; i < bytes.length; i += CHUNK)
+    parts.push(String.fromCharCode(...bytes.subarray(i, i + CHUNK)));
   return btoa(parts.join('')).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

@@ -45,7 +45,10 @@ export async function defaultEdKid(publicJwk: Pick<JWK, 'x'>): Promise<string> {
 export function hsSecretBytes(secret: string): Uint8Array {
   const bytes = utf8(secret);
   if (bytes.length < MIN_HS256_SECRET_BYTES) {
-    throw new ConnectorsError('KEY_INVALID', `HS256 secret must be at least ${MIN_HS256_SECRET_BYTES} bytes (got ${bytes.length})`);
+    throw new ConnectorsError(
+      'KEY_INVALID',
+      `HS256 secret must be at least ${MIN_HS256_SECRET_BYTES} bytes (got ${bytes.length})`,
+    );
   }
   return bytes;
 }
@@ -55,7 +58,10 @@ function assertEd25519(jwk: JWK, role: 'public' | 'private'): void {
     throw new ConnectorsError('KEY_INVALID', `EdDSA ${role} key must be an OKP Ed25519 JWK with "x"`);
   }
   if (role === 'public' && 'd' in jwk) {
-    throw new ConnectorsError('KEY_INVALID', 'EdDSA verify key must be a public JWK: remove its private member "d"');
+    throw new ConnectorsError(
+      'KEY_INVALID',
+      'EdDSA verify key must be a public JWK: remove its private member "d"',
+    );
   }
   if (role === 'private' && typeof jwk.d !== 'string') {
     throw new ConnectorsError('KEY_INVALID', 'EdDSA signing key must be a private JWK with "d"');
@@ -69,10 +75,17 @@ export function publicJwkOf(jwk: JWK): JWK {
 
 async function toVerifyKey(input: KeyInput): Promise<VerifyKey> {
   if (input.alg === 'HS256') {
-    return { kid: input.kid ?? (await defaultHsKid(input.secret)), alg: 'HS256', key: hsSecretBytes(input.secret) };
+    return {
+      kid: input.kid ?? (await defaultHsKid(input.secret)),
+      alg: 'HS256',
+      key: hsSecretBytes(input.secret),
+    };
   }
   if ((input.alg as string) !== 'EdDSA') {
-    throw new ConnectorsError('KEY_INVALID', `key alg must be HS256 or EdDSA (got ${JSON.stringify(input.alg)})`);
+    throw new ConnectorsError(
+      'KEY_INVALID',
+      `key alg must be HS256 or EdDSA (got ${JSON.stringify(input.alg)})`,
+    );
   }
   assertEd25519(input.publicJwk, 'public');
   const key = await importJWK(publicJwkOf(input.publicJwk), 'EdDSA');
@@ -108,7 +121,10 @@ export function parseKeySetJson(text: string): KeyInput[] {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ConnectorsError('KEY_INVALID', 'verify keys must be a JSON array of { kid?, alg, secret | publicJwk }');
+    throw new ConnectorsError(
+      'KEY_INVALID',
+      'verify keys must be a JSON array of { kid?, alg, secret | publicJwk }',
+    );
   }
   if (!Array.isArray(parsed)) throw new ConnectorsError('KEY_INVALID', 'verify keys must be a JSON array');
   return parsed.map((entry: unknown, i) => {
@@ -116,7 +132,10 @@ export function parseKeySetJson(text: string): KeyInput[] {
     const kidOk = e?.kid === undefined || typeof e.kid === 'string';
     if (kidOk && e?.alg === 'HS256' && typeof e.secret === 'string') return e as KeyInput;
     if (kidOk && e?.alg === 'EdDSA' && typeof e.publicJwk === 'object' && e.publicJwk) return e as KeyInput;
-    throw new ConnectorsError('KEY_INVALID', `verify keys[${i}] must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`);
+    throw new ConnectorsError(
+      'KEY_INVALID',
+      `verify keys[${i}] must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`,
+    );
   });
 }
 

@@ -20,7 +20,11 @@ export const ConnectorAuthSchema = z
   })
   .superRefine((auth, ctx) => {
     if (auth.type !== 'none' && !auth.secretRef) {
-      ctx.addIssue({ code: 'custom', path: ['secretRef'], message: `is required when type is "${auth.type}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secretRef'],
+        message: `is required when type is "${auth.type}"`,
+      });
     }
     if (auth.type === 'apiKey' && !auth.headerName) {
       ctx.addIssue({ code: 'custom', path: ['headerName'], message: 'is required when type is "apiKey"' });
@@ -40,15 +44,19 @@ export const ConnectorQuotasSchema = z
     }
   });
 
-const headersSchema = z.record(z.string().regex(HEADER_NAME_PATTERN, 'must be an HTTP header name'), z.string()).superRefine(
-  (headers, ctx) => {
+const headersSchema = z
+  .record(z.string().regex(HEADER_NAME_PATTERN, 'must be an HTTP header name'), z.string())
+  .superRefine((headers, ctx) => {
     for (const name of Object.keys(headers)) {
       if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'carries credentials: declare it in auth with a secretRef' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'carries credentials: declare it in auth with a secretRef',
+        });
       }
     }
-  },
-);
+  });
 
 /** One connector as written in the manifest (`ttlSeconds` may be omitted: the manifest's default applies). */
 export const ConnectorEntrySchema = z.strictObject({
@@ -66,7 +74,10 @@ export const ConnectorEntrySchema = z.strictObject({
   enabled: z.boolean().default(true),
   metadata: z.looseObject({ brand: brandLiteral }).default({ brand: BRAND }),
   tools: z
-    .strictObject({ allow: z.array(z.string().min(1)).optional(), deny: z.array(z.string().min(1)).optional() })
+    .strictObject({
+      allow: z.array(z.string().min(1)).optional(),
+      deny: z.array(z.string().min(1)).optional(),
+    })
     .optional(),
 });
 
@@ -85,7 +96,11 @@ export const ManifestSchema = z
     m.connectors.forEach((c, i) => {
       const first = seen.get(c.id);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['connectors', i, 'id'], message: `duplicates connectors[${first}].id (got "${c.id}")` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['connectors', i, 'id'],
+          message: `duplicates connectors[${first}].id (got "${c.id}")`,
+        });
       }
       seen.set(c.id, i);
     });

@@ -1,7 +1,8 @@
 import { ConnectorsError } from './errors.js';
 
 /** A parsed `secretRef`: an environment variable or an absolute file path. */
-export type SecretRef = { readonly kind: 'env'; readonly name: string } | { readonly kind: 'file'; readonly path: string };
+export type SecretRef =
+  { readonly kind: 'env'; readonly name: string } | { readonly kind: 'file'; readonly path: string };
 
 /** `env:NAME` or `file:/absolute/path`. */
 export const SECRET_REF_PATTERN = /^(?:env:[A-Za-z_][A-Za-z0-9_]*|file:\/\S+)$/;

@@ -33,7 +33,9 @@ function toMapConnector(entry: ConnectorEntry): ServiceMapConnector {
 export function buildServiceMap(manifest: Manifest, options: BuildServiceMapOptions): UnsignedServiceMap {
   const generatedAt = options.now.toISOString();
   const expiresAt = new Date(options.now.getTime() + manifest.ttlSeconds * 1000).toISOString();
-  const connectors = [...manifest.connectors].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(toMapConnector);
+  const connectors = [...manifest.connectors]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(toMapConnector);
   return {
     id: options.id,
     brand: BRAND,

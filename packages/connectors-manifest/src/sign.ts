@@ -2,7 +2,13 @@ import { FlattenedSign, importJWK, type CryptoKey } from 'jose';
 import { canonicalize } from './canonical.js';
 import { utf8 } from './encoding.js';
 import { ConnectorsError } from './errors.js';
-import { defaultEdKid, defaultHsKid, hsSecretBytes, type SignatureAlg, type SigningKeyInput } from './keys.js';
+import {
+  defaultEdKid,
+  defaultHsKid,
+  hsSecretBytes,
+  type SignatureAlg,
+  type SigningKeyInput,
+} from './keys.js';
 import type { ServiceMap, UnsignedServiceMap } from './schema.js';
 
 /** The JWS `typ` of a signed service map. */
@@ -35,9 +41,12 @@ export async function createSigner(input: SigningKeyInput): Promise<Signer> {
   } else {
     const jwk = input.privateJwk;
     if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
-      throw new ConnectorsError('KEY_INVALID', 'EdDSA signing key must be an OKP Ed25519 private JWK with "d"');
+      throw new ConnectorsError(
+        'KEY_INVALID',
+        'EdDSA signing key must be an OKP Ed25519 private JWK with "d"',
+      );
     }
-    key = (await importJWK(jwk, 'EdDSA'));
+    key = await importJWK(jwk, 'EdDSA');
     kid = input.kid ?? (await defaultEdKid(jwk));
   }
   const alg = input.alg;
@@ -46,7 +55,9 @@ export async function createSigner(input: SigningKeyInput): Promise<Signer> {
     alg,
     async sign(unsigned) {
       const payload = signingPayload(unsigned);
-      const jws = await new FlattenedSign(payload).setProtectedHeader({ alg, kid, typ: SERVICE_MAP_TYP }).sign(key);
+      const jws = await new FlattenedSign(payload)
+        .setProtectedHeader({ alg, kid, typ: SERVICE_MAP_TYP })
+        .sign(key);
       return `${jws.protected}..${jws.signature}`;
     },
   };

@@ -35,5 +35,9 @@ export function toolName(connectorId: string, tool: string): ToolName {
   if (TOOL_NAME_PATTERN.test(plain)) return { name: plain, original: tool, shortened: false };
   const sanitized = `${connectorId}${TOOL_NAME_SEPARATOR}${tool.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
   const suffix = `_${hash10(plain)}`;
-  return { name: `${sanitized.slice(0, MAX_TOOL_NAME_LENGTH - suffix.length)}${suffix}`, original: tool, shortened: true };
+  return {
+    name: `${sanitized.slice(0, MAX_TOOL_NAME_LENGTH - suffix.length)}${suffix}`,
+    original: tool,
+    shortened: true,
+  };
 }

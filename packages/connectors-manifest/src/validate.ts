@@ -24,7 +24,8 @@ function describe(issue: z.core.$ZodIssue): string {
   const hidden = issue.path.some((seg) => HIDDEN_VALUE_KEYS.has(String(seg)));
   if (issue.code === 'custom') return issue.message;
   if (hidden) return `${issue.message} (value hidden)`;
-  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const base = issue.message.replace(/^Invalid input: /, '').replace(/^Invalid /, 'invalid ');
   const got = 'input' in issue ? preview(issue.input) : 'nothing';
   return `${base.charAt(0).toLowerCase()}${base.slice(1)} (got ${got})`;

@@ -63,14 +63,20 @@ function parseBody(body: string | Uint8Array, maxBytes: number): Record<string, 
   } catch {
     fail('MALFORMED', 'is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('MALFORMED', 'is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    fail('MALFORMED', 'is not a JSON object');
   return parsed as Record<string, unknown>;
 }
 
-function parseHeader(signature: unknown): { header: Record<string, unknown>; encodedHeader: string; sig: string } {
+function parseHeader(signature: unknown): {
+  header: Record<string, unknown>;
+  encodedHeader: string;
+  sig: string;
+} {
   if (typeof signature !== 'string') return fail('MALFORMED', 'has no signature');
   const parts = signature.split('.');
-  if (parts.length !== 3 || parts[1] !== '') fail('MALFORMED', 'signature is not a detached JWS (header..signature)');
+  if (parts.length !== 3 || parts[1] !== '')
+    fail('MALFORMED', 'signature is not a detached JWS (header..signature)');
   const [encodedHeader = '', , sig = ''] = parts;
   let header: unknown;
   try {
@@ -78,15 +84,21 @@ function parseHeader(signature: unknown): { header: Record<string, unknown>; enc
   } catch {
     fail('MALFORMED', 'signature header is not base64url JSON');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('MALFORMED', 'signature header is not an object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    fail('MALFORMED', 'signature header is not an object');
   return { header: header as Record<string, unknown>, encodedHeader, sig };
 }
 
-async function checkSignature(body: Record<string, unknown>, keys: KeySet): Promise<{ kid: string; alg: 'HS256' | 'EdDSA' }> {
+async function checkSignature(
+  body: Record<string, unknown>,
+  keys: KeySet,
+): Promise<{ kid: string; alg: 'HS256' | 'EdDSA' }> {
   const { header, encodedHeader, sig } = parseHeader(body.signature);
-  if (header.typ !== SERVICE_MAP_TYP) fail('BAD_TYP', `signature typ must be "${SERVICE_MAP_TYP}" (got ${JSON.stringify(header.typ)})`);
+  if (header.typ !== SERVICE_MAP_TYP)
+    fail('BAD_TYP', `signature typ must be "${SERVICE_MAP_TYP}" (got ${JSON.stringify(header.typ)})`);
   const alg = header.alg;
-  if (typeof alg !== 'string' || !ALLOWED_ALGS.has(alg)) fail('ALG_NOT_ALLOWED', `signature alg ${JSON.stringify(alg)} is not allowed`);
+  if (typeof alg !== 'string' || !ALLOWED_ALGS.has(alg))
+    fail('ALG_NOT_ALLOWED', `signature alg ${JSON.stringify(alg)} is not allowed`);
   if ('crit' in header) fail('MALFORMED', 'signature header has unsupported "crit"');
   const kid = typeof header.kid === 'string' ? header.kid : '';
   const key = keys.get(kid);
@@ -94,7 +106,9 @@ async function checkSignature(body: Record<string, unknown>, keys: KeySet): Prom
   if (key.alg !== alg) fail('ALG_NOT_ALLOWED', `kid "${kid}" is bound to ${key.alg}, not ${String(alg)}`);
   const payload = base64url(signingPayload(body));
   try {
-    await flattenedVerify({ protected: encodedHeader, payload, signature: sig }, key.key, { algorithms: [key.alg] });
+    await flattenedVerify({ protected: encodedHeader, payload, signature: sig }, key.key, {
+      algorithms: [key.alg],
+    });
   } catch {
     fail('BAD_SIGNATURE', `signature does not verify with kid "${kid}"`);
   }
@@ -105,14 +119,20 @@ function checkSchema(body: Record<string, unknown>): ServiceMap {
   const result = ServiceMapSchema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  return fail('SCHEMA', `does not match the schema: ${issue ? `${formatPath(issue.path)} ${issue.message}` : 'invalid'}`);
+  return fail(
+    'SCHEMA',
+    `does not match the schema: ${issue ? `${formatPath(issue.path)} ${issue.message}` : 'invalid'}`,
+  );
 }
 
 /**
  * Verifies a signed service map: size, detached-JWS form, typ, alg/kid binding, signature over the JCS bytes,
  * schema, expiry (now ≥ expiresAt is expired) and rollback (version < lastVersion). Never throws.
  */
-export async function verifyServiceMap(body: string | Uint8Array, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyServiceMap(
+  body: string | Uint8Array,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
   try {
     const parsed = parseBody(body, options.maxBytes ?? DEFAULT_MAX_MAP_BYTES);
     const { kid, alg } = await checkSignature(parsed, options.keys);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { manifestJsonSchema, renderJsonSchema, serviceMapJsonSchema } from '@cortex-os/connectors-manifest';
 
-const committed = (name: string) => readFileSync(new URL(`../../../schemas/${name}`, import.meta.url), 'utf8');
+const committed = (name: string) =>
+  readFileSync(new URL(`../../../schemas/${name}`, import.meta.url), 'utf8');
 
 describe('committed JSON Schemas', () => {
   it('schemas/connectors.manifest.schema.json matches the Zod schema (run `pnpm schemas` after changing it)', () => {

@@ -29,7 +29,9 @@ describe('loadManifestFile', () => {
     await expect(loadManifestFile(bad)).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
     const invalid = join(dir, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ ...sampleManifest(1), ttlSeconds: -1 }));
-    await expect(loadManifestFile(invalid)).rejects.toThrowError(`brAInwav: manifest ${invalid} is invalid: ttlSeconds`);
+    await expect(loadManifestFile(invalid)).rejects.toThrowError(
+      `brAInwav: manifest ${invalid} is invalid: ttlSeconds`,
+    );
   });
 });
 
@@ -37,17 +39,27 @@ describe('secret references', () => {
   it('resolves env and file refs and never echoes values in errors', async () => {
     const file = join(dir, 'token');
     writeFileSync(file, 'file-secret-value\n');
-    expect(await resolveSecretRef('env:DEMO_TOKEN', { DEMO_TOKEN: 'env-secret-value' })).toBe('env-secret-value');
+    expect(await resolveSecretRef('env:DEMO_TOKEN', { DEMO_TOKEN: 'env-secret-value' })).toBe(
+      'env-secret-value',
+    );
     expect(await resolveSecretRef(`file:${file}`)).toBe('file-secret-value');
-    await expect(resolveSecretRef('env:MISSING_TOKEN', {})).rejects.toThrowError('brAInwav: secretRef env:MISSING_TOKEN is not set');
-    await expect(resolveSecretRef(`file:${join(dir, 'nope')}`)).rejects.toMatchObject({ code: 'SECRET_UNRESOLVED' });
-    expect(() => parseSecretRef('sk-raw-secret')).toThrowError('brAInwav: secretRef must be env:NAME or file:/absolute/path');
+    await expect(resolveSecretRef('env:MISSING_TOKEN', {})).rejects.toThrowError(
+      'brAInwav: secretRef env:MISSING_TOKEN is not set',
+    );
+    await expect(resolveSecretRef(`file:${join(dir, 'nope')}`)).rejects.toMatchObject({
+      code: 'SECRET_UNRESOLVED',
+    });
+    expect(() => parseSecretRef('sk-raw-secret')).toThrowError(
+      'brAInwav: secretRef must be env:NAME or file:/absolute/path',
+    );
   });
 });
 
 describe('canonicalize (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and normalizes numbers', () => {
-    expect(canonicalize({ b: 1, a: [3e2, 1.0, 'é'], '\u20ac': true, '\r': null })).toBe('{"\\r":null,"a":[300,1,"é"],"b":1,"€":true}');
+    expect(canonicalize({ b: 1, a: [3e2, 1.0, 'é'], '\u20ac': true, '\r': null })).toBe(
+      '{"\\r":null,"a":[300,1,"é"],"b":1,"€":true}',
+    );
   });
 
   it('rejects lone surrogates and non-JSON with a branded error', () => {

@@ -30,8 +30,12 @@ function reshape(value: unknown, rnd: () => number): string {
 async function setup(): Promise<{ signer: Signer; keys: KeySet; body: Record<string, unknown> }> {
   const signer = await createSigner({ alg: 'HS256', secret: HS_SECRET });
   const keys = await createKeySet([{ alg: 'HS256', secret: HS_SECRET }]);
-  const unsigned = buildServiceMap(parseManifest(sampleManifest(3)), { now: NOW, id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2', version: 1 });
-  return { signer, keys, body: (await signServiceMap(unsigned, signer)) };
+  const unsigned = buildServiceMap(parseManifest(sampleManifest(3)), {
+    now: NOW,
+    id: '01KAQ3Z6W5J8Y4N2B7C9D0E1F2',
+    version: 1,
+  });
+  return { signer, keys, body: await signServiceMap(unsigned, signer) };
 }
 
 describe('signature properties (fast-check)', () => {
@@ -40,7 +44,7 @@ describe('signature properties (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), async (seed) => {
         let s = seed;
-        const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         const result = await verifyServiceMap(reshape(body, rnd), { keys, now: NOW });
         expect(result.ok).toBe(true);
       }),
@@ -57,16 +61,21 @@ describe('signature properties (fast-check)', () => {
     };
     walk(body, []);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), fc.string({ minLength: 1, maxLength: 8 }), async (path, junk) => {
-        const copy = structuredClone(body);
-        let node = copy;
-        for (const k of path.slice(0, -1)) node = node[k] as Record<string, unknown>;
-        const last = path.at(-1)!;
-        const old = node[last];
-        node[last] = typeof old === 'number' ? old + 1 : typeof old === 'boolean' ? !old : `${String(old)}${junk}`;
-        const result = await verifyServiceMap(JSON.stringify(copy), { keys, now: NOW });
-        expect(result).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        async (path, junk) => {
+          const copy = structuredClone(body);
+          let node = copy;
+          for (const k of path.slice(0, -1)) node = node[k] as Record<string, unknown>;
+          const last = path.at(-1)!;
+          const old = node[last];
+          node[last] =
+            typeof old === 'number' ? old + 1 : typeof old === 'boolean' ? !old : `${String(old)}${junk}`;
+          const result = await verifyServiceMap(JSON.stringify(copy), { keys, now: NOW });
+          expect(result).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -77,7 +86,19 @@ describe('manifest validation properties (fast-check)', () => {
     const base = sampleManifest(2);
     const mutation = fc.record({
       connectorIndex: fc.integer({ min: 0, max: 1 }),
-      key: fc.constantFrom('id', 'version', 'endpoint', 'auth', 'scopes', 'ttlSeconds', 'quotas', 'enabled', 'metadata', 'headers', 'transport'),
+      key: fc.constantFrom(
+        'id',
+        'version',
+        'endpoint',
+        'auth',
+        'scopes',
+        'ttlSeconds',
+        'quotas',
+        'enabled',
+        'metadata',
+        'headers',
+        'transport',
+      ),
       value: fc.anything(),
     });
     fc.assert(

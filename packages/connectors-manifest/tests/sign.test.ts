@@ -21,9 +21,18 @@ describe('buildServiceMap + sign + verify', () => {
     input.connectors.reverse();
     const map = buildServiceMap(parseManifest(input), { now: NOW, id: ID, version: 7 });
     expect(map.connectors.map((c) => c.id)).toEqual(['conn-0000', 'conn-0001', 'conn-0002']);
-    expect(map.connectors[2]).toMatchObject({ enabled: false, status: 'disabled', statusMessage: STATUS_DISABLED_MESSAGE });
+    expect(map.connectors[2]).toMatchObject({
+      enabled: false,
+      status: 'disabled',
+      statusMessage: STATUS_DISABLED_MESSAGE,
+    });
     expect(map.expiresAt).toBe('2026-11-22T10:05:00.000Z');
-    expect(map).toMatchObject({ brand: 'brAInwav', version: 7, manifestId: 'brainwav-test', ttlSeconds: 300 });
+    expect(map).toMatchObject({
+      brand: 'brAInwav',
+      version: 7,
+      manifestId: 'brainwav-test',
+      ttlSeconds: 300,
+    });
   });
 
   it('signs deterministically for a fixed clock, key and id', async () => {
@@ -60,7 +69,9 @@ describe('buildServiceMap + sign + verify', () => {
   it('refuses a private JWK as a verify key and a kid configured twice', async () => {
     const ed = await generateSigningKey('EdDSA');
     if (ed.signing.alg !== 'EdDSA') throw new Error('expected EdDSA');
-    await expect(createKeySet([{ alg: 'EdDSA', publicJwk: ed.signing.privateJwk }])).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(createKeySet([{ alg: 'EdDSA', publicJwk: ed.signing.privateJwk }])).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+    });
     await expect(
       createKeySet([
         { alg: 'HS256', secret: HS_SECRET, kid: 'k1' },
@@ -74,7 +85,10 @@ describe('buildServiceMap + sign + verify', () => {
     const keys = await createKeySet([{ alg: 'HS256', secret: HS_SECRET }]);
     const signer = await createSigner({ alg: 'HS256', secret: HS_SECRET });
     const body = JSON.stringify(await signServiceMap(unsigned, signer));
-    expect(await verifyServiceMap(body, { keys, now: NOW, maxBytes: 100 })).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+    expect(await verifyServiceMap(body, { keys, now: NOW, maxBytes: 100 })).toMatchObject({
+      ok: false,
+      code: 'TOO_LARGE',
+    });
     const bad = { ...unsigned, brand: 'other' };
     const badBody = JSON.stringify({ ...bad, signature: await signer.sign(bad as never) });
     expect(await verifyServiceMap(badBody, { keys, now: NOW })).toMatchObject({ ok: false, code: 'SCHEMA' });

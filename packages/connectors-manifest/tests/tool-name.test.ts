@@ -3,7 +3,11 @@ import { TOOL_NAME_PATTERN, toolName } from '@cortex-os/connectors-manifest';
 
 describe('toolName', () => {
   it('joins id and tool with a double underscore when valid', () => {
-    expect(toolName('everything', 'echo')).toEqual({ name: 'everything__echo', original: 'echo', shortened: false });
+    expect(toolName('everything', 'echo')).toEqual({
+      name: 'everything__echo',
+      original: 'echo',
+      shortened: false,
+    });
   });
 
   it('sanitizes invalid characters with a stable hash suffix', () => {

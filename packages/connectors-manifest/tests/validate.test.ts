@@ -14,7 +14,12 @@ describe('parseManifest', () => {
     const c = input.connectors[0]!;
     delete (c as { enabled?: boolean }).enabled;
     const manifest = parseManifest({ ...input, ttlSeconds: 120 });
-    expect(manifest.connectors[0]).toMatchObject({ transport: 'streamable-http', headers: {}, enabled: true, ttlSeconds: 120 });
+    expect(manifest.connectors[0]).toMatchObject({
+      transport: 'streamable-http',
+      headers: {},
+      enabled: true,
+      ttlSeconds: 120,
+    });
   });
 
   it('names the path and both values when perHour < perMinute', () => {

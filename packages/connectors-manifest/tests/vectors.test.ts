@@ -9,7 +9,9 @@ interface Vector {
   expect: string;
   lastVersion?: number;
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/service-map-signature.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/service-map-signature.json', import.meta.url), 'utf8'),
+) as {
   keys: {
     hs256: { kid: string; secretUtf8: string };
     eddsa: { kid: string; publicJwk: Record<string, string>; privateJwk: Record<string, string> };

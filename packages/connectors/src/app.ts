@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { normalize } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createConnectorsRegistry, httpServiceMapSource, type ConnectorsRegistry, type ServiceMapSource } from '@cortex-os/agents';
+import {
+  createConnectorsRegistry,
+  httpServiceMapSource,
+  type ConnectorsRegistry,
+  type ServiceMapSource,
+} from '@cortex-os/agents';
 import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
 import {
-  createConnectorsGateway, createJsonlAuditSink, LOCALHOST_NAMES, MemoryQuotaStore, QuotaGuard, RedisQuotaStore,
-  type ConnectorsGateway, type QuotaStore,
+  createConnectorsGateway,
+  createJsonlAuditSink,
+  LOCALHOST_NAMES,
+  MemoryQuotaStore,
+  QuotaGuard,
+  RedisQuotaStore,
+  type ConnectorsGateway,
+  type QuotaStore,
 } from '@cortex-os/mcp-server';
-import { collectDefaultProcessMetrics, createConnectorsMetrics, createLogger, type ConnectorsMetrics, type Logger } from '@cortex-os/telemetry';
+import {
+  collectDefaultProcessMetrics,
+  createConnectorsMetrics,
+  createLogger,
+  type ConnectorsMetrics,
+  type Logger,
+} from '@cortex-os/telemetry';
 import { authPlugin } from './auth.js';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
 import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
@@ -79,7 +96,8 @@ function requestId(raw: { headers: Record<string, string | string[] | undefined>
 
 function allowedHosts(config: ConnectorsConfig): string[] {
   const hosts = new Set([...LOCALHOST_NAMES, ...config.allowedHosts]);
-  if (!isLoopbackHost(config.host) && config.host !== '0.0.0.0' && config.host !== '::') hosts.add(config.host);
+  if (!isLoopbackHost(config.host) && config.host !== '0.0.0.0' && config.host !== '::')
+    hosts.add(config.host);
   return [...hosts];
 }
 
@@ -106,48 +124,91 @@ function dashboardSource(runtime: () => ConnectorsRuntime, config: ConnectorsCon
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const refreshIntervalMs = options.refreshIntervalMs ?? config.refreshIntervalMs;
-  if (!(Number.isFinite(refreshIntervalMs) && refreshIntervalMs > 0)) throw new ConfigError('refreshIntervalMs', `must be a positive number of milliseconds (got ${String(refreshIntervalMs)})`);
-  const logger = options.logger ?? createLogger({ component: 'connectors', level: config.logLevel, secrets: configSecrets(config) });
+  if (!(Number.isFinite(refreshIntervalMs) && refreshIntervalMs > 0))
+    throw new ConfigError(
+      'refreshIntervalMs',
+      `must be a positive number of milliseconds (got ${String(refreshIntervalMs)})`,
+    );
+  const logger =
+    options.logger ??
+    createLogger({ component: 'connectors', level: config.logLevel, secrets: configSecrets(config) });
   const metrics = options.metrics ?? createConnectorsMetrics();
   if (!options.metrics) collectDefaultProcessMetrics(metrics.registry);
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const source = options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey });
-  const proxyOptions = { logger: logger.child({ scope: 'proxy' }), metrics, probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs, downDebounceMs: options.downDebounceMs ?? 2_000, breaker: { resetTimeoutMs: config.breakerResetMs } };
+  const proxyOptions = {
+    logger: logger.child({ scope: 'proxy' }),
+    metrics,
+    probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs,
+    downDebounceMs: options.downDebounceMs ?? 2_000,
+    breaker: { resetTimeoutMs: config.breakerResetMs },
+  };
   const registry = createConnectorsRegistry({
-    source, keys: config.verifyKeys, logger: logger.child({ scope: 'registry' }), metrics,
+    source,
+    keys: config.verifyKeys,
+    logger: logger.child({ scope: 'registry' }),
+    metrics,
     proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),
     ...(options.minRefreshIntervalMs ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
   });
   const ownsStore = options.quotaStore === undefined;
-  const quotaStore: QuotaStore = options.quotaStore ?? (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
+  const quotaStore: QuotaStore =
+    options.quotaStore ??
+    (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
   const quota = new QuotaGuard(quotaStore, 'gw:');
   const audit = createQuotaEventSink({
-    inner: config.auditLogPath ? createJsonlAuditSink(config.auditLogPath, (err) => logger.error({ err }, 'brAInwav: audit write failed')) : undefined,
-    hub, coalesceMs: options.quotaCoalesceMs ?? 250, quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
+    inner: config.auditLogPath
+      ? createJsonlAuditSink(config.auditLogPath, (err) =>
+          logger.error({ err }, 'brAInwav: audit write failed'),
+        )
+      : undefined,
+    hub,
+    coalesceMs: options.quotaCoalesceMs ?? 250,
+    quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
   });
   const hosts = allowedHosts(config);
   const gateway = createConnectorsGateway({
-    source: registryGatewaySource(registry), quotaStore, audit, logger: logger.child({ scope: 'gateway' }), metrics,
-    allowedHosts: hosts, allowedOrigins: hosts, callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
-    callTimeoutMs: options.callTimeoutMs ?? 30_000, extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
+    source: registryGatewaySource(registry),
+    quotaStore,
+    audit,
+    logger: logger.child({ scope: 'gateway' }),
+    metrics,
+    allowedHosts: hosts,
+    allowedOrigins: hosts,
+    callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
+    callTimeoutMs: options.callTimeoutMs ?? 30_000,
+    extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
   });
   const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const app = Fastify({ loggerInstance, genReqId: requestId, return503OnClosing: true, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance,
+    genReqId: requestId,
+    return503OnClosing: true,
+    bodyLimit: 4 * 1024 * 1024,
+  });
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
   await app.register(healthRoutes, { runtime: rt, metrics });
   await app.register(connectorsRoutes, { runtime: rt, gateway, inflight });
-  await app.register(eventsRoutes, { hub, runtime: rt, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes });
+  await app.register(eventsRoutes, {
+    hub,
+    runtime: rt,
+    heartbeatMs: options.heartbeatMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
   await app.register(widgetRoutes, { distDir: normalize(config.widgetDistDir), srcDir: config.widgetSrcDir });
   await app.register(mcpRoutes, { gateway, inflight, logger });
   app.addHook('preClose', async () => {
     const drained = await inflight.drain(config.shutdownTimeoutMs);
     if (!drained) {
-      logger.warn({ inflight: inflight.size }, 'brAInwav: shutdown deadline reached with calls in flight; closing their connections');
+      logger.warn(
+        { inflight: inflight.size },
+        'brAInwav: shutdown deadline reached with calls in flight; closing their connections',
+      );
       if (app.server.listening) app.server.closeAllConnections();
       await inflight.drain(1_000);
     }
@@ -160,7 +221,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await audit.close?.();
     if (ownsStore) await quotaStore.close?.();
   });
-  if (config.noAuth) logger.warn({ host: config.host }, 'brAInwav: NO_AUTH=true — every route of the connectors server is OPEN without an API key');
+  if (config.noAuth)
+    logger.warn(
+      { host: config.host },
+      'brAInwav: NO_AUTH=true — every route of the connectors server is OPEN without an API key',
+    );
   await rt.start();
   return app;
 }

@@ -42,7 +42,12 @@ export async function checkBundle(distDir: string, srcDir: string, file: string)
 }
 
 /** Caches {@link checkBundle} for `ttlMs` milliseconds (the source tree walk is not free). */
-export function cachedBundleCheck(distDir: string, srcDir: string, file: string, ttlMs = 2_000): () => Promise<BundleState> {
+export function cachedBundleCheck(
+  distDir: string,
+  srcDir: string,
+  file: string,
+  ttlMs = 2_000,
+): () => Promise<BundleState> {
   let cached: { at: number; state: Promise<BundleState> } | undefined;
   return () => {
     const now = Date.now();
@@ -57,7 +62,8 @@ export function inlineHashes(html: string, tag: 'script' | 'style'): string[] {
   const hashes: string[] = [];
   for (const m of html.matchAll(re)) {
     const body = m[1] ?? '';
-    if (body.trim() !== '') hashes.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+    if (body.trim() !== '')
+      hashes.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
   }
   return hashes;
 }
@@ -67,8 +73,16 @@ export function strictCsp(html: string): string {
   const scripts = ["'self'", ...inlineHashes(html, 'script')].join(' ');
   const styles = ["'self'", ...inlineHashes(html, 'style')].join(' ');
   return [
-    "default-src 'none'", `script-src ${scripts}`, `style-src ${styles}`, "img-src 'self' data:", "font-src 'self'",
-    "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'", "object-src 'none'",
+    "default-src 'none'",
+    `script-src ${scripts}`,
+    `style-src ${styles}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
   ].join('; ');
 }
 

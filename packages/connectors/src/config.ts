@@ -76,7 +76,11 @@ function read<T>(env: ConnectorsEnv, name: string, schema: z.ZodType<T>, reason:
 }
 
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
-const Port = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(0).max(65_535));
+const Port = z
+  .string()
+  .regex(/^\d{1,5}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65_535));
 const HttpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const Millis = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().positive());
 const KeyList = z
@@ -86,7 +90,8 @@ const KeyList = z
 
 function keyList(env: ConnectorsEnv, name: string, noAuth: boolean): string[] | null {
   const raw = present(env, name);
-  if (raw === undefined) return noAuth ? null : fail(name, 'is required (comma-separated keys) unless NO_AUTH=true');
+  if (raw === undefined)
+    return noAuth ? null : fail(name, 'is required (comma-separated keys) unless NO_AUTH=true');
   const keys = read(env, name, KeyList, 'must be comma-separated keys of at least 16 characters each', []);
   return noAuth ? null : keys;
 }
@@ -98,23 +103,35 @@ function verifyKeys(env: ConnectorsEnv): KeyInput[] {
     try {
       keys.push(...parseKeySetJson(listed));
     } catch {
-      fail('CONNECTORS_VERIFY_KEYS', 'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }');
+      fail(
+        'CONNECTORS_VERIFY_KEYS',
+        'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }',
+      );
     }
   }
   const hs = present(env, 'CONNECTORS_SIGNATURE_KEY');
   if (hs !== undefined) {
-    if (Buffer.byteLength(hs, 'utf8') < 32) fail('CONNECTORS_SIGNATURE_KEY', `must be at least 32 bytes (got ${Buffer.byteLength(hs, 'utf8')})`);
+    if (Buffer.byteLength(hs, 'utf8') < 32)
+      fail('CONNECTORS_SIGNATURE_KEY', `must be at least 32 bytes (got ${Buffer.byteLength(hs, 'utf8')})`);
     if (!keys.some((k) => k.alg === 'HS256' && k.secret === hs)) keys.push({ alg: 'HS256', secret: hs });
   }
   const jwk = present(env, 'CONNECTORS_SIGNING_JWK');
   if (jwk !== undefined) keys.push(edVerifyKey(jwk));
   if (keys.length === 0) {
-    fail('CONNECTORS_VERIFY_KEYS', 'or CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK is required to verify the service map');
+    fail(
+      'CONNECTORS_VERIFY_KEYS',
+      'or CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK is required to verify the service map',
+    );
   }
   return keys;
 }
 
-const Ed25519Jwk = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(43), kid: z.string().optional() });
+const Ed25519Jwk = z.looseObject({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().min(43),
+  kid: z.string().optional(),
+});
 
 function edVerifyKey(text: string): KeyInput {
   let json: unknown;
@@ -124,7 +141,8 @@ function edVerifyKey(text: string): KeyInput {
     return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK as JSON; it is not valid JSON');
   }
   const parsed = Ed25519Jwk.safeParse(json);
-  if (!parsed.success) return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK (kty "OKP", crv "Ed25519", x)');
+  if (!parsed.success)
+    return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK (kty "OKP", crv "Ed25519", x)');
   const { kid, ...privateJwk } = parsed.data;
   return verifyInputFor({ ...(kid ? { kid } : {}), alg: 'EdDSA', privateJwk });
 }
@@ -136,7 +154,12 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 4 && h.startsWith('127.');
 }
 
-function path(env: ConnectorsEnv, name: string, cwd: string, fallback: string | undefined): string | undefined {
+function path(
+  env: ConnectorsEnv,
+  name: string,
+  cwd: string,
+  fallback: string | undefined,
+): string | undefined {
   const raw = present(env, name);
   if (raw === undefined) return fallback;
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
@@ -146,7 +169,10 @@ function authMode(env: ConnectorsEnv, host: string): boolean {
   const noAuth = read(env, 'NO_AUTH', Bool, 'must be "true" or "false"', false);
   const force = read(env, 'NO_AUTH_FORCE', Bool, 'must be "true" or "false"', false);
   if (noAuth && !isLoopbackHost(host) && !force) {
-    fail('NO_AUTH', `=true is refused because HOST is not a loopback address; set NO_AUTH_FORCE=true to expose an unauthenticated server`);
+    fail(
+      'NO_AUTH',
+      `=true is refused because HOST is not a loopback address; set NO_AUTH_FORCE=true to expose an unauthenticated server`,
+    );
   }
   return noAuth;
 }
@@ -168,18 +194,57 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
     apiKeys,
     mcpApiKeys: keyList(env, 'MCP_API_KEY', noAuth),
     verifyKeys: verifyKeys(env),
-    port: read(env, 'CONNECTORS_PORT', Port, 'must be an integer between 0 and 65535', DEFAULT_CONNECTORS_PORT),
+    port: read(
+      env,
+      'CONNECTORS_PORT',
+      Port,
+      'must be an integer between 0 and 65535',
+      DEFAULT_CONNECTORS_PORT,
+    ),
     host,
     noAuth,
     widgetDistDir,
     widgetSrcDir: path(env, 'CONNECTORS_WIDGET_SRC_DIR', cwd, resolve(widgetDistDir, '../src')) as string,
     auditLogPath: path(env, 'CONNECTORS_AUDIT_LOG', cwd, undefined),
-    redisUrl: read<string | undefined>(env, 'REDIS_URL', z.url({ protocol: /^rediss?$/ }), 'must be a redis:// or rediss:// URL', undefined),
-    allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim()).filter(Boolean),
-    shutdownTimeoutMs: read(env, 'CONNECTORS_SHUTDOWN_TIMEOUT_MS', Millis, 'must be a positive integer of milliseconds', DEFAULT_SHUTDOWN_TIMEOUT_MS),
-    probeIntervalMs: read(env, 'CONNECTORS_PROBE_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
-    refreshIntervalMs: read(env, 'CONNECTORS_REFRESH_INTERVAL_MS', Millis, 'must be a positive integer of milliseconds', 5_000),
-    breakerResetMs: read(env, 'CONNECTORS_BREAKER_RESET_MS', Millis, 'must be a positive integer of milliseconds', 10_000),
+    redisUrl: read<string | undefined>(
+      env,
+      'REDIS_URL',
+      z.url({ protocol: /^rediss?$/ }),
+      'must be a redis:// or rediss:// URL',
+      undefined,
+    ),
+    allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    shutdownTimeoutMs: read(
+      env,
+      'CONNECTORS_SHUTDOWN_TIMEOUT_MS',
+      Millis,
+      'must be a positive integer of milliseconds',
+      DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    ),
+    probeIntervalMs: read(
+      env,
+      'CONNECTORS_PROBE_INTERVAL_MS',
+      Millis,
+      'must be a positive integer of milliseconds',
+      5_000,
+    ),
+    refreshIntervalMs: read(
+      env,
+      'CONNECTORS_REFRESH_INTERVAL_MS',
+      Millis,
+      'must be a positive integer of milliseconds',
+      5_000,
+    ),
+    breakerResetMs: read(
+      env,
+      'CONNECTORS_BREAKER_RESET_MS',
+      Millis,
+      'must be a positive integer of milliseconds',
+      10_000,
+    ),
     logLevel: read(env, 'LOG_LEVEL', z.enum(LOG_LEVELS), `must be one of ${LOG_LEVELS.join(', ')}`, 'info'),
   };
 }

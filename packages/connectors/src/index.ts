@@ -28,7 +28,14 @@ export type { StatusEvent } from './events.js';
 export { MapHealthTracker } from './map-health.js';
 export type { MapHealth, MapHealthError, MapHealthState } from './map-health.js';
 export { availabilityOf, buildSnapshot, connectorStatus } from './snapshot.js';
-export type { Availability, ConnectorLive, ConnectorStatus, ConnectorsSnapshot, ProxyView, ToolView } from './snapshot.js';
+export type {
+  Availability,
+  ConnectorLive,
+  ConnectorStatus,
+  ConnectorsSnapshot,
+  ProxyView,
+  ToolView,
+} from './snapshot.js';
 export { ConnectorsRuntime } from './runtime.js';
 export type { ProbeBody, Readiness, RuntimeDeps } from './runtime.js';
 export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, strictCsp } from './bundle.js';

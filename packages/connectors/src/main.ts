@@ -10,19 +10,25 @@ async function main(): Promise<void> {
   try {
     config = loadConnectorsConfig(process.env);
   } catch (err) {
-    process.stderr.write(`${err instanceof ConnectorsServerError ? err.message : `brAInwav: invalid configuration (${(err as Error).name})`}\n`);
+    process.stderr.write(
+      `${err instanceof ConnectorsServerError ? err.message : `brAInwav: invalid configuration (${(err as Error).name})`}\n`,
+    );
     process.exit(2);
   }
   const tracing = startTracing({ serviceName: 'brainwav-connectors' });
   if (config.noAuth) {
-    process.stderr.write(`brAInwav: WARNING NO_AUTH=true — every route of the connectors server on ${config.host} is open without an API key\n`);
+    process.stderr.write(
+      `brAInwav: WARNING NO_AUTH=true — every route of the connectors server on ${config.host} is open without an API key\n`,
+    );
   }
   const app = await buildApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  process.stdout.write(`brAInwav connectors server listening on ${base} (REST ${base}/v1/connectors, MCP ${base}/mcp, widget ${base}/apps/chatgpt-dashboard/)\n`);
+  process.stdout.write(
+    `brAInwav connectors server listening on ${base} (REST ${base}/v1/connectors, MCP ${base}/mcp, widget ${base}/apps/chatgpt-dashboard/)\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -45,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error && err.message.startsWith('brAInwav: ') ? err.message : `brAInwav: connectors server failed to start (${(err as Error).message})`}\n`);
+  process.stderr.write(
+    `${err instanceof Error && err.message.startsWith('brAInwav: ') ? err.message : `brAInwav: connectors server failed to start (${(err as Error).message})`}\n`,
+  );
   process.exit(1);
 });

@@ -45,7 +45,10 @@ export class MapHealthTracker {
   current(): MapHealth {
     const { kind, error } = this.#last;
     if (!this.usable()) return { state: 'expired', lastError: error };
-    return { state: kind === 'failed' ? 'stale' : kind === 'refused' ? 'refused' : 'fresh', lastError: error };
+    return {
+      state: kind === 'failed' ? 'stale' : kind === 'refused' ? 'refused' : 'fresh',
+      lastError: error,
+    };
   }
 
   /** The last attempt fetched or revalidated a verified map. */

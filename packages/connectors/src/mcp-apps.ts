@@ -1,5 +1,9 @@
 import type { CallToolResult, Resource, Tool } from '@modelcontextprotocol/server';
-import { RESOURCE_MIME_TYPE, registerAppResource, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
+import {
+  RESOURCE_MIME_TYPE,
+  registerAppResource,
+  registerAppTool,
+} from '@modelcontextprotocol/ext-apps/server';
 import type { AggregateExtension } from '@cortex-os/mcp-server';
 import type { ConnectorsSnapshot } from './snapshot.js';
 
@@ -46,7 +50,11 @@ async function dashboardResult(source: DashboardSource): Promise<CallToolResult>
       _meta: { ...TOOL_META },
     };
   } catch (err) {
-    return { content: [{ type: 'text', text: (err as Error).message }], isError: true, _meta: { ...TOOL_META } };
+    return {
+      content: [{ type: 'text', text: (err as Error).message }],
+      isError: true,
+      _meta: { ...TOOL_META },
+    };
   }
 }
 
@@ -57,7 +65,9 @@ type ResourceConfig = Parameters<typeof registerAppResource>[3];
 function appToolDefinition(name: string, config: ToolConfig): Tool {
   let captured: ToolConfig = config;
   const collector = { registerTool: (_name: string, c: ToolConfig) => void (captured = c) };
-  registerAppTool(collector as unknown as Parameters<typeof registerAppTool>[0], name, config, () => ({ content: [] }));
+  registerAppTool(collector as unknown as Parameters<typeof registerAppTool>[0], name, config, () => ({
+    content: [],
+  }));
   const { inputSchema: _schema, outputSchema: _output, ...rest } = captured;
   return { name, ...rest, inputSchema: { type: 'object', properties: {}, additionalProperties: false } };
 }
@@ -66,7 +76,13 @@ function appToolDefinition(name: string, config: ToolConfig): Tool {
 function appResource(name: string, uri: string, config: ResourceConfig): Resource {
   let captured: ResourceConfig = config;
   const collector = { registerResource: (_n: string, _u: string, c: ResourceConfig) => void (captured = c) };
-  registerAppResource(collector as unknown as Parameters<typeof registerAppResource>[0], name, uri, config, () => ({ contents: [] }));
+  registerAppResource(
+    collector as unknown as Parameters<typeof registerAppResource>[0],
+    name,
+    uri,
+    config,
+    () => ({ contents: [] }),
+  );
   return { uri, name, ...captured };
 }
 
@@ -86,22 +102,52 @@ const SKYBRIDGE_META = {
 export function createDashboardExtension(source: DashboardSource): AggregateExtension {
   const tool = appToolDefinition(DASHBOARD_TOOL, {
     title: 'brAInwav connectors dashboard',
-    description: 'Shows every brAInwav connector of the verified service map with availability, breaker, quota use and tools.',
+    description:
+      'Shows every brAInwav connector of the verified service map with availability, breaker, quota use and tools.',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     _meta: { ...TOOL_META },
   });
   const app = appResource('connectors-dashboard', DASHBOARD_RESOURCE_URI, {
-    title: 'brAInwav connectors dashboard', description: 'MCP Apps view of the brAInwav connectors health.', _meta: UI_META,
+    title: 'brAInwav connectors dashboard',
+    description: 'MCP Apps view of the brAInwav connectors health.',
+    _meta: UI_META,
   });
   const skybridge: Resource = {
-    uri: DASHBOARD_SKYBRIDGE_URI, name: 'connectors-dashboard-skybridge', title: 'brAInwav connectors dashboard (ChatGPT)',
-    description: 'ChatGPT Apps (Skybridge) form of the dashboard.', mimeType: SKYBRIDGE_MIME_TYPE,
+    uri: DASHBOARD_SKYBRIDGE_URI,
+    name: 'connectors-dashboard-skybridge',
+    title: 'brAInwav connectors dashboard (ChatGPT)',
+    description: 'ChatGPT Apps (Skybridge) form of the dashboard.',
+    mimeType: SKYBRIDGE_MIME_TYPE,
   };
   return {
     tools: [{ definition: tool, call: () => dashboardResult(source) }],
     resources: [
-      { resource: app, read: async () => ({ contents: [{ uri: DASHBOARD_RESOURCE_URI, mimeType: RESOURCE_MIME_TYPE, text: await source.html(), _meta: UI_META }] }) },
-      { resource: skybridge, read: async () => ({ contents: [{ uri: DASHBOARD_SKYBRIDGE_URI, mimeType: SKYBRIDGE_MIME_TYPE, text: await source.html(), _meta: SKYBRIDGE_META }] }) },
+      {
+        resource: app,
+        read: async () => ({
+          contents: [
+            {
+              uri: DASHBOARD_RESOURCE_URI,
+              mimeType: RESOURCE_MIME_TYPE,
+              text: await source.html(),
+              _meta: UI_META,
+            },
+          ],
+        }),
+      },
+      {
+        resource: skybridge,
+        read: async () => ({
+          contents: [
+            {
+              uri: DASHBOARD_SKYBRIDGE_URI,
+              mimeType: SKYBRIDGE_MIME_TYPE,
+              text: await source.html(),
+              _meta: SKYBRIDGE_META,
+            },
+          ],
+        }),
+      },
     ],
   };
 }

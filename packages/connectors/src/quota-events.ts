@@ -33,7 +33,10 @@ export function createQuotaEventSink(options: QuotaEventSinkOptions): AuditSink 
         slot.exceeded ||= exceeded;
         return;
       }
-      const entry = { exceeded, timer: setTimeout(() => void flush(record.connectorId, entry.exceeded), options.coalesceMs) };
+      const entry = {
+        exceeded,
+        timer: setTimeout(() => void flush(record.connectorId, entry.exceeded), options.coalesceMs),
+      };
       entry.timer.unref();
       pending.set(record.connectorId, entry);
     },

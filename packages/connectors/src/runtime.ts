@@ -1,11 +1,24 @@
 import { branded, type ServiceMap, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
-import type { ConnectorsRegistry, RefreshResult, RegistryChangeEvent, RegistryRawMap, RegistryRefusedEvent } from '@cortex-os/agents';
+import type {
+  ConnectorsRegistry,
+  RefreshResult,
+  RegistryChangeEvent,
+  RegistryRawMap,
+  RegistryRefusedEvent,
+} from '@cortex-os/agents';
 import type { ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { Logger } from '@cortex-os/telemetry';
 import { ConnectorNotFoundError, NotReadyError } from './errors.js';
 import type { EventHub } from './events.js';
 import { MapHealthTracker, type MapHealth } from './map-health.js';
-import { availabilityOf, buildSnapshot, type Availability, type ConnectorLive, type ConnectorsSnapshot, type ToolView } from './snapshot.js';
+import {
+  availabilityOf,
+  buildSnapshot,
+  type Availability,
+  type ConnectorLive,
+  type ConnectorsSnapshot,
+  type ToolView,
+} from './snapshot.js';
 
 /** Readiness of the server: ready only while a verified, unexpired map is held. */
 export interface Readiness {
@@ -52,12 +65,20 @@ export class ConnectorsRuntime {
 
   constructor(deps: RuntimeDeps) {
     this.#d = deps;
-    this.#health = new MapHealthTracker(() => deps.registry.raw() !== undefined, (h) => deps.hub.publish('map-health', h));
+    this.#health = new MapHealthTracker(
+      () => deps.registry.raw() !== undefined,
+      (h) => deps.hub.publish('map-health', h),
+    );
     this.#stops.push(deps.registry.on('change', (e) => this.#onChange(e)));
     this.#stops.push(deps.registry.on('refused', (e) => this.#onRefused(e)));
     this.#stops.push(
       deps.registry.on('availability', (e) =>
-        deps.hub.publish('availability', { connectorId: e.connectorId, availability: e.up ? 'online' : 'offline', reason: e.reason, at: e.at }),
+        deps.hub.publish('availability', {
+          connectorId: e.connectorId,
+          availability: e.up ? 'online' : 'offline',
+          reason: e.reason,
+          at: e.at,
+        }),
       ),
     );
   }
@@ -70,7 +91,8 @@ export class ConnectorsRuntime {
   /** Loads the first map, then refreshes every `refreshIntervalMs` (never rejects: without a map the server stays up, not ready). */
   async start(): Promise<void> {
     await this.refresh();
-    if (this.#d.registry.raw() === undefined) this.#d.logger.error('brAInwav: no verified service map yet; /readyz is 503 until one is fetched');
+    if (this.#d.registry.raw() === undefined)
+      this.#d.logger.error('brAInwav: no verified service map yet; /readyz is 503 until one is fetched');
     if (this.#closed) return;
     const timer = setInterval(() => void this.refresh(), this.#d.refreshIntervalMs);
     timer.unref();
@@ -96,7 +118,14 @@ export class ConnectorsRuntime {
   readiness(): Readiness {
     const s = this.#d.registry.status();
     const ready = (s.state === 'fresh' || s.state === 'stale') && this.#d.registry.raw() !== undefined;
-    return { ready, state: s.state, mapVersion: s.version, expiresAt: s.expiresAt, lastRefusal: s.lastRefusal, lastFetchError: s.lastFetchError };
+    return {
+      ready,
+      state: s.state,
+      mapVersion: s.version,
+      expiresAt: s.expiresAt,
+      lastRefusal: s.lastRefusal,
+      lastFetchError: s.lastFetchError,
+    };
   }
 
   /** The verified map in force. @throws NotReadyError `NOT_READY` when none is held or it expired. */
@@ -104,7 +133,9 @@ export class ConnectorsRuntime {
     try {
       return this.#d.registry.current();
     } catch (err) {
-      throw new NotReadyError(`no verified service map is loaded (${(err as Error).message.replace(/^brAInwav: /, '')})`);
+      throw new NotReadyError(
+        `no verified service map is loaded (${(err as Error).message.replace(/^brAInwav: /, '')})`,
+      );
     }
   }
 
@@ -117,7 +148,9 @@ export class ConnectorsRuntime {
   async snapshot(): Promise<ConnectorsSnapshot> {
     const map = this.map();
     const live = new Map<string, ConnectorLive>();
-    await Promise.all(map.connectors.map(async (c) => live.set(c.id, await this.#live(c.id, c.status === 'enabled'))));
+    await Promise.all(
+      map.connectors.map(async (c) => live.set(c.id, await this.#live(c.id, c.status === 'enabled'))),
+    );
     return buildSnapshot(map, live, this.mapHealth());
   }
 
@@ -132,14 +165,31 @@ export class ConnectorsRuntime {
   async probe(connectorId: string): Promise<ProbeBody> {
     const entry = this.connector(connectorId);
     if (entry.status !== 'enabled') {
-      return { brand: 'brAInwav', connectorId, availability: 'unknown', latencyMs: 0, error: { code: 'UPSTREAM_UNAVAILABLE', message: entry.statusMessage } };
+      return {
+        brand: 'brAInwav',
+        connectorId,
+        availability: 'unknown',
+        latencyMs: 0,
+        error: { code: 'UPSTREAM_UNAVAILABLE', message: entry.statusMessage },
+      };
     }
     const proxy = this.#d.registry.proxy(connectorId);
     const result = await proxy.probe(AbortSignal.timeout(10_000));
     const availability = result.ok ? availabilityOf(proxy) : 'offline';
     return result.ok
-      ? { brand: 'brAInwav', connectorId, availability: availability === 'unknown' ? 'online' : availability, latencyMs: Math.round(result.latencyMs) }
-      : { brand: 'brAInwav', connectorId, availability, latencyMs: Math.round(result.latencyMs), error: { code: result.error.code, message: result.error.message } };
+      ? {
+          brand: 'brAInwav',
+          connectorId,
+          availability: availability === 'unknown' ? 'online' : availability,
+          latencyMs: Math.round(result.latencyMs),
+        }
+      : {
+          brand: 'brAInwav',
+          connectorId,
+          availability,
+          latencyMs: Math.round(result.latencyMs),
+          error: { code: result.error.code, message: result.error.message },
+        };
   }
 
   /** Current quota use of a connector (zeros when the store fails). */
@@ -163,8 +213,15 @@ export class ConnectorsRuntime {
 
   async #tools(connectorId: string): Promise<ToolView[]> {
     try {
-      const tools = await this.#d.registry.proxy(connectorId).listTools(AbortSignal.timeout(TOOLS_TIMEOUT_MS));
-      return tools.map((t) => ({ name: t.name, ...(t.title ? { title: t.title } : {}), ...(t.description ? { description: t.description } : {}), inputSchema: t.inputSchema }));
+      const tools = await this.#d.registry
+        .proxy(connectorId)
+        .listTools(AbortSignal.timeout(TOOLS_TIMEOUT_MS));
+      return tools.map((t) => ({
+        name: t.name,
+        ...(t.title ? { title: t.title } : {}),
+        ...(t.description ? { description: t.description } : {}),
+        inputSchema: t.inputSchema,
+      }));
     } catch {
       return [];
     }
@@ -173,31 +230,43 @@ export class ConnectorsRuntime {
   #record(result: RefreshResult): void {
     if (this.#closed || result.outcome === 'refused') return; // refusals arrive as the registry's `refused` event
     if (result.outcome !== 'failed') return this.#health.succeeded();
-    const message = this.#d.registry.status().lastFetchError ?? branded('the service map could not be fetched from asbr');
+    const message =
+      this.#d.registry.status().lastFetchError ?? branded('the service map could not be fetched from asbr');
     this.#health.fetchFailed({ code: 'MANIFEST_UNAVAILABLE', message, at: new Date().toISOString() });
   }
 
   #recordError(err: Error & { code?: string }): void {
     if (this.#closed) return;
-    if (err.code === 'MANIFEST_UNAVAILABLE') this.#health.fetchFailed({ code: err.code, message: err.message, at: new Date().toISOString() });
+    if (err.code === 'MANIFEST_UNAVAILABLE')
+      this.#health.fetchFailed({ code: err.code, message: err.message, at: new Date().toISOString() });
     else this.#health.check();
   }
 
   #onRefused(e: RegistryRefusedEvent): void {
     const kept = this.#d.registry.raw() === undefined ? null : this.#d.registry.status().version;
-    this.#d.logger.warn({ code: e.code, keptVersion: kept }, 'brAInwav: refused a service map from asbr; keeping the last good map');
+    this.#d.logger.warn(
+      { code: e.code, keptVersion: kept },
+      'brAInwav: refused a service map from asbr; keeping the last good map',
+    );
     this.#d.hub.publish('map-refused', { code: e.code, at: e.at, keptMapVersion: kept });
     this.#health.refused({ code: e.code, message: e.message, at: e.at });
   }
 
   #onChange(e: RegistryChangeEvent): void {
     if (!e.map) {
-      this.#d.hub.publish('map-expired', { previousMapVersion: e.previousVersion, at: new Date().toISOString() });
+      this.#d.hub.publish('map-expired', {
+        previousMapVersion: e.previousVersion,
+        at: new Date().toISOString(),
+      });
       this.#health.check();
       return;
     }
     this.#health.succeeded();
-    this.#d.hub.publish('map-updated', { mapVersion: e.map.version, manifestVersion: e.map.manifestVersion, expiresAt: e.map.expiresAt });
+    this.#d.hub.publish('map-updated', {
+      mapVersion: e.map.version,
+      manifestVersion: e.map.manifestVersion,
+      expiresAt: e.map.expiresAt,
+    });
     for (const id of e.hydrated) this.#warm(id);
   }
 
@@ -205,9 +274,15 @@ export class ConnectorsRuntime {
   #warm(connectorId: string): void {
     try {
       const proxy = this.#d.registry.proxy(connectorId);
-      void proxy.connect().then(() => proxy.listTools()).catch((err: unknown) => {
-        this.#d.logger.warn({ connectorId, err: (err as Error).message }, 'brAInwav: connector not reachable yet');
-      });
+      void proxy
+        .connect()
+        .then(() => proxy.listTools())
+        .catch((err: unknown) => {
+          this.#d.logger.warn(
+            { connectorId, err: (err as Error).message },
+            'brAInwav: connector not reachable yet',
+          );
+        });
     } catch {
       // disabled or removed meanwhile: nothing to warm
     }

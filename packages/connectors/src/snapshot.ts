@@ -93,7 +93,11 @@ export function connectorStatus(c: ServiceMapConnector, live: ConnectorLive): Co
 }
 
 /** Builds the snapshot body from the verified map, each connector's live state and the map's health. */
-export function buildSnapshot(map: ServiceMap, live: ReadonlyMap<string, ConnectorLive>, mapHealth: MapHealth): ConnectorsSnapshot {
+export function buildSnapshot(
+  map: ServiceMap,
+  live: ReadonlyMap<string, ConnectorLive>,
+  mapHealth: MapHealth,
+): ConnectorsSnapshot {
   const none: ConnectorLive = { proxy: undefined, quotaUse: { minute: 0, hour: 0 }, tools: [] };
   return {
     brand: BRAND,

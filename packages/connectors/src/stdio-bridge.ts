@@ -57,7 +57,12 @@ export function createStdioHttpBridge(options: StdioHttpBridgeOptions): StdioHtt
   const match = options.token ? createKeyMatcher([options.token]) : undefined;
 
   async function open(): Promise<Pair> {
-    const stdio = new StdioClientTransport({ command: options.command, args: [...(options.args ?? [])], env: options.env, stderr: 'ignore' });
+    const stdio = new StdioClientTransport({
+      command: options.command,
+      args: [...(options.args ?? [])],
+      env: options.env,
+      stderr: 'ignore',
+    });
     const http: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => void sessions.set(id, pair),
@@ -80,7 +85,8 @@ export function createStdioHttpBridge(options: StdioHttpBridgeOptions): StdioHtt
       const auth = req.headers.authorization;
       if (match) {
         const token = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
-        if (!token) return deny(res, 401, 'UNAUTHORIZED', 'the stdio bridge requires Authorization: Bearer <token>');
+        if (!token)
+          return deny(res, 401, 'UNAUTHORIZED', 'the stdio bridge requires Authorization: Bearer <token>');
         if (!match(token)) return deny(res, 403, 'FORBIDDEN', 'the bearer token is not accepted');
       }
       const sid = req.headers['mcp-session-id'];
@@ -91,7 +97,8 @@ export function createStdioHttpBridge(options: StdioHttpBridgeOptions): StdioHtt
         if (!pair) return deny(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
         return pair.http.handleRequest(req, res, body);
       }
-      if (req.method !== 'POST' || !isInitializeRequest(body)) return deny(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
+      if (req.method !== 'POST' || !isInitializeRequest(body))
+        return deny(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
       const pair = await open();
       await pair.http.handleRequest(req, res, body);
       if (pair.http.sessionId === undefined) await pair.stdio.close().catch(() => undefined);
@@ -100,10 +107,12 @@ export function createStdioHttpBridge(options: StdioHttpBridgeOptions): StdioHtt
       return sessions.size;
     },
     async close() {
-      await Promise.all([...sessions.values()].map(async (p) => {
-        await p.http.close().catch(() => undefined);
-        await p.stdio.close().catch(() => undefined);
-      }));
+      await Promise.all(
+        [...sessions.values()].map(async (p) => {
+          await p.http.close().catch(() => undefined);
+          await p.stdio.close().catch(() => undefined);
+        }),
+      );
       sessions.clear();
     },
   };

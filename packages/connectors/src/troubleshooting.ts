@@ -2,7 +2,10 @@ import type { BundleState } from './bundle.js';
 import { WIDGET_BUILD_COMMAND } from './bundle.js';
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /** Inline stylesheet of the troubleshooting page (its hash goes into the page's CSP). */
 export const TROUBLESHOOTING_STYLE =
@@ -12,7 +15,8 @@ export const TROUBLESHOOTING_STYLE =
 
 /** Branded HTTP 503 page shown instead of the widget when its bundle is missing or stale. */
 export function troubleshootingPage(state: Exclude<BundleState, { ok: true }>): string {
-  const title = state.reason === 'missing' ? 'the dashboard bundle is not built' : 'the dashboard bundle is out of date';
+  const title =
+    state.reason === 'missing' ? 'the dashboard bundle is not built' : 'the dashboard bundle is out of date';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>brAInwav connectors — dashboard unavailable</title><style>${TROUBLESHOOTING_STYLE}</style></head>

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@cortex-os/telemetry';
 import { isLoopbackHost, loadConnectorsConfig, type ConfigError } from '../src/index.js';
-import { API_KEY, MCP_KEY, SIGNATURE_KEY, connector, controlledSource, signedMapText, startApp, testEnv } from './helpers.js';
+import {
+  API_KEY,
+  MCP_KEY,
+  SIGNATURE_KEY,
+  connector,
+  controlledSource,
+  signedMapText,
+  startApp,
+  testEnv,
+} from './helpers.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -15,17 +24,31 @@ function configError(env: Record<string, string>): ConfigError {
 describe('loadConnectorsConfig', () => {
   it('applies defaults', () => {
     const c = loadConnectorsConfig(testEnv());
-    expect(c).toMatchObject({ asbrUrl: 'http://127.0.0.1:7070', port: 7071, host: '127.0.0.1', noAuth: false, asbrApiKey: API_KEY });
+    expect(c).toMatchObject({
+      asbrUrl: 'http://127.0.0.1:7070',
+      port: 7071,
+      host: '127.0.0.1',
+      noAuth: false,
+      asbrApiKey: API_KEY,
+    });
     expect(c.apiKeys).toEqual([API_KEY]);
     expect(c.mcpApiKeys).toEqual([MCP_KEY]);
     expect(c.verifyKeys).toEqual([{ alg: 'HS256', secret: SIGNATURE_KEY }]);
     expect(c.widgetDistDir).toMatch(/apps\/chatgpt-dashboard\/dist$/);
     expect(c.refreshIntervalMs).toBe(5_000);
-    expect(loadConnectorsConfig(testEnv({ CONNECTORS_REFRESH_INTERVAL_MS: '750' })).refreshIntervalMs).toBe(750);
-    expect(configError({ ...testEnv(), CONNECTORS_REFRESH_INTERVAL_MS: '-1' })).toMatchObject({ code: 'CONFIG_INVALID', variable: 'CONNECTORS_REFRESH_INTERVAL_MS' });
+    expect(loadConnectorsConfig(testEnv({ CONNECTORS_REFRESH_INTERVAL_MS: '750' })).refreshIntervalMs).toBe(
+      750,
+    );
+    expect(configError({ ...testEnv(), CONNECTORS_REFRESH_INTERVAL_MS: '-1' })).toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'CONNECTORS_REFRESH_INTERVAL_MS',
+    });
     expect(loadConnectorsConfig(testEnv()).breakerResetMs).toBe(10_000);
     expect(loadConnectorsConfig(testEnv({ CONNECTORS_BREAKER_RESET_MS: '2500' })).breakerResetMs).toBe(2500);
-    expect(configError({ ...testEnv(), CONNECTORS_BREAKER_RESET_MS: 'soon' })).toMatchObject({ code: 'CONFIG_INVALID', variable: 'CONNECTORS_BREAKER_RESET_MS' });
+    expect(configError({ ...testEnv(), CONNECTORS_BREAKER_RESET_MS: 'soon' })).toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'CONNECTORS_BREAKER_RESET_MS',
+    });
   });
 
   it('fails fast naming the variable, never its value', () => {
@@ -49,7 +72,9 @@ describe('loadConnectorsConfig', () => {
 
   it('requires a verification key', () => {
     const err = configError({ CONNECTORS_API_KEY: API_KEY, MCP_API_KEY: MCP_KEY });
-    expect(err.message).toMatch(/CONNECTORS_VERIFY_KEYS or CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK/);
+    expect(err.message).toMatch(
+      /CONNECTORS_VERIFY_KEYS or CONNECTORS_SIGNATURE_KEY or CONNECTORS_SIGNING_JWK/,
+    );
   });
 
   it('recognises loopback hosts', () => {
@@ -65,9 +90,16 @@ describe('NO_AUTH rules', () => {
     expect(config).toMatchObject({ noAuth: true, apiKeys: null, mcpApiKeys: null });
     const lines: string[] = [];
     const { createLogger } = await import('@cortex-os/telemetry');
-    const logger = createLogger({ component: 'test', destination: { write: (l: string) => void lines.push(l) } });
+    const logger = createLogger({
+      component: 'test',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
     const { buildApp } = await import('../src/index.js');
-    const app = await buildApp({ config, logger, source: controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])) });
+    const app = await buildApp({
+      config,
+      logger,
+      source: controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
+    });
     try {
       expect((await app.inject({ method: 'GET', url: '/v1/connectors' })).statusCode).toBe(200);
       expect(lines.some((l) => l.includes('NO_AUTH=true') && l.includes('"level":40'))).toBe(true);
@@ -86,7 +118,9 @@ describe('NO_AUTH rules', () => {
   });
 
   it('keys are still required when NO_AUTH is false', async () => {
-    const app = await startApp(testEnv({ NO_AUTH: 'false' }), controlledSource(await signedMapText([])), { logger: createSilentLogger() });
+    const app = await startApp(testEnv({ NO_AUTH: 'false' }), controlledSource(await signedMapText([])), {
+      logger: createSilentLogger(),
+    });
     try {
       expect((await app.inject({ method: 'GET', url: '/v1/connectors' })).statusCode).toBe(401);
       expect((await app.inject({ method: 'POST', url: '/mcp', payload: {} })).statusCode).toBe(401);

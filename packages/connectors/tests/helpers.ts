@@ -13,38 +13,73 @@ export const API_KEY = 'rest-key-0123456789abcdef';
 export const MCP_KEY = 'mcp-key-0123456789abcdef';
 
 /** A manifest connector pointing at `endpoint` (auth none unless given). */
-export function connector(id: string, endpoint: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function connector(
+  id: string,
+  endpoint: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    id, version: '1.0.0', displayName: `Test ${id}`, endpoint, transport: 'streamable-http', auth: { type: 'none' },
-    scopes: ['tools:call'], ttlSeconds: 300, quotas: { perMinute: 60, perHour: 1000 }, enabled: true,
-    metadata: { brand: 'brAInwav' }, ...extra,
+    id,
+    version: '1.0.0',
+    displayName: `Test ${id}`,
+    endpoint,
+    transport: 'streamable-http',
+    auth: { type: 'none' },
+    scopes: ['tools:call'],
+    ttlSeconds: 300,
+    quotas: { perMinute: 60, perHour: 1000 },
+    enabled: true,
+    metadata: { brand: 'brAInwav' },
+    ...extra,
   };
 }
 
 /** Signs a map of `connectors` with the test HS256 key; returns the exact JSON text. */
-export async function signedMapText(connectors: Record<string, unknown>[], version = 1, now = new Date(), secret = SIGNATURE_KEY): Promise<string> {
-  const manifest = parseManifest({ id: 'test-manifest', manifestVersion: `v${version}`, brand: 'brAInwav', ttlSeconds: 300, connectors });
+export async function signedMapText(
+  connectors: Record<string, unknown>[],
+  version = 1,
+  now = new Date(),
+  secret = SIGNATURE_KEY,
+): Promise<string> {
+  const manifest = parseManifest({
+    id: 'test-manifest',
+    manifestVersion: `v${version}`,
+    brand: 'brAInwav',
+    ttlSeconds: 300,
+    connectors,
+  });
   const signer = await createSigner({ alg: 'HS256', secret });
-  const map = await signServiceMap(buildServiceMap(manifest, { now, id: `01TESTMAP${String(version).padStart(17, '0')}`, version }), signer);
+  const map = await signServiceMap(
+    buildServiceMap(manifest, { now, id: `01TESTMAP${String(version).padStart(17, '0')}`, version }),
+    signer,
+  );
   return JSON.stringify(map);
 }
 
 /** A map source the test controls: `set(text)` changes what the next fetch returns. */
-export function controlledSource(initial: string): ServiceMapSource & { set(text: string): void; fetches: number } {
+export function controlledSource(
+  initial: string,
+): ServiceMapSource & { set(text: string): void; fetches: number } {
   let body = initial;
   const src = {
     fetches: 0,
     set: (text: string) => void (body = text),
     fetch: () => {
       src.fetches += 1;
-      return Promise.resolve({ status: 200 as const, bodyText: body, etag: `"${body.length}-${src.fetches}"` });
+      return Promise.resolve({
+        status: 200 as const,
+        bodyText: body,
+        etag: `"${body.length}-${src.fetches}"`,
+      });
     },
   };
   return src;
 }
 
 /** A widget dist/src pair in a temp dir; `fresh` makes dist newer than src. */
-export async function widgetDirs(state: 'fresh' | 'missing' | 'stale'): Promise<{ root: string; dist: string; src: string }> {
+export async function widgetDirs(
+  state: 'fresh' | 'missing' | 'stale',
+): Promise<{ root: string; dist: string; src: string }> {
   const root = await mkdtemp(join(tmpdir(), 'brainwav-widget-'));
   const dist = join(root, 'dist');
   const src = join(root, 'src');
@@ -52,19 +87,37 @@ export async function widgetDirs(state: 'fresh' | 'missing' | 'stale'): Promise<
   await writeFile(join(src, 'main.tsx'), 'export {};\n');
   if (state !== 'missing') {
     await mkdir(dist, { recursive: true });
-    await writeFile(join(dist, 'index.html'), '<!doctype html><html><head><style>body{color:red}</style><script defer src=main.0123abcd.js></script></head><body><div id=root></div></body></html>');
-    await writeFile(join(dist, 'main.0123abcd.js'), 'document.getElementById("root").textContent="brAInwav";\n');
-    await writeFile(join(dist, 'mcp-app.html'), '<!doctype html><html><body><div id=root>brAInwav mcp app</div></body></html>');
+    await writeFile(
+      join(dist, 'index.html'),
+      '<!doctype html><html><head><style>body{color:red}</style><script defer src=main.0123abcd.js></script></head><body><div id=root></div></body></html>',
+    );
+    await writeFile(
+      join(dist, 'main.0123abcd.js'),
+      'document.getElementById("root").textContent="brAInwav";\n',
+    );
+    await writeFile(
+      join(dist, 'mcp-app.html'),
+      '<!doctype html><html><body><div id=root>brAInwav mcp app</div></body></html>',
+    );
     // a fresh bundle records the hash of the source it was built from; a stale one an older source's hash
     const sourceHash = state === 'stale' ? 'f'.repeat(64) : await hashSourceTree(src);
-    await writeFile(join(dist, BUILD_INFO_FILE), JSON.stringify({ sourceHash, builtAt: '2026-11-22T00:00:00.000Z' }));
+    await writeFile(
+      join(dist, BUILD_INFO_FILE),
+      JSON.stringify({ sourceHash, builtAt: '2026-11-22T00:00:00.000Z' }),
+    );
   }
   return { root, dist, src };
 }
 
 /** Test env: keys set, loopback host, widget dirs given. */
 export function testEnv(extra: Record<string, string> = {}): ConnectorsEnv {
-  return { CONNECTORS_API_KEY: API_KEY, MCP_API_KEY: MCP_KEY, CONNECTORS_SIGNATURE_KEY: SIGNATURE_KEY, CONNECTORS_SHUTDOWN_TIMEOUT_MS: '5000', ...extra };
+  return {
+    CONNECTORS_API_KEY: API_KEY,
+    MCP_API_KEY: MCP_KEY,
+    CONNECTORS_SIGNATURE_KEY: SIGNATURE_KEY,
+    CONNECTORS_SHUTDOWN_TIMEOUT_MS: '5000',
+    ...extra,
+  };
 }
 
 /** Builds the app with a controlled source and silent logs. */
@@ -74,7 +127,13 @@ export async function startApp(
   extra: Partial<BuildAppOptions> = {},
 ): Promise<FastifyInstance> {
   const config = loadConnectorsConfig(env);
-  return buildApp({ config, source, logger: createSilentLogger('connectors-test'), probeIntervalMs: 60_000, ...extra });
+  return buildApp({
+    config,
+    source,
+    logger: createSilentLogger('connectors-test'),
+    probeIntervalMs: 60_000,
+    ...extra,
+  });
 }
 
 export const rest = { authorization: `Bearer ${API_KEY}` };
@@ -98,7 +157,9 @@ export async function readSse(
     while (Date.now() < deadline) {
       const chunk = await Promise.race([
         reader.read(),
-        new Promise<{ done: true; value: undefined }>((r) => setTimeout(() => r({ done: true, value: undefined }), Math.max(1, deadline - Date.now()))),
+        new Promise<{ done: true; value: undefined }>((r) =>
+          setTimeout(() => r({ done: true, value: undefined }), Math.max(1, deadline - Date.now())),
+        ),
       ]);
       if (chunk.done) break;
       raw += decoder.decode(chunk.value, { stream: true });

@@ -14,7 +14,10 @@ describe('graceful shutdown', () => {
 
   async function start(timeoutMs: string): Promise<string> {
     fixture = await startFixtureServer();
-    app = await startApp(testEnv({ CONNECTORS_SHUTDOWN_TIMEOUT_MS: timeoutMs }), controlledSource(await signedMapText([connector('fixtures', fixture.url)])));
+    app = await startApp(
+      testEnv({ CONNECTORS_SHUTDOWN_TIMEOUT_MS: timeoutMs }),
+      controlledSource(await signedMapText([connector('fixtures', fixture.url)])),
+    );
     return app.listen({ port: 0, host: '127.0.0.1' });
   }
 
@@ -22,17 +25,27 @@ describe('graceful shutdown', () => {
     const base = await start('10000');
     const a = app!;
     const restCall = fetch(`${base}/v1/connectors/fixtures/tools/slow/call`, {
-      method: 'POST', headers: { ...rest, 'content-type': 'application/json' }, body: JSON.stringify({ arguments: { ms: 2_000 } }),
+      method: 'POST',
+      headers: { ...rest, 'content-type': 'application/json' },
+      body: JSON.stringify({ arguments: { ms: 2_000 } }),
     });
     const client = new Client({ name: 'shutdown-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${MCP_KEY}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${MCP_KEY}` } },
+      }),
+    );
     const mcpCall = client.callTool({ name: 'fixtures__slow', arguments: { ms: 2_000 } });
     await expect.poll(() => a.connectors.inflight.size, { timeout: 5_000 }).toBe(2);
     expect(fixture!.sessionCount).toBeGreaterThan(0);
 
-    expect(await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_connector_proxy_up')).toContain('connector="fixtures"} 1');
+    expect(
+      await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_connector_proxy_up'),
+    ).toContain('connector="fixtures"} 1');
     const closing = a.close();
-    await expect.poll(async () => (await fetch(`${base}/healthz`)).status, { timeout: 1_800, interval: 50 }).toBe(503);
+    await expect
+      .poll(async () => (await fetch(`${base}/healthz`)).status, { timeout: 1_800, interval: 50 })
+      .toBe(503);
     const res = await restCall;
     expect(res.status).toBe(200);
     expect(((await res.json()) as { isError?: boolean }).isError).not.toBe(true);
@@ -52,14 +65,21 @@ describe('graceful shutdown', () => {
     const base = await start('300');
     const a = app!;
     const restCall = fetch(`${base}/v1/connectors/fixtures/tools/slow/call`, {
-      method: 'POST', headers: { ...rest, 'content-type': 'application/json' }, body: JSON.stringify({ arguments: { ms: 20_000 } }),
-    }).then((r) => r.status, () => 'cut');
+      method: 'POST',
+      headers: { ...rest, 'content-type': 'application/json' },
+      body: JSON.stringify({ arguments: { ms: 20_000 } }),
+    }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
     await expect.poll(() => a.connectors.inflight.size).toBe(1);
     const started = Date.now();
     await a.close();
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await restCall).toBe('cut');
-    const metrics = await a.connectors.metrics.registry.getSingleMetricAsString('brainwav_mcp_tool_calls_total');
+    const metrics = await a.connectors.metrics.registry.getSingleMetricAsString(
+      'brainwav_mcp_tool_calls_total',
+    );
     expect(metrics).toContain('outcome="cancelled"');
     await expect.poll(() => fixture!.cancelledCount, { timeout: 5_000 }).toBe(1);
   });

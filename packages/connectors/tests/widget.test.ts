@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { WIDGET_BUILD_COMMAND, checkBundle } from '../src/index.js';
-import { connector, controlledSource, removeDir, signedMapText, startApp, testEnv, widgetDirs } from './helpers.js';
+import {
+  connector,
+  controlledSource,
+  removeDir,
+  signedMapText,
+  startApp,
+  testEnv,
+  widgetDirs,
+} from './helpers.js';
 
 describe('widget hosting at /apps/chatgpt-dashboard/', () => {
   let app: FastifyInstance | undefined;
@@ -18,7 +26,10 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     const dirs = await widgetDirs(state);
     root = dirs.root;
     const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
-    app = await startApp(env, controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])));
+    app = await startApp(
+      env,
+      controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
+    );
     return app;
   }
 
@@ -41,7 +52,9 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     expect(js.headers['cache-control']).toContain('immutable');
     expect((await a.inject({ method: 'GET', url: '/apps/chatgpt-dashboard' })).statusCode).toBe(308);
     expect((await a.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/nope.js' })).statusCode).toBe(404);
-    expect((await a.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/..%2f..%2fsrc%2fmain.tsx' })).statusCode).toBe(404);
+    expect(
+      (await a.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/..%2f..%2fsrc%2fmain.tsx' })).statusCode,
+    ).toBe(404);
   });
 
   it('answers a branded 503 troubleshooting page naming the rebuild command when the bundle is missing', async () => {
@@ -69,7 +82,10 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     root = dirs.root;
     await utimes(join(dirs.dist, 'index.html'), new Date(0), new Date(0));
     const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
-    app = await startApp(env, controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])));
+    app = await startApp(
+      env,
+      controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
+    );
     expect((await app.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/' })).statusCode).toBe(200);
   });
 
@@ -77,7 +93,10 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     const dirs = await widgetDirs('fresh');
     root = dirs.root;
     await writeFile(join(dirs.dist, 'build-info.json'), '{}');
-    expect(await checkBundle(dirs.dist, dirs.src, 'index.html')).toMatchObject({ ok: false, reason: 'stale' });
+    expect(await checkBundle(dirs.dist, dirs.src, 'index.html')).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
     expect(await checkBundle(dirs.dist, join(dirs.root, 'no-src'), 'index.html')).toEqual({ ok: true });
   });
 });

@@ -19,7 +19,10 @@ export interface UpstreamHeaders {
  * (bearer → `Authorization: Bearer <secret>`, apiKey → `<headerName>: <secret>`).
  * @throws SecretUnresolvedError `SECRET_UNRESOLVED` (names the ref, never a value)
  */
-export async function buildUpstreamHeaders(connector: ProxyConnector, resolve: SecretResolver): Promise<UpstreamHeaders> {
+export async function buildUpstreamHeaders(
+  connector: ProxyConnector,
+  resolve: SecretResolver,
+): Promise<UpstreamHeaders> {
   const headers: Record<string, string> = { ...(connector.headers ?? {}) };
   const { auth } = connector;
   if (auth.type === 'none' || !auth.secretRef) return { headers, secrets: [] };
@@ -29,7 +32,8 @@ export async function buildUpstreamHeaders(connector: ProxyConnector, resolve: S
   } catch (cause) {
     throw new SecretUnresolvedError(connector.id, auth.secretRef, { cause });
   }
-  if (typeof secret !== 'string' || secret.trim() === '') throw new SecretUnresolvedError(connector.id, auth.secretRef);
+  if (typeof secret !== 'string' || secret.trim() === '')
+    throw new SecretUnresolvedError(connector.id, auth.secretRef);
   if (auth.type === 'bearer') headers.Authorization = `Bearer ${secret}`;
   else headers[auth.headerName ?? 'X-API-Key'] = secret;
   return { headers, secrets: [secret] };

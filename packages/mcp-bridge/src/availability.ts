@@ -101,9 +101,20 @@ export class Availability {
   private transition(up: boolean, reason: string, code?: BridgeErrorCode): void {
     this.status = up ? 'up' : 'down';
     this.deps.gauge?.set({ connector: this.deps.connectorId }, up ? 1 : 0);
-    const event: AvailabilityEvent = { connectorId: this.deps.connectorId, up, reason, at: this.deps.clock.now(), ...(code ? { code } : {}) };
-    if (up) this.deps.logger.info({ connectorId: event.connectorId, reason }, 'brAInwav: connector upstream up');
-    else this.deps.logger.warn({ connectorId: event.connectorId, reason, code }, 'brAInwav: connector upstream down');
+    const event: AvailabilityEvent = {
+      connectorId: this.deps.connectorId,
+      up,
+      reason,
+      at: this.deps.clock.now(),
+      ...(code ? { code } : {}),
+    };
+    if (up)
+      this.deps.logger.info({ connectorId: event.connectorId, reason }, 'brAInwav: connector upstream up');
+    else
+      this.deps.logger.warn(
+        { connectorId: event.connectorId, reason, code },
+        'brAInwav: connector upstream down',
+      );
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -25,7 +25,10 @@ export class CircuitBreaker {
   readonly failureThreshold: number;
   readonly resetTimeoutMs: number;
 
-  constructor(private readonly clock: ProxyClock, options: BreakerOptions = {}) {
+  constructor(
+    private readonly clock: ProxyClock,
+    options: BreakerOptions = {},
+  ) {
     this.failureThreshold = options.failureThreshold ?? 5;
     this.resetTimeoutMs = options.resetTimeoutMs ?? 30_000;
   }

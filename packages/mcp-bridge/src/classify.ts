@@ -19,7 +19,18 @@ export interface Classified {
   readonly notDelivered: boolean;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 
 function networkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
@@ -32,7 +43,10 @@ function networkCode(error: unknown): string | undefined {
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR');
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR')
+  );
 }
 
 const make = (code: BridgeErrorCode, detail: string, flags: Partial<Classified> = {}): Classified => ({
@@ -48,11 +62,17 @@ const make = (code: BridgeErrorCode, detail: string, flags: Partial<Classified> 
 function classifyHttp(error: SdkHttpError, op: ProxyOperation): Classified {
   const status = error.status;
   const detail = `HTTP ${status}`;
-  if (status === 401 || status === 403) return make('UPSTREAM_AUTH_FAILED', `upstream refused the credentials (${detail})`, { outage: true });
+  if (status === 401 || status === 403)
+    return make('UPSTREAM_AUTH_FAILED', `upstream refused the credentials (${detail})`, { outage: true });
   if (status === 400 || status === 404) {
-    return make(op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE', `session rejected (${detail})`, { retryable: true, sessionLost: true, notDelivered: true });
+    return make(op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE', `session rejected (${detail})`, {
+      retryable: true,
+      sessionLost: true,
+      notDelivered: true,
+    });
   }
-  if (status === 408 || status === 429 || status >= 500) return make('UPSTREAM_UNAVAILABLE', detail, { retryable: true, outage: true });
+  if (status === 408 || status === 429 || status >= 500)
+    return make('UPSTREAM_UNAVAILABLE', detail, { retryable: true, outage: true });
   return make(op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE', detail);
 }
 
@@ -66,15 +86,26 @@ const LOST_CONNECTION = new Set<SdkErrorCode>([
 
 function classifySdk(error: SdkError): Classified {
   const code = error.code;
-  if (code === SdkErrorCode.RequestTimeout) return make('UPSTREAM_TIMEOUT', 'request timed out', { outage: true });
+  if (code === SdkErrorCode.RequestTimeout)
+    return make('UPSTREAM_TIMEOUT', 'request timed out', { outage: true });
   if (code === SdkErrorCode.ClientHttpAuthentication || code === SdkErrorCode.ClientHttpForbidden) {
     return make('UPSTREAM_AUTH_FAILED', 'upstream refused the credentials', { outage: true });
   }
   if (code === SdkErrorCode.NotConnected) {
-    return make('UPSTREAM_UNAVAILABLE', 'not connected', { retryable: true, sessionLost: true, outage: true, notDelivered: true });
+    return make('UPSTREAM_UNAVAILABLE', 'not connected', {
+      retryable: true,
+      sessionLost: true,
+      outage: true,
+      notDelivered: true,
+    });
   }
   if (LOST_CONNECTION.has(code)) {
-    return make('UPSTREAM_UNAVAILABLE', `connection failed (${code})`, { retryable: true, sessionLost: true, outage: true, notDelivered: networkCode(error) === 'ECONNREFUSED' });
+    return make('UPSTREAM_UNAVAILABLE', `connection failed (${code})`, {
+      retryable: true,
+      sessionLost: true,
+      outage: true,
+      notDelivered: networkCode(error) === 'ECONNREFUSED',
+    });
   }
   return make('UPSTREAM_UNAVAILABLE', `client error (${code})`, { sessionLost: true, outage: true });
 }
@@ -87,18 +118,31 @@ function classifySdk(error: SdkError): Classified {
 export function classify(error: unknown, op: ProxyOperation, signal?: AbortSignal): Classified {
   if (signal?.aborted) return make('REQUEST_ABORTED', 'aborted by the caller');
   if (error instanceof BridgeError) {
-    const outage = ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_AUTH_FAILED', 'SECRET_UNRESOLVED'].includes(error.code);
+    const outage = [
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_AUTH_FAILED',
+      'SECRET_UNRESOLVED',
+    ].includes(error.code);
     return make(error.code, error.message, { outage });
   }
   if (isAbort(error)) return make('REQUEST_ABORTED', 'aborted by the caller');
   if (error instanceof SdkHttpError) return classifyHttp(error, op);
   if (error instanceof SdkError) return classifySdk(error);
   if (error instanceof ProtocolError) {
-    return make(op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE', `upstream error ${error.code}: ${error.message}`);
+    return make(
+      op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE',
+      `upstream error ${error.code}: ${error.message}`,
+    );
   }
   const net = networkCode(error);
   if (net) {
-    return make('UPSTREAM_UNAVAILABLE', `upstream unreachable (${net})`, { retryable: true, sessionLost: true, outage: true, notDelivered: net === 'ECONNREFUSED' });
+    return make('UPSTREAM_UNAVAILABLE', `upstream unreachable (${net})`, {
+      retryable: true,
+      sessionLost: true,
+      outage: true,
+      notDelivered: net === 'ECONNREFUSED',
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   return make('UPSTREAM_UNAVAILABLE', `unexpected failure: ${message}`, { sessionLost: true, outage: true });

@@ -48,11 +48,19 @@ function validateAuth(id: string, auth: ProxyConnector['auth'] | undefined): voi
     throw new AuthConfigError(id, `connector ${id}: auth.type must be apiKey, bearer or none`);
   }
   if (auth.type === 'none') {
-    if (auth.secretRef) throw new AuthConfigError(id, `connector ${id}: auth.secretRef must be absent when auth.type is none`);
+    if (auth.secretRef)
+      throw new AuthConfigError(id, `connector ${id}: auth.secretRef must be absent when auth.type is none`);
     return;
   }
-  if (!auth.secretRef) throw new AuthConfigError(id, `connector ${id}: auth.secretRef is required when auth.type is ${auth.type}`);
+  if (!auth.secretRef)
+    throw new AuthConfigError(
+      id,
+      `connector ${id}: auth.secretRef is required when auth.type is ${auth.type}`,
+    );
   if (auth.type === 'apiKey' && (!auth.headerName || !HEADER_NAME.test(auth.headerName))) {
-    throw new AuthConfigError(id, `connector ${id}: auth.headerName must be a valid header name when auth.type is apiKey`);
+    throw new AuthConfigError(
+      id,
+      `connector ${id}: auth.headerName must be a valid header name when auth.type is apiKey`,
+    );
   }
 }

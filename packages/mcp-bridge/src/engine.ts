@@ -68,7 +68,10 @@ export class ProxyEngine {
   probeOnce: () => Promise<unknown> = () => Promise.resolve();
 
   constructor(private readonly deps: EngineDeps) {
-    this.breaker = new CircuitBreaker(deps.clock, { failureThreshold: deps.resolved.failureThreshold, resetTimeoutMs: deps.resolved.resetTimeoutMs });
+    this.breaker = new CircuitBreaker(deps.clock, {
+      failureThreshold: deps.resolved.failureThreshold,
+      resetTimeoutMs: deps.resolved.resetTimeoutMs,
+    });
     this.availability = new Availability({
       connectorId: deps.connector.id,
       clock: deps.clock,
@@ -120,7 +123,10 @@ export class ProxyEngine {
     if (this.closed) throw this.error('PROXY_CLOSED', 'proxy is closed');
     const permit = this.breaker.acquire();
     if (permit === 'reject') {
-      const err = this.error('CIRCUIT_OPEN', `${spec.what} refused: circuit open after ${this.breaker.consecutiveFailures} consecutive failures`);
+      const err = this.error(
+        'CIRCUIT_OPEN',
+        `${spec.what} refused: circuit open after ${this.breaker.consecutiveFailures} consecutive failures`,
+      );
       this.remember(err);
       throw err;
     }
@@ -134,7 +140,16 @@ export class ProxyEngine {
           signal: spec.signal,
           retryable: (e) => this.retryable(e, spec, phase.value),
           onRetry: (attempt, delayMs, e) => {
-            this.deps.logger.debug({ connectorId: this.id, op: spec.op, attempt, delayMs, code: classify(e, spec.op, spec.signal).code }, 'brAInwav: retrying upstream operation');
+            this.deps.logger.debug(
+              {
+                connectorId: this.id,
+                op: spec.op,
+                attempt,
+                delayMs,
+                code: classify(e, spec.op, spec.signal).code,
+              },
+              'brAInwav: retrying upstream operation',
+            );
           },
         },
         () => this.attempt(spec, fn, phase),
@@ -154,7 +169,11 @@ export class ProxyEngine {
   }
 
   /** One attempt; a session rejected as unknown (404/400) is re-initialized once and the request resent. */
-  private async attempt<T>(spec: RunSpec, fn: (s: UpstreamSession) => Promise<T>, phase: { value: 'connect' | 'request' }): Promise<T> {
+  private async attempt<T>(
+    spec: RunSpec,
+    fn: (s: UpstreamSession) => Promise<T>,
+    phase: { value: 'connect' | 'request' },
+  ): Promise<T> {
     phase.value = 'connect';
     const openedBefore = this.sessionsOpened;
     let session = await this.ensureSession(spec.signal);
@@ -179,9 +198,15 @@ export class ProxyEngine {
   }
 
   /** Maps a final failure; a failure while opening the session always counts as an outage. */
-  private failed(error: unknown, spec: RunSpec, permit: BreakerPermit, phase: 'connect' | 'request'): BridgeError {
+  private failed(
+    error: unknown,
+    spec: RunSpec,
+    permit: BreakerPermit,
+    phase: 'connect' | 'request',
+  ): BridgeError {
     const c = classify(error, phase === 'connect' ? 'connect' : spec.op, spec.signal);
-    const err = error instanceof BridgeError ? error : this.error(c.code, `${spec.what} failed: ${c.detail}`, error);
+    const err =
+      error instanceof BridgeError ? error : this.error(c.code, `${spec.what} failed: ${c.detail}`, error);
     if (c.code === 'REQUEST_ABORTED') this.breaker.release(permit);
     else if (c.outage || phase === 'connect') {
       const opened = this.breaker.failure();
@@ -194,7 +219,8 @@ export class ProxyEngine {
 
   private remember(err: BridgeError): void {
     this.lastError = { code: err.code, message: err.message, at: this.deps.clock.now() };
-    if (err.code !== 'REQUEST_ABORTED') this.deps.logger.warn({ connectorId: this.id, code: err.code }, err.message);
+    if (err.code !== 'REQUEST_ABORTED')
+      this.deps.logger.warn({ connectorId: this.id, code: err.code }, err.message);
   }
 
   /** The live session, opening one (shared by concurrent callers) when there is none. */
@@ -230,7 +256,14 @@ export class ProxyEngine {
     }
     this.current = session;
     this.sessionsOpened += 1;
-    this.deps.logger.info({ connectorId: this.id, transport: this.deps.connector.transport ?? 'streamable-http', session: this.sessionsOpened }, 'brAInwav: upstream session opened');
+    this.deps.logger.info(
+      {
+        connectorId: this.id,
+        transport: this.deps.connector.transport ?? 'streamable-http',
+        session: this.sessionsOpened,
+      },
+      'brAInwav: upstream session opened',
+    );
     if (this.sessionsOpened > 1) this.deps.onReconnected();
     this.scheduleProbe();
     return session;
@@ -240,14 +273,20 @@ export class ProxyEngine {
   drop(session: UpstreamSession, reason: string): void {
     if (this.current === session) this.current = undefined;
     if (session.closed) return;
-    this.deps.logger.info({ connectorId: this.id, reason: this.redact(reason) }, 'brAInwav: upstream session dropped');
+    this.deps.logger.info(
+      { connectorId: this.id, reason: this.redact(reason) },
+      'brAInwav: upstream session dropped',
+    );
     void closeSession(session);
   }
 
   /** Runs one probe unless one is in flight. */
   probeInBackground(): Promise<void> {
     this.probing ??= this.probeOnce()
-      .then(() => undefined, () => undefined)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
       .finally(() => {
         this.probing = undefined;
       });
@@ -282,7 +321,8 @@ export class ProxyEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const timer of [this.probeTimer, this.halfOpenTimer]) if (timer !== undefined) this.deps.clock.clearTimeout(timer);
+    for (const timer of [this.probeTimer, this.halfOpenTimer])
+      if (timer !== undefined) this.deps.clock.clearTimeout(timer);
     this.probeTimer = undefined;
     this.halfOpenTimer = undefined;
     this.availability.dispose();

@@ -48,7 +48,12 @@ export class SecretUnresolvedError extends BridgeError {
   readonly secretRef: string;
 
   constructor(connectorId: string, secretRef: string, options?: { cause?: unknown }) {
-    super('SECRET_UNRESOLVED', connectorId, `connector ${connectorId}: secretRef ${secretRef} could not be resolved`, options);
+    super(
+      'SECRET_UNRESOLVED',
+      connectorId,
+      `connector ${connectorId}: secretRef ${secretRef} could not be resolved`,
+      options,
+    );
     this.secretRef = secretRef;
   }
 }

@@ -1,4 +1,10 @@
-import type { Client, ClientCapabilities, FetchLike, Implementation, Notification } from '@modelcontextprotocol/client';
+import type {
+  Client,
+  ClientCapabilities,
+  FetchLike,
+  Implementation,
+  Notification,
+} from '@modelcontextprotocol/client';
 import type { Logger } from '@cortex-os/telemetry';
 import type { SecretResolver } from './auth.js';
 import type { ProxyUpGauge } from './availability.js';
@@ -58,11 +64,25 @@ export interface ResolvedOptions {
   readonly downDebounceMs: number;
 }
 
-function check(connectorId: string, name: string, value: number | undefined, fallback: number, min: number, integer = true): number {
+function check(
+  connectorId: string,
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  integer = true,
+): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    (!integer || Number.isInteger(value));
   if (!ok) {
-    throw new ProxyOptionsError(connectorId, `option ${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (got ${String(value)})`);
+    throw new ProxyOptionsError(
+      connectorId,
+      `option ${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (got ${String(value)})`,
+    );
   }
   return value;
 }
@@ -74,14 +94,26 @@ function check(connectorId: string, name: string, value: number | undefined, fal
 export function resolveOptions(connectorId: string, options: RemoteToolProxyOptions): ResolvedOptions {
   const timeoutMs = check(connectorId, 'timeoutMs', options.timeoutMs, 10_000, 1);
   const retries = options.retries ?? {};
-  const baseDelayMs = check(connectorId, 'retries.baseDelayMs', retries.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0);
+  const baseDelayMs = check(
+    connectorId,
+    'retries.baseDelayMs',
+    retries.baseDelayMs,
+    DEFAULT_RETRY.baseDelayMs,
+    0,
+  );
   return {
     timeoutMs,
     connectTimeoutMs: check(connectorId, 'connectTimeoutMs', options.connectTimeoutMs, timeoutMs, 1),
     retry: {
       attempts: check(connectorId, 'retries.attempts', retries.attempts, DEFAULT_RETRY.attempts, 1),
       baseDelayMs,
-      maxDelayMs: check(connectorId, 'retries.maxDelayMs', retries.maxDelayMs, Math.max(DEFAULT_RETRY.maxDelayMs, baseDelayMs), baseDelayMs),
+      maxDelayMs: check(
+        connectorId,
+        'retries.maxDelayMs',
+        retries.maxDelayMs,
+        Math.max(DEFAULT_RETRY.maxDelayMs, baseDelayMs),
+        baseDelayMs,
+      ),
     },
     failureThreshold: check(connectorId, 'breaker.failureThreshold', options.breaker?.failureThreshold, 5, 1),
     resetTimeoutMs: check(connectorId, 'breaker.resetTimeoutMs', options.breaker?.resetTimeoutMs, 30_000, 1),

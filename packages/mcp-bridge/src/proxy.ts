@@ -25,7 +25,10 @@ class Proxy implements RemoteToolProxy {
   private listing: Promise<Tool[]> | undefined;
   private readonly toolListeners = new Set<(tools: Tool[]) => void>();
 
-  constructor(private readonly connector: ProxyConnector, private readonly options: RemoteToolProxyOptions) {
+  constructor(
+    private readonly connector: ProxyConnector,
+    private readonly options: RemoteToolProxyOptions,
+  ) {
     validateConnector(connector);
     const resolved = resolveOptions(connector.id, options);
     const logger = options.logger ?? createSilentLogger('mcp-bridge');
@@ -82,7 +85,11 @@ class Proxy implements RemoteToolProxy {
 
   private refreshTools(): Promise<Tool[]> {
     this.listing ??= this.engine
-      .run({ op: 'list', what: 'tools/list' }, async (s) => (await s.client.listTools(undefined, { timeout: this.timeoutMs, cacheMode: 'refresh' })).tools)
+      .run(
+        { op: 'list', what: 'tools/list' },
+        async (s) =>
+          (await s.client.listTools(undefined, { timeout: this.timeoutMs, cacheMode: 'refresh' })).tools,
+      )
       .then((tools) => {
         this.applyTools(tools);
         return tools;
@@ -106,33 +113,48 @@ class Proxy implements RemoteToolProxy {
     this.refreshTools().catch(() => undefined);
   }
 
-  async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<CallToolResult> {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     if (!Number.isFinite(timeout) || timeout <= 0) {
-      throw this.engine.error('CONFIG_INVALID', `callTool option timeoutMs must be > 0 (got ${String(options.timeoutMs)})`);
+      throw this.engine.error(
+        'CONFIG_INVALID',
+        `callTool option timeoutMs must be > 0 (got ${String(options.timeoutMs)})`,
+      );
     }
     const idempotent = isIdempotent(this.tools?.find((t) => t.name === name));
-    return withSpan(SPAN_PROXY_CALL, { connector: this.connector.id, tool: name, idempotent }, async (span) => {
-      const result = await this.engine.run({ op: 'call', what: `tools/call ${name}`, signal: options.signal, idempotent }, (s) =>
-        s.client.callTool(
-          { name, arguments: args },
-          {
-            timeout,
-            maxTotalTimeout: timeout,
-            ...(options.signal ? { signal: options.signal } : {}),
-            ...(options.onprogress ? { onprogress: options.onprogress } : {}),
-          },
-        ),
-      );
-      span.setAttribute('is_error', result.isError === true);
-      return result;
-    });
+    return withSpan(
+      SPAN_PROXY_CALL,
+      { connector: this.connector.id, tool: name, idempotent },
+      async (span) => {
+        const result = await this.engine.run(
+          { op: 'call', what: `tools/call ${name}`, signal: options.signal, idempotent },
+          (s) =>
+            s.client.callTool(
+              { name, arguments: args },
+              {
+                timeout,
+                maxTotalTimeout: timeout,
+                ...(options.signal ? { signal: options.signal } : {}),
+                ...(options.onprogress ? { onprogress: options.onprogress } : {}),
+              },
+            ),
+        );
+        span.setAttribute('is_error', result.isError === true);
+        return result;
+      },
+    );
   }
 
   async probe(signal?: AbortSignal): Promise<ProbeResult> {
     const started = performance.now();
     try {
-      const method = await this.engine.run({ op: 'probe', what: 'probe', signal }, (s) => this.pingOrList(s.client, signal));
+      const method = await this.engine.run({ op: 'probe', what: 'probe', signal }, (s) =>
+        this.pingOrList(s.client, signal),
+      );
       return { ok: true, latencyMs: ProxyEngine.elapsed(started), method };
     } catch (error) {
       const at = this.engine.now();
@@ -150,7 +172,8 @@ class Proxy implements RemoteToolProxy {
       await client.ping(options);
       return 'ping';
     } catch (error) {
-      if (!(error instanceof ProtocolError) || error.code !== Number(ProtocolErrorCode.MethodNotFound)) throw error;
+      if (!(error instanceof ProtocolError) || error.code !== Number(ProtocolErrorCode.MethodNotFound))
+        throw error;
       await client.listTools(undefined, { ...options, cacheMode: 'bypass' });
       return 'tools/list';
     }
@@ -171,8 +194,6 @@ class Proxy implements RemoteToolProxy {
   }
 }
 
-
-
 /**
  * Creates the proxy of one connector. Validates the connector and options at once; sends nothing until
  * `connect()` or the first operation.
@@ -180,6 +201,9 @@ class Proxy implements RemoteToolProxy {
  * @throws AuthConfigError `AUTH_CONFIG_INVALID` (missing `secretRef`, apiKey without `headerName`)
  * @throws ProxyOptionsError `CONFIG_INVALID` (bad endpoint or option, naming it and the value received)
  */
-export function createRemoteToolProxy(connector: ProxyConnector, options: RemoteToolProxyOptions = {}): RemoteToolProxy {
+export function createRemoteToolProxy(
+  connector: ProxyConnector,
+  options: RemoteToolProxyOptions = {},
+): RemoteToolProxy {
   return new Proxy(connector, options);
 }

@@ -20,7 +20,11 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDe
  * Full-jitter backoff delay before retry number `attempt` (1-based), ms:
  * uniform in [0, min(maxDelayMs, baseDelayMs · 2^(attempt-1))).
  */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }

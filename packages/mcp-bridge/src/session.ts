@@ -1,5 +1,11 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { ClientCapabilities, FetchLike, Implementation, Notification, Transport } from '@modelcontextprotocol/client';
+import type {
+  ClientCapabilities,
+  FetchLike,
+  Implementation,
+  Notification,
+  Transport,
+} from '@modelcontextprotocol/client';
 import type { ProxyConnector } from './connector.js';
 
 /** An open MCP client session to one upstream. */
@@ -75,7 +81,10 @@ export async function openSession(options: OpenSessionOptions): Promise<Upstream
     };
   }
   try {
-    await client.connect(transport, { timeout: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    await client.connect(transport, {
+      timeout: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (error) {
     session.closed = true;
     await client.close().catch(() => undefined);
@@ -91,7 +100,10 @@ const TERMINATE_TIMEOUT_MS = 2_000;
  * Closes a session once (idempotent); errors while closing are ignored. With `terminate`, a Streamable HTTP
  * session is first ended upstream (HTTP DELETE, bounded by 2 s) so the upstream frees it at once.
  */
-export async function closeSession(session: UpstreamSession, options: { terminate?: boolean } = {}): Promise<void> {
+export async function closeSession(
+  session: UpstreamSession,
+  options: { terminate?: boolean } = {},
+): Promise<void> {
   if (session.closed) return;
   session.closed = true;
   const transport = session.transport as { terminateSession?: () => Promise<void> };

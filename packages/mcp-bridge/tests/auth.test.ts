@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { createLogger } from '@cortex-os/telemetry';
 import type { ConnectorEntry } from '@cortex-os/connectors-manifest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildUpstreamHeaders, createRemoteToolProxy, defaultResolveSecret, type ProxyConnector, type RemoteToolProxy } from '../src/index.js';
+import {
+  buildUpstreamHeaders,
+  createRemoteToolProxy,
+  defaultResolveSecret,
+  type ProxyConnector,
+  type RemoteToolProxy,
+} from '../src/index.js';
 import { startFixtureServer, startSseFixtureServer, type FixtureServer } from '../src/testing/index.js';
 import { captureLines, connectorFor, rejectionOf } from './helpers.js';
 
@@ -37,7 +43,14 @@ function track(proxy: RemoteToolProxy): RemoteToolProxy {
 describe('auth headers', () => {
   it('sends Authorization: Bearer <secret from env:> plus static headers on every request', async () => {
     fixture.setRequireAuth({ header: 'Authorization', value: `Bearer ${SECRET}` });
-    const proxy = track(createRemoteToolProxy(connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: `env:${ENV}` }, headers: { 'X-Tenant': 'acme' } })));
+    const proxy = track(
+      createRemoteToolProxy(
+        connectorFor(fixture.url, {
+          auth: { type: 'bearer', secretRef: `env:${ENV}` },
+          headers: { 'X-Tenant': 'acme' },
+        }),
+      ),
+    );
     await proxy.callTool('echo', { text: 'authed' });
     const posts = fixture.requests.filter((r) => r.httpMethod === 'POST');
     expect(posts.map((r) => r.rpcMethod)).toEqual(['initialize', 'notifications/initialized', 'tools/call']);
@@ -49,15 +62,32 @@ describe('auth headers', () => {
 
   it('sends <headerName>: <secret from file:> for apiKey auth', async () => {
     fixture.setRequireAuth({ header: 'X-Api-Key', value: SECRET });
-    const proxy = track(createRemoteToolProxy(connectorFor(fixture.url, { auth: { type: 'apiKey', headerName: 'X-Api-Key', secretRef: `file:${join(dir, 'key')}` } })));
+    const proxy = track(
+      createRemoteToolProxy(
+        connectorFor(fixture.url, {
+          auth: { type: 'apiKey', headerName: 'X-Api-Key', secretRef: `file:${join(dir, 'key')}` },
+        }),
+      ),
+    );
     expect((await proxy.listTools()).length).toBeGreaterThan(0);
-    expect(fixture.headersSeen.every((h) => h['x-api-key'] === SECRET && h.authorization === undefined)).toBe(true);
+    expect(fixture.headersSeen.every((h) => h['x-api-key'] === SECRET && h.authorization === undefined)).toBe(
+      true,
+    );
   });
 
   it('sends the auth and static headers on the legacy SSE transport too (stream and messages)', async () => {
     const sse = await startSseFixtureServer({ requireAuth: { header: 'X-Api-Key', value: SECRET } });
     try {
-      const proxy = track(createRemoteToolProxy(connectorFor(sse.url, { transport: 'sse', auth: { type: 'apiKey', headerName: 'X-Api-Key', secretRef: `env:${ENV}` }, headers: { 'X-Tenant': 'acme' } }), { probeIntervalMs: 0 }));
+      const proxy = track(
+        createRemoteToolProxy(
+          connectorFor(sse.url, {
+            transport: 'sse',
+            auth: { type: 'apiKey', headerName: 'X-Api-Key', secretRef: `env:${ENV}` },
+            headers: { 'X-Tenant': 'acme' },
+          }),
+          { probeIntervalMs: 0 },
+        ),
+      );
       const result = await proxy.callTool('echo', { text: 'sse authed' });
       expect(result.content).toEqual([{ type: 'text', text: 'sse authed' }]);
       expect(sse.requests.map((r) => r.httpMethod)).toEqual(['GET', 'POST', 'POST', 'POST']);
@@ -65,7 +95,9 @@ describe('auth headers', () => {
       expect(sse.headersSeen.every((h) => h['x-api-key'] === SECRET && h['x-tenant'] === 'acme')).toBe(true);
       const crash = await rejectionOf(proxy.callTool('crash', {}, { timeoutMs: 20_000 }));
       expect(crash).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
-      expect((await proxy.callTool('echo', { text: 'new stream' })).content).toEqual([{ type: 'text', text: 'new stream' }]);
+      expect((await proxy.callTool('echo', { text: 'new stream' })).content).toEqual([
+        { type: 'text', text: 'new stream' },
+      ]);
       expect(sse.requests.filter((r) => r.httpMethod === 'GET')).toHaveLength(2);
       await proxy.close();
     } finally {
@@ -74,7 +106,11 @@ describe('auth headers', () => {
   });
 
   it('refuses incomplete auth configs with AUTH_CONFIG_INVALID before any request', () => {
-    const cases: ProxyConnector['auth'][] = [{ type: 'bearer' }, { type: 'apiKey', secretRef: `env:${ENV}` }, { type: 'apiKey', headerName: 'bad header', secretRef: `env:${ENV}` }];
+    const cases: ProxyConnector['auth'][] = [
+      { type: 'bearer' },
+      { type: 'apiKey', secretRef: `env:${ENV}` },
+      { type: 'apiKey', headerName: 'bad header', secretRef: `env:${ENV}` },
+    ];
     for (const auth of cases) {
       let thrown: unknown;
       try {
@@ -89,21 +125,44 @@ describe('auth headers', () => {
   });
 
   it('fails with SECRET_UNRESOLVED naming the ref (never a value) and sends nothing', async () => {
-    const proxy = track(createRemoteToolProxy(connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: 'env:BRIDGE_MISSING_SECRET_X' } }), { retries: { attempts: 1 } }));
+    const proxy = track(
+      createRemoteToolProxy(
+        connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: 'env:BRIDGE_MISSING_SECRET_X' } }),
+        { retries: { attempts: 1 } },
+      ),
+    );
     const error = await rejectionOf(proxy.connect());
-    expect(error).toMatchObject({ code: 'SECRET_UNRESOLVED', connectorId: 'fixture', secretRef: 'env:BRIDGE_MISSING_SECRET_X' });
-    expect(error.message).toBe('brAInwav: connector fixture: secretRef env:BRIDGE_MISSING_SECRET_X could not be resolved');
+    expect(error).toMatchObject({
+      code: 'SECRET_UNRESOLVED',
+      connectorId: 'fixture',
+      secretRef: 'env:BRIDGE_MISSING_SECRET_X',
+    });
+    expect(error.message).toBe(
+      'brAInwav: connector fixture: secretRef env:BRIDGE_MISSING_SECRET_X could not be resolved',
+    );
     expect(fixture.requests).toHaveLength(0);
     await expect(defaultResolveSecret(`env:${ENV}`)).resolves.toBe(SECRET);
   });
 
   it('accepts a manifest ConnectorEntry as is', async () => {
     const entry: ConnectorEntry = {
-      id: 'entry', version: '1.0.0', displayName: 'Entry', endpoint: fixture.url, transport: 'streamable-http',
-      auth: { type: 'bearer', secretRef: `env:${ENV}` }, headers: { 'X-From': 'manifest' }, scopes: ['read'],
-      ttlSeconds: 60, quotas: { perMinute: 10, perHour: 100 }, enabled: true, metadata: { brand: 'brAInwav' },
+      id: 'entry',
+      version: '1.0.0',
+      displayName: 'Entry',
+      endpoint: fixture.url,
+      transport: 'streamable-http',
+      auth: { type: 'bearer', secretRef: `env:${ENV}` },
+      headers: { 'X-From': 'manifest' },
+      scopes: ['read'],
+      ttlSeconds: 60,
+      quotas: { perMinute: 10, perHour: 100 },
+      enabled: true,
+      metadata: { brand: 'brAInwav' },
     };
-    expect(await buildUpstreamHeaders(entry, defaultResolveSecret)).toEqual({ headers: { 'X-From': 'manifest', Authorization: `Bearer ${SECRET}` }, secrets: [SECRET] });
+    expect(await buildUpstreamHeaders(entry, defaultResolveSecret)).toEqual({
+      headers: { 'X-From': 'manifest', Authorization: `Bearer ${SECRET}` },
+      secrets: [SECRET],
+    });
     const proxy = track(createRemoteToolProxy(entry));
     await proxy.connect();
     expect(proxy.connectorId).toBe('entry');
@@ -117,7 +176,12 @@ describe('secrets never leak', () => {
     const logger = createLogger({ component: 'mcp-bridge', level: 'debug', destination: out });
     const errors: Error[] = [];
     fixture.setRequireAuth({ header: 'Authorization', value: 'Bearer something-else' });
-    const proxy = track(createRemoteToolProxy(connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: `env:${ENV}` } }), { logger, retries: { attempts: 2, baseDelayMs: 0 }, downDebounceMs: 0 }));
+    const proxy = track(
+      createRemoteToolProxy(
+        connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: `env:${ENV}` } }),
+        { logger, retries: { attempts: 2, baseDelayMs: 0 }, downDebounceMs: 0 },
+      ),
+    );
     const authFailure = await rejectionOf(proxy.connect());
     expect(authFailure).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED' });
     errors.push(authFailure);
@@ -133,7 +197,9 @@ describe('secrets never leak', () => {
     expect(fixture.headersSeen.some((h) => h.authorization === `Bearer ${SECRET}`)).toBe(true);
     for (const error of errors) {
       const cause = error.cause as Error | undefined;
-      const dump = [error.message, error.stack, String(cause), cause?.stack, JSON.stringify(error)].join('\n');
+      const dump = [error.message, error.stack, String(cause), cause?.stack, JSON.stringify(error)].join(
+        '\n',
+      );
       expect(dump).not.toContain(SECRET);
     }
     expect(String((echoed.cause as Error).message)).toContain('[REDACTED]');

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRemoteToolProxy, type RemoteToolProxy, type RemoteToolProxyOptions } from '../src/index.js';
-import { createManualClock, startFixtureServer, type FixtureServer, type ManualClock } from '../src/testing/index.js';
+import {
+  createManualClock,
+  startFixtureServer,
+  type FixtureServer,
+  type ManualClock,
+} from '../src/testing/index.js';
 import { connectorFor, freshMetrics, gaugeValue, recordAvailability, rejectionOf } from './helpers.js';
 
 let fixture: FixtureServer;
@@ -25,7 +30,12 @@ afterEach(async () => {
 describe('availability and the proxy_up gauge', () => {
   it('goes 1 → 0 → 1 when the upstream is killed and restarted on the same port (debounced down, immediate up)', async () => {
     const metrics = freshMetrics();
-    const proxy = proxyFor({ metrics, downDebounceMs: 5_000, probeIntervalMs: 10_000, retries: { attempts: 2, baseDelayMs: 0 } });
+    const proxy = proxyFor({
+      metrics,
+      downDebounceMs: 5_000,
+      probeIntervalMs: 10_000,
+      retries: { attempts: 2, baseDelayMs: 0 },
+    });
     const availability = recordAvailability(proxy);
     expect(await gaugeValue(metrics, 'fixture')).toBeUndefined();
     await proxy.connect();
@@ -44,7 +54,9 @@ describe('availability and the proxy_up gauge', () => {
     clock.advance(1);
     const event = await down;
     expect(event).toMatchObject({ connectorId: 'fixture', up: false, code: 'UPSTREAM_UNAVAILABLE' });
-    expect(event.reason).toMatch(/^brAInwav: connector fixture: probe failed: (upstream unreachable|connection failed)/);
+    expect(event.reason).toMatch(
+      /^brAInwav: connector fixture: probe failed: (upstream unreachable|connection failed)/,
+    );
     expect(await gaugeValue(metrics, 'fixture')).toBe(0);
     expect(proxy.state).toBe('down');
 
@@ -89,12 +101,20 @@ describe('availability and the proxy_up gauge', () => {
 describe('circuit breaker through the proxy', () => {
   it('opens after N consecutive failures, fails fast without network, then half-opens with a single probe', async () => {
     const metrics = freshMetrics();
-    const proxy = proxyFor({ metrics, breaker: { failureThreshold: 3, resetTimeoutMs: 30_000 }, retries: { attempts: 1 }, downDebounceMs: 60_000, probeIntervalMs: 0 });
+    const proxy = proxyFor({
+      metrics,
+      breaker: { failureThreshold: 3, resetTimeoutMs: 30_000 },
+      retries: { attempts: 1 },
+      downDebounceMs: 60_000,
+      probeIntervalMs: 0,
+    });
     const availability = recordAvailability(proxy);
     await proxy.listTools();
     fixture.failNext(3, { method: 'tools/call' });
     for (let i = 0; i < 3; i += 1) {
-      expect(await rejectionOf(proxy.callTool('echo', { text: 'x' }))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect(await rejectionOf(proxy.callTool('echo', { text: 'x' }))).toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+      });
     }
     expect(proxy.breaker).toBe('open');
     expect(proxy.state).toBe('down');
@@ -104,7 +124,9 @@ describe('circuit breaker through the proxy', () => {
     const seen = fixture.requests.length;
     const fast = await rejectionOf(proxy.callTool('echo', { text: 'y' }));
     expect(fast).toMatchObject({ code: 'CIRCUIT_OPEN', connectorId: 'fixture' });
-    expect(fast.message).toBe('brAInwav: connector fixture: tools/call echo refused: circuit open after 3 consecutive failures');
+    expect(fast.message).toBe(
+      'brAInwav: connector fixture: tools/call echo refused: circuit open after 3 consecutive failures',
+    );
     expect(fixture.requests.length).toBe(seen);
 
     fixture.failNext(1, { method: 'ping' });

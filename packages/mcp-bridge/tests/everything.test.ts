@@ -26,14 +26,22 @@ describe('against @modelcontextprotocol/server-everything', () => {
     const result = await proxy.callTool('echo', { message: 'brAInwav — exact ✓ text' });
     expect(result.content).toEqual([{ type: 'text', text: 'Echo: brAInwav — exact ✓ text' }]);
     const span = tracing.spans().find((s) => s.name === 'connectors.proxy.call');
-    expect(span?.attributes).toMatchObject({ connector: 'everything', tool: 'echo', idempotent: true, is_error: false, component: 'connectors' });
+    expect(span?.attributes).toMatchObject({
+      connector: 'everything',
+      tool: 'echo',
+      idempotent: true,
+      is_error: false,
+      component: 'connectors',
+    });
     const sum = await proxy.callTool('get-sum', { a: 2, b: 40 });
     expect(JSON.stringify(sum.content)).toContain('42');
     expect(await proxy.probe()).toMatchObject({ ok: true, method: 'ping' });
   });
 
   it('talks to the legacy SSE transport when the connector says transport: "sse"', async () => {
-    const proxy = createRemoteToolProxy(connectorFor(sse.url, { id: 'everything-sse', transport: 'sse' }), { probeIntervalMs: 0 });
+    const proxy = createRemoteToolProxy(connectorFor(sse.url, { id: 'everything-sse', transport: 'sse' }), {
+      probeIntervalMs: 0,
+    });
     proxies.push(proxy);
     const result = await proxy.callTool('echo', { message: 'over sse' });
     expect(result.content).toEqual([{ type: 'text', text: 'Echo: over sse' }]);

@@ -25,7 +25,10 @@ export async function gaugeValue(metrics: ConnectorsMetrics, connector: string):
 export const freshMetrics = (): ConnectorsMetrics => createConnectorsMetrics();
 
 /** Records availability events and lets a test await the next one. */
-export function recordAvailability(proxy: RemoteToolProxy): { events: AvailabilityEvent[]; next(up: boolean, timeoutMs?: number): Promise<AvailabilityEvent> } {
+export function recordAvailability(proxy: RemoteToolProxy): {
+  events: AvailabilityEvent[];
+  next(up: boolean, timeoutMs?: number): Promise<AvailabilityEvent>;
+} {
   const events: AvailabilityEvent[] = [];
   const waiters: { up: boolean; resolve: (e: AvailabilityEvent) => void }[] = [];
   proxy.onAvailability((event) => {
@@ -39,7 +42,10 @@ export function recordAvailability(proxy: RemoteToolProxy): { events: Availabili
     events,
     next: (up, timeoutMs = 15_000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no availability up=${String(up)} event within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no availability up=${String(up)} event within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({ up, resolve: (e) => (clearTimeout(timer), resolve(e)) });
       }),
   };
@@ -61,7 +67,9 @@ export function captureLines(): DestinationStream & { lines: string[] } {
 }
 
 /** Rejection of `promise` (fails when it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { code?: string; connectorId?: string }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; connectorId?: string }> {
   try {
     await promise;
   } catch (error) {

@@ -7,12 +7,16 @@ let fixture: FixtureServer;
 const proxies: RemoteToolProxy[] = [];
 
 function proxyFor(options: RemoteToolProxyOptions = {}, overrides = {}): RemoteToolProxy {
-  const proxy = createRemoteToolProxy(connectorFor(fixture.url, overrides), { probeIntervalMs: 0, ...options });
+  const proxy = createRemoteToolProxy(connectorFor(fixture.url, overrides), {
+    probeIntervalMs: 0,
+    ...options,
+  });
   proxies.push(proxy);
   return proxy;
 }
 
-const textOf = (result: { content: unknown }): string => (result.content as { text?: string }[])[0]?.text ?? '';
+const textOf = (result: { content: unknown }): string =>
+  (result.content as { text?: string }[])[0]?.text ?? '';
 
 beforeEach(async () => {
   fixture = await startFixtureServer();
@@ -52,13 +56,19 @@ describe('createRemoteToolProxy: sessions and calls', () => {
   });
 
   it('treats a refused handshake (wrong endpoint path) as an outage, never as up', async () => {
-    const proxy = createRemoteToolProxy(connectorFor(fixture.url.replace('/mcp', '/nope')), { probeIntervalMs: 0, downDebounceMs: 0, retries: { attempts: 1 } });
+    const proxy = createRemoteToolProxy(connectorFor(fixture.url.replace('/mcp', '/nope')), {
+      probeIntervalMs: 0,
+      downDebounceMs: 0,
+      retries: { attempts: 1 },
+    });
     proxies.push(proxy);
     const events: boolean[] = [];
     proxy.onAvailability((e) => events.push(e.up));
     const error = await rejectionOf(proxy.callTool('echo', { text: 'x' }));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connectorId: 'fixture' });
-    expect(error.message).toBe('brAInwav: connector fixture: tools/call echo failed: session rejected (HTTP 404)');
+    expect(error.message).toBe(
+      'brAInwav: connector fixture: tools/call echo failed: session rejected (HTTP 404)',
+    );
     expect(events).toEqual([false]);
     expect(proxy.state).toBe('down');
     expect(proxy.lastError).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
@@ -75,7 +85,9 @@ describe('createRemoteToolProxy: sessions and calls', () => {
   it('refreshes the cached tools on tools/list_changed and notifies onToolsChanged', async () => {
     const proxy = proxyFor();
     expect((await proxy.listTools()).length).toBe(10);
-    const changed = new Promise<string[]>((resolve) => proxy.onToolsChanged((tools) => resolve(tools.map((t) => t.name))));
+    const changed = new Promise<string[]>((resolve) =>
+      proxy.onToolsChanged((tools) => resolve(tools.map((t) => t.name))),
+    );
     const listsBefore = fixture.requests.filter((r) => r.rpcMethod === 'tools/list').length;
     await fixture.setTools(['echo', 'weather']);
     expect(await changed).toEqual(['echo', 'weather']);
@@ -111,12 +123,18 @@ describe('createRemoteToolProxy: sessions and calls', () => {
     const proxy = proxyFor({
       capabilities: { sampling: {}, elicitation: { form: {} } },
       configureClient: (client) => {
-        client.setRequestHandler('sampling/createMessage', () => ({ model: 'm', role: 'assistant' as const, content: { type: 'text' as const, text: 'relayed sample' } }));
+        client.setRequestHandler('sampling/createMessage', () => ({
+          model: 'm',
+          role: 'assistant' as const,
+          content: { type: 'text' as const, text: 'relayed sample' },
+        }));
         client.setRequestHandler('elicitation/create', () => ({ action: 'decline' as const }));
       },
     });
     expect(textOf(await proxy.callTool('samplingOnCall', { prompt: 'p' }))).toBe('relayed sample');
-    expect(JSON.parse(textOf(await proxy.callTool('elicitOnCall', { message: 'm' })))).toEqual({ action: 'decline' });
+    expect(JSON.parse(textOf(await proxy.callTool('elicitOnCall', { message: 'm' })))).toEqual({
+      action: 'decline',
+    });
   });
 
   it('forwards upstream notifications (logging, progress) to the caller', async () => {

@@ -1,13 +1,28 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LoggingMessageNotification, Tool } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PNG_BASE64, startEverythingServer, startFixtureServer, startSseFixtureServer, type EverythingServer, type FixtureServer } from '../src/testing/index.js';
+import {
+  FIXTURE_PNG_BASE64,
+  startEverythingServer,
+  startFixtureServer,
+  startSseFixtureServer,
+  type EverythingServer,
+  type FixtureServer,
+} from '../src/testing/index.js';
 
 const clients: Client[] = [];
 
-async function connect(url: string, init: { headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {}): Promise<Client> {
-  const client = new Client({ name: 'fixture-test', version: '1.0.0' }, { capabilities: init.capabilities ?? {} });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: init.headers ?? {} } }));
+async function connect(
+  url: string,
+  init: { headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {},
+): Promise<Client> {
+  const client = new Client(
+    { name: 'fixture-test', version: '1.0.0' },
+    { capabilities: init.capabilities ?? {} },
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: init.headers ?? {} } }),
+  );
   clients.push(client);
   return client;
 }
@@ -31,9 +46,18 @@ describe('startFixtureServer', () => {
     fixture = await startFixtureServer();
     const client = await connect(fixture.url);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(
-      ['add', 'crash', 'echo', 'elicitOnCall', 'image', 'increment', 'log', 'samplingOnCall', 'slow', 'structured'],
-    );
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'add',
+      'crash',
+      'echo',
+      'elicitOnCall',
+      'image',
+      'increment',
+      'log',
+      'samplingOnCall',
+      'slow',
+      'structured',
+    ]);
     expect(tools.find((t) => t.name === 'echo')?.annotations?.readOnlyHint).toBe(true);
     expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'héllo' } }))).toBe('héllo');
     expect(textOf(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } }))).toBe('5');
@@ -49,7 +73,10 @@ describe('startFixtureServer', () => {
     expect(item.contents[0]).toMatchObject({ text: '{"id":"7"}' });
     const prompt = await client.getPrompt({ name: 'greet', arguments: { name: 'ada' } });
     expect(prompt.messages[0]?.content).toEqual({ type: 'text', text: 'Hello ada' });
-    const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'a' } });
+    const completion = await client.complete({
+      ref: { type: 'ref/prompt', name: 'greet' },
+      argument: { name: 'name', value: 'a' },
+    });
     expect(completion.completion.values).toEqual(['alice']);
     expect(fixture.calls.map((c) => c.tool)).toEqual(['echo', 'add', 'image', 'structured']);
     expect(fixture.sessionCount).toBe(1);
@@ -62,7 +89,9 @@ describe('startFixtureServer', () => {
     await client.ping();
     const posts = fixture.requests.filter((r) => r.httpMethod === 'POST');
     expect(posts[0]?.headers['x-api-key']).toBeUndefined();
-    expect(posts.slice(1).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-static'] === 'yes')).toBe(true);
+    expect(
+      posts.slice(1).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-static'] === 'yes'),
+    ).toBe(true);
     expect(posts.map((r) => r.rpcMethod)).toContain('ping');
     expect(fixture.headersSeen.length).toBe(fixture.requests.length);
   });
@@ -70,12 +99,14 @@ describe('startFixtureServer', () => {
   it('changes its tool list and notifies tools/list_changed', async () => {
     fixture = await startFixtureServer({ tools: ['echo'] });
     const changed = new Promise<Tool[]>((resolve) => {
-      void connect(fixture.url).then((c) => c.listTools().then(() => c)).then((c) => {
-        c.setNotificationHandler('notifications/tools/list_changed', async () => {
-          resolve((await c.listTools()).tools);
+      void connect(fixture.url)
+        .then((c) => c.listTools().then(() => c))
+        .then((c) => {
+          c.setNotificationHandler('notifications/tools/list_changed', async () => {
+            resolve((await c.listTools()).tools);
+          });
+          return fixture.setTools(['echo', 'weather']);
         });
-        return fixture.setTools(['echo', 'weather']);
-      });
     });
     expect((await changed).map((t) => t.name)).toEqual(['echo', 'weather']);
     const client = clients[0]!;
@@ -86,7 +117,9 @@ describe('startFixtureServer', () => {
     fixture = await startFixtureServer();
     const client = await connect(fixture.url);
     fixture.failNext(1, { method: 'tools/call' });
-    await expect(client.callTool({ name: 'echo', arguments: { text: 'x' } })).rejects.toMatchObject({ status: 503 });
+    await expect(client.callTool({ name: 'echo', arguments: { text: 'x' } })).rejects.toMatchObject({
+      status: 503,
+    });
     expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'y' } }))).toBe('y');
     fixture.setDelay(150);
     const started = Date.now();
@@ -108,12 +141,20 @@ describe('startFixtureServer', () => {
     fixture = await startFixtureServer();
     const client = await connect(fixture.url);
     const progress: number[] = [];
-    const done = await client.callTool({ name: 'slow', arguments: { ms: 60, steps: 3 } }, { onprogress: (p) => progress.push(p.progress) });
+    const done = await client.callTool(
+      { name: 'slow', arguments: { ms: 60, steps: 3 } },
+      { onprogress: (p) => progress.push(p.progress) },
+    );
     expect(textOf(done)).toBe('slept 60');
     expect(progress).toEqual([1, 2, 3]);
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'slow', arguments: { ms: 30_000 } }, { signal: controller.signal });
-    await waitFor(() => fixture.calls.some((c) => c.tool === 'slow' && (c.args as { ms: number }).ms === 30_000));
+    const pending = client.callTool(
+      { name: 'slow', arguments: { ms: 30_000 } },
+      { signal: controller.signal },
+    );
+    await waitFor(() =>
+      fixture.calls.some((c) => c.tool === 'slow' && (c.args as { ms: number }).ms === 30_000),
+    );
     controller.abort();
     await expect(pending).rejects.toThrow();
     await waitFor(() => fixture.cancelledCount === 1);
@@ -130,7 +171,10 @@ describe('startFixtureServer', () => {
       role: 'assistant' as const,
       content: { type: 'text' as const, text: `sampled:${JSON.stringify(req.params.messages[0]?.content)}` },
     }));
-    client.setRequestHandler('elicitation/create', () => ({ action: 'accept' as const, content: { name: 'Ada' } }));
+    client.setRequestHandler('elicitation/create', () => ({
+      action: 'accept' as const,
+      content: { name: 'Ada' },
+    }));
     const logs: LoggingMessageNotification['params'][] = [];
     client.setNotificationHandler('notifications/message', (n) => {
       logs.push(n.params);
@@ -169,14 +213,21 @@ describe('startSseFixtureServer', () => {
     await client.connect(new SSEClientTransport(new URL(fixture.url)));
     expect(fixture.sessionCount).toBe(1);
     expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'via sse' } }))).toBe('via sse');
-    const changed = new Promise<void>((resolve) => client.setNotificationHandler('notifications/tools/list_changed', () => resolve()));
+    const changed = new Promise<void>((resolve) =>
+      client.setNotificationHandler('notifications/tools/list_changed', () => resolve()),
+    );
     await fixture.setTools(['echo', 'crash', 'extra']);
     await changed;
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'crash', 'extra']);
     await expect(client.callTool({ name: 'crash', arguments: {} }, { timeout: 1_500 })).rejects.toThrow();
     expect(fixture.sessionCount).toBe(0);
     expect(fixture.requests.map((r) => `${r.httpMethod} ${r.rpcMethod ?? ''}`.trim())).toEqual([
-      'GET', 'POST initialize', 'POST notifications/initialized', 'POST tools/call', 'POST tools/list', 'POST tools/call',
+      'GET',
+      'POST initialize',
+      'POST notifications/initialized',
+      'POST tools/call',
+      'POST tools/list',
+      'POST tools/call',
     ]);
   });
 });

@@ -1,13 +1,21 @@
 import { ERROR_STATUS, httpStatusFor } from '@cortex-os/connectors-manifest';
 import { describe, expect, it } from 'vitest';
-import { BRIDGE_ERROR_CODES, CircuitBreaker, DEFAULT_RETRY, backoffDelay, createRemoteToolProxy } from '../src/index.js';
+import {
+  BRIDGE_ERROR_CODES,
+  CircuitBreaker,
+  DEFAULT_RETRY,
+  backoffDelay,
+  createRemoteToolProxy,
+} from '../src/index.js';
 import { createManualClock } from '../src/testing/index.js';
 import { connectorFor } from './helpers.js';
 
 describe('backoffDelay (full jitter)', () => {
   it('draws uniformly below min(maxDelayMs, base·2^(n-1))', () => {
     const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 0.999999))).toEqual([
+      99, 199, 399, 799, 999,
+    ]);
     expect(backoffDelay(policy, 3, () => 0)).toBe(0);
     expect(backoffDelay(policy, 2, () => 0.5)).toBe(100);
     expect(DEFAULT_RETRY).toEqual({ attempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 });
@@ -45,12 +53,19 @@ describe('CircuitBreaker', () => {
 
 describe('options and error codes', () => {
   it('validates numeric options at construction, naming the option and the value', () => {
-    const make = (options: object) => () => createRemoteToolProxy(connectorFor('http://127.0.0.1:9/mcp'), options);
+    const make = (options: object) => () =>
+      createRemoteToolProxy(connectorFor('http://127.0.0.1:9/mcp'), options);
     expect(make({ timeoutMs: 0 })).toThrow('brAInwav: option timeoutMs must be an integer >= 1 (got 0)');
-    expect(make({ retries: { attempts: 0 } })).toThrow('option retries.attempts must be an integer >= 1 (got 0)');
+    expect(make({ retries: { attempts: 0 } })).toThrow(
+      'option retries.attempts must be an integer >= 1 (got 0)',
+    );
     expect(make({ breaker: { failureThreshold: 1.5 } })).toThrow('(got 1.5)');
-    expect(make({ downDebounceMs: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', connectorId: 'fixture' }) as Error);
-    expect(() => createRemoteToolProxy(connectorFor('ftp://example.com/mcp'))).toThrow(/endpoint must be an http\(s\) URL/);
+    expect(make({ downDebounceMs: -1 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', connectorId: 'fixture' }) as Error,
+    );
+    expect(() => createRemoteToolProxy(connectorFor('ftp://example.com/mcp'))).toThrow(
+      /endpoint must be an http\(s\) URL/,
+    );
   });
 
   it('uses unique codes, mapped by the shared code → HTTP status table where it has them', () => {

@@ -22,7 +22,9 @@ const proxy = createRemoteToolProxy(connector, { probeIntervalMs: 0 });
 const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]) });
 const server = createServer((req, res) => void gateway.handleAggregate(req, res));
 server.listen(0, '127.0.0.1', () => {
-  void gateway.ready().then(() => process.stdout.write(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+  void gateway
+    .ready()
+    .then(() => process.stdout.write(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
 });
 process.once('SIGTERM', () => {
   server.closeAllConnections();

@@ -17,18 +17,29 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
 import { startEverythingServer } from '@cortex-os/mcp-bridge/testing';
-import { createConnectorsGateway, staticConnectorSource, type ConnectorsGateway, type GatewayConnector } from '../src/index.js';
+import {
+  createConnectorsGateway,
+  staticConnectorSource,
+  type ConnectorsGateway,
+  type GatewayConnector,
+} from '../src/index.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '../../../verification/mcp-server');
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
 
 function stats(samples: number[]): { p50: number; p99: number; mean: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round(pct(sorted, 50)), p99: round(pct(sorted, 99)), mean: round(samples.reduce((s, v) => s + v, 0) / samples.length), n: samples.length };
+  return {
+    p50: round(pct(sorted, 50)),
+    p99: round(pct(sorted, 99)),
+    mean: round(samples.reduce((s, v) => s + v, 0) / samples.length),
+    n: samples.length,
+  };
 }
 
 async function connect(url: string): Promise<Client> {
@@ -38,7 +49,15 @@ async function connect(url: string): Promise<Client> {
 }
 
 function connector(id: string, endpoint: string): GatewayConnector & { auth: { type: 'none' } } {
-  return { id, displayName: `Bench ${id}`, endpoint, transport: 'streamable-http', headers: {}, auth: { type: 'none' }, quotas: { perMinute: 1_000_000, perHour: 10_000_000 } };
+  return {
+    id,
+    displayName: `Bench ${id}`,
+    endpoint,
+    transport: 'streamable-http',
+    headers: {},
+    auth: { type: 'none' },
+    quotas: { perMinute: 1_000_000, perHour: 10_000_000 },
+  };
 }
 
 async function mount(gateway: ConnectorsGateway): Promise<{ base: string; close(): Promise<void> }> {
@@ -50,7 +69,8 @@ async function mount(gateway: ConnectorsGateway): Promise<{ base: string; close(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
 
@@ -63,7 +83,7 @@ async function startGatewayProcess(upstreamUrl: string): Promise<{ base: string;
   });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+)/.exec(out);
       if (m) resolve(m[1]!);
@@ -86,12 +106,14 @@ async function sequential(n: number, call: () => Promise<unknown>): Promise<numb
 async function throughput(total: number, inFlight: number, call: () => Promise<unknown>): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < total) {
-      next += 1;
-      await call();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        next += 1;
+        await call();
+      }
+    }),
+  );
   return round(total / ((performance.now() - started) / 1000), 1);
 }
 
@@ -108,11 +130,17 @@ function rawPoster(url: string, headers: Record<string, string>): (body: string)
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   return (body) =>
     new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        res.on('end', () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`brAInwav: HTTP ${res.statusCode}`))));
-      });
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(bytes) : reject(new Error(`brAInwav: HTTP ${res.statusCode}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -131,34 +159,52 @@ function sessionHeaders(client: Client): Record<string, string> {
  * (a'') The gateway's own hop, isolated: the aggregate endpoint with an in-memory proxy (no upstream leg)
  * beside a bare SDK `McpServer` echo on the same Streamable HTTP session transport.
  */
-async function hopComparison(): Promise<{ bareSdk: ReturnType<typeof stats> & { cpuMs: number }; gateway: ReturnType<typeof stats> & { cpuMs: number } }> {
-  const tool = { name: 'echo', inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } } };
+async function hopComparison(): Promise<{
+  bareSdk: ReturnType<typeof stats> & { cpuMs: number };
+  gateway: ReturnType<typeof stats> & { cpuMs: number };
+}> {
+  const tool = {
+    name: 'echo',
+    inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
+  };
   const proxy = {
     connectorId: 'mem',
     state: 'up' as const,
     breaker: 'closed' as const,
     listTools: () => Promise.resolve([tool]),
-    callTool: (_name: string, args?: Record<string, unknown>) => Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
+    callTool: (_name: string, args?: Record<string, unknown>) =>
+      Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
     client: () => Promise.reject(new Error('brAInwav: not used')),
     onToolsChanged: () => () => undefined,
   };
-  const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector: connector('mem', 'http://127.0.0.1:1/mcp'), proxy }]) });
+  const gateway = createConnectorsGateway({
+    source: staticConnectorSource([{ connector: connector('mem', 'http://127.0.0.1:1/mcp'), proxy }]),
+  });
   const gw = await mount(gateway);
   const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
   const servers: McpServer[] = [];
-  const bare = createServer((req, res) => void (async () => {
-    const sid = req.headers['mcp-session-id'];
-    let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
-    if (!transport) {
-      const server = new McpServer({ name: 'bare', version: '1.0.0' });
-      server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, (a) => ({ content: [{ type: 'text', text: a.text }] }));
-      const created = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), enableJsonResponse: true, onsessioninitialized: (id) => void sessions.set(id, created) });
-      servers.push(server);
-      await server.connect(created);
-      transport = created;
-    }
-    await transport.handleRequest(req, res);
-  })());
+  const bare = createServer(
+    (req, res) =>
+      void (async () => {
+        const sid = req.headers['mcp-session-id'];
+        let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
+        if (!transport) {
+          const server = new McpServer({ name: 'bare', version: '1.0.0' });
+          server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, (a) => ({
+            content: [{ type: 'text', text: a.text }],
+          }));
+          const created = new NodeStreamableHTTPServerTransport({
+            sessionIdGenerator: () => randomUUID(),
+            enableJsonResponse: true,
+            onsessioninitialized: (id) => void sessions.set(id, created),
+          });
+          servers.push(server);
+          await server.connect(created);
+          transport = created;
+        }
+        await transport.handleRequest(req, res);
+      })(),
+  );
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const bareClient = await connect(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/mcp`);
   const gwClient = await connect(`${gw.base}/mcp`);
@@ -198,7 +244,11 @@ async function main(): Promise<void> {
     proxies.push(proxy);
     return proxy;
   };
-  const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector: connector('everything', everything.url), proxy: newProxy('everything') }]) });
+  const gateway = createConnectorsGateway({
+    source: staticConnectorSource([
+      { connector: connector('everything', everything.url), proxy: newProxy('everything') },
+    ]),
+  });
   const http = await mount(gateway);
   await gateway.ready();
   const direct = await connect(everything.url);
@@ -278,14 +328,18 @@ async function main(): Promise<void> {
   const c = {
     gateway50: stats(await sequential(500, () => raw50(rawList))),
     direct1: stats(await sequential(500, () => rawDirect(rawList))),
-    sdkClient: { gateway50: stats(await sequential(200, list50)), direct1: stats(await sequential(200, listDirect)) },
+    sdkClient: {
+      gateway50: stats(await sequential(200, list50)),
+      direct1: stats(await sequential(200, listDirect)),
+    },
     toolsListed: listed,
     payloadBytes,
   };
 
   // (d) gateway process RSS over 10,000 calls (16 in flight), sampled every 2,000 after a forced GC.
   const rssSamples: Array<{ calls: number; rssMb: number; heapMb: number }> = [];
-  const sample = (calls: number) => rssSamples.push({ calls, rssMb: mb(rss()), heapMb: mb(process.memoryUsage().heapUsed) });
+  const sample = (calls: number) =>
+    rssSamples.push({ calls, rssMb: mb(rss()), heapMb: mb(process.memoryUsage().heapUsed) });
   sample(0);
   for (let done = 0; done < 10_000; done += 2_000) {
     await throughput(2_000, 16, gatewayEcho);
@@ -297,7 +351,11 @@ async function main(): Promise<void> {
   const d = {
     samples: rssSamples,
     heapGrowthMb: round(at(10_000).heapMb - at(0).heapMb, 1),
-    rssGrowthSecondHalfMb: round(median3([6_000, 8_000, 10_000].map((c) => at(c).rssMb)) - median3([0, 2_000, 4_000].map((c) => at(c).rssMb)), 1),
+    rssGrowthSecondHalfMb: round(
+      median3([6_000, 8_000, 10_000].map((c) => at(c).rssMb)) -
+        median3([0, 2_000, 4_000].map((c) => at(c).rssMb)),
+      1,
+    ),
     gcExposed: gc !== undefined,
   };
 
@@ -309,9 +367,25 @@ async function main(): Promise<void> {
     cpus: availableParallelism(),
     upstream: '@modelcontextprotocol/server-everything (streamableHttp, child process)',
     separate: { ...separate, passA: separate.addedP50Ms <= 1, passB: separate.ratio >= 0.5 },
-    a: { ...a, addedP50Ms: addedP50, cpuMsPerCall: { direct: cpuDirect, gateway: cpuGateway, added: round(cpuGateway - cpuDirect) }, targetAddedP50Ms: 1, pass: addedP50 <= 1 },
-    hop: { ...hop, addedP50Ms: round(hop.gateway.p50 - hop.bareSdk.p50), addedCpuMs: round(hop.gateway.cpuMs - hop.bareSdk.cpuMs) },
-    b: { directCallsPerS: bDirect, gatewayCallsPerS: bGateway, ratio: round(bGateway / bDirect), targetRatio: 0.5, pass: bGateway / bDirect >= 0.5 },
+    a: {
+      ...a,
+      addedP50Ms: addedP50,
+      cpuMsPerCall: { direct: cpuDirect, gateway: cpuGateway, added: round(cpuGateway - cpuDirect) },
+      targetAddedP50Ms: 1,
+      pass: addedP50 <= 1,
+    },
+    hop: {
+      ...hop,
+      addedP50Ms: round(hop.gateway.p50 - hop.bareSdk.p50),
+      addedCpuMs: round(hop.gateway.cpuMs - hop.bareSdk.cpuMs),
+    },
+    b: {
+      directCallsPerS: bDirect,
+      gatewayCallsPerS: bGateway,
+      ratio: round(bGateway / bDirect),
+      targetRatio: 0.5,
+      pass: bGateway / bDirect >= 0.5,
+    },
     c: { ...c, targetP50Ms: 2, pass: c.gateway50.p50 <= 2 },
     d: { ...d, pass: d.heapGrowthMb <= 5 && d.rssGrowthSecondHalfMb <= 10 },
   };
@@ -334,10 +408,30 @@ function markdown(r: {
   loadAverage: number[];
   cpus: number;
   node: string;
-  a: { direct: { p50: number; p99: number }; gateway: { p50: number; p99: number }; addedP50Ms: number; cpuMsPerCall: { direct: number; gateway: number; added: number }; pass: boolean };
-  hop: { bareSdk: { p50: number; cpuMs: number }; gateway: { p50: number; cpuMs: number }; addedP50Ms: number; addedCpuMs: number };
+  a: {
+    direct: { p50: number; p99: number };
+    gateway: { p50: number; p99: number };
+    addedP50Ms: number;
+    cpuMsPerCall: { direct: number; gateway: number; added: number };
+    pass: boolean;
+  };
+  hop: {
+    bareSdk: { p50: number; cpuMs: number };
+    gateway: { p50: number; cpuMs: number };
+    addedP50Ms: number;
+    addedCpuMs: number;
+  };
   b: { directCallsPerS: number; gatewayCallsPerS: number; ratio: number; pass: boolean };
-  separate: { direct: { p50: number; p99: number }; gateway: { p50: number; p99: number }; addedP50Ms: number; directCallsPerS: number; gatewayCallsPerS: number; ratio: number; passA: boolean; passB: boolean };
+  separate: {
+    direct: { p50: number; p99: number };
+    gateway: { p50: number; p99: number };
+    addedP50Ms: number;
+    directCallsPerS: number;
+    gatewayCallsPerS: number;
+    ratio: number;
+    passA: boolean;
+    passB: boolean;
+  };
   c: {
     gateway50: { p50: number; p99: number };
     direct1: { p50: number; p99: number };
@@ -346,7 +440,13 @@ function markdown(r: {
     payloadBytes: number;
     pass: boolean;
   };
-  d: { samples: Array<{ calls: number; rssMb: number; heapMb: number }>; heapGrowthMb: number; rssGrowthSecondHalfMb: number; gcExposed: boolean; pass: boolean };
+  d: {
+    samples: Array<{ calls: number; rssMb: number; heapMb: number }>;
+    heapGrowthMb: number;
+    rssGrowthSecondHalfMb: number;
+    gcExposed: boolean;
+    pass: boolean;
+  };
 }): string {
   const ok = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
   return [
@@ -374,6 +474,6 @@ function markdown(r: {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

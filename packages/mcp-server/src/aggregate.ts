@@ -1,4 +1,10 @@
-import { ProtocolError, ProtocolErrorCode, Server, type CallToolResult, type Prompt } from '@modelcontextprotocol/server';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type CallToolResult,
+  type Prompt,
+} from '@modelcontextprotocol/server';
 import { errorResult, runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
@@ -25,19 +31,30 @@ export interface AggregateDeps extends CallDeps {
 export function createAggregateServer(deps: AggregateDeps, callerId: string): Server {
   const hasResources = deps.extensions.resources.length > 0;
   const server = new Server(AGGREGATE_SERVER_INFO, {
-    capabilities: { tools: { listChanged: true }, prompts: { listChanged: false }, ...(hasResources ? { resources: {} } : {}) },
-    instructions: 'brAInwav connectors gateway: tools of every enabled connector, named <connectorId>__<tool>.',
+    capabilities: {
+      tools: { listChanged: true },
+      prompts: { listChanged: false },
+      ...(hasResources ? { resources: {} } : {}),
+    },
+    instructions:
+      'brAInwav connectors gateway: tools of every enabled connector, named <connectorId>__<tool>.',
   });
   if (hasResources) registerExtensionResources(server, deps.extensions);
   server.setRequestHandler('tools/list', async () => ({ tools: await deps.catalog.list() }));
   server.setRequestHandler('tools/call', (request, ctx) =>
     callAggregateTool(deps, callerId, request.params.name, request.params.arguments, ctx.mcpReq.signal),
   );
-  server.setRequestHandler('prompts/list', async () => ({ prompts: await deps.prompts.list(deps.catalog.bindings()) }));
+  server.setRequestHandler('prompts/list', async () => ({
+    prompts: await deps.prompts.list(deps.catalog.bindings()),
+  }));
   server.setRequestHandler('prompts/get', async (request) => {
     const route = deps.prompts.route(request.params.name);
     const binding = route && deps.catalog.binding(route.connectorId);
-    if (!route || !binding) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown prompt ${request.params.name}`);
+    if (!route || !binding)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `brAInwav: unknown prompt ${request.params.name}`,
+      );
     const client = await binding.proxy.client();
     return client.getPrompt({ ...request.params, name: route.prompt });
   });
@@ -57,14 +74,28 @@ export function callConnectorTool(
   options: { callerId: string; signal?: AbortSignal },
 ): Promise<CallToolResult> {
   const binding = deps.catalog.binding(connectorId);
-  if (!binding) return Promise.resolve(errorResult(`no enabled connector "${connectorId.slice(0, 64)}"`, { code: 'CONNECTOR_NOT_FOUND' }));
+  if (!binding)
+    return Promise.resolve(
+      errorResult(`no enabled connector "${connectorId.slice(0, 64)}"`, { code: 'CONNECTOR_NOT_FOUND' }),
+    );
   if (!toolAllowed(tool, binding.connector.tools)) {
-    return Promise.resolve(errorResult(`tool "${tool.slice(0, 64)}" is not exposed by connector "${connectorId}"`, { code: 'NOT_FOUND' }));
+    return Promise.resolve(
+      errorResult(`tool "${tool.slice(0, 64)}" is not exposed by connector "${connectorId}"`, {
+        code: 'NOT_FOUND',
+      }),
+    );
   }
   const signal = options.signal ?? new AbortController().signal;
   const ctx = { connector: binding.connector, tool, callerId: options.callerId, endpoint: 'rest' as const };
-  return runToolCall(deps, ctx, (error) => classifyProxyError(binding, error, signal), () =>
-    binding.proxy.callTool(tool, args, { signal, ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}) }),
+  return runToolCall(
+    deps,
+    ctx,
+    (error) => classifyProxyError(binding, error, signal),
+    () =>
+      binding.proxy.callTool(tool, args, {
+        signal,
+        ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}),
+      }),
   );
 }
 
@@ -75,24 +106,35 @@ async function callAggregateTool(
   args: Record<string, unknown> | undefined,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
-  if (deps.extensions.hasTool(name)) return deps.extensions.callTool(name, args, { callerId, signal }, deps.logger);
+  if (deps.extensions.hasTool(name))
+    return deps.extensions.callTool(name, args, { callerId, signal }, deps.logger);
   let route = deps.catalog.route(name);
   if (!route) {
     await deps.catalog.list(); // first listings may still be in flight
     route = deps.catalog.route(name);
   }
   const binding = route && deps.catalog.binding(route.connectorId);
-  if (!route || !binding) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
+  if (!route || !binding)
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
   const ctx = { connector: binding.connector, tool: route.tool, callerId, endpoint: 'aggregate' as const };
-  return runToolCall(deps, ctx, (error) => classifyProxyError(binding, error, signal), () =>
-    binding.proxy.callTool(route.tool, args, { signal, ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}) }),
+  return runToolCall(
+    deps,
+    ctx,
+    (error) => classifyProxyError(binding, error, signal),
+    () =>
+      binding.proxy.callTool(route.tool, args, {
+        signal,
+        ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}),
+      }),
   );
 }
 
 function registerExtensionResources(server: Server, extensions: ExtensionSet): void {
   server.setRequestHandler('resources/list', () => ({ resources: [...extensions.resources] }));
   server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
-  server.setRequestHandler('resources/read', (request, ctx) => extensions.readResource(request.params.uri, ctx.mcpReq.signal));
+  server.setRequestHandler('resources/read', (request, ctx) =>
+    extensions.readResource(request.params.uri, ctx.mcpReq.signal),
+  );
 }
 
 /**
@@ -100,14 +142,20 @@ function registerExtensionResources(server: Server, extensions: ExtensionSet): v
  * error (bridge codes UPSTREAM_UNAVAILABLE, CIRCUIT_OPEN, PROXY_CLOSED, or a non-coded transport error);
  * timeouts, auth, secret and tool failures are `failed`; an aborted call is `cancelled`.
  */
-export function classifyProxyError(binding: GatewayConnectorBinding, error: unknown, signal: AbortSignal): FailureKind {
+export function classifyProxyError(
+  binding: GatewayConnectorBinding,
+  error: unknown,
+  signal: AbortSignal,
+): FailureKind {
   if (signal.aborted) return 'cancelled';
   const { state, breaker } = binding.proxy;
   if (state === 'down' || state === 'closed' || breaker === 'open') return 'offline';
   const code = (error as { code?: unknown }).code;
   if (code === 'REQUEST_ABORTED') return 'cancelled';
   if (typeof code === 'number') return 'failed';
-  return typeof code === 'string' && /TIMEOUT|INVALID|NOT_FOUND|AUTH|SECRET|TOOL_CALL_FAILED/.test(code) ? 'failed' : 'offline';
+  return typeof code === 'string' && /TIMEOUT|INVALID|NOT_FOUND|AUTH|SECRET|TOOL_CALL_FAILED/.test(code)
+    ? 'failed'
+    : 'offline';
 }
 
 interface PromptRoute {
@@ -134,7 +182,11 @@ export class PromptCatalog {
       for (const prompt of this.known.get(connector.id) ?? []) {
         const named = gatewayToolName(connector.id, prompt.name);
         routes.set(named.name, { connectorId: connector.id, prompt: prompt.name });
-        prompts.push({ ...prompt, name: named.name, description: brandDescription(connector.displayName, prompt.description) });
+        prompts.push({
+          ...prompt,
+          name: named.name,
+          description: brandDescription(connector.displayName, prompt.description),
+        });
       }
     }
     this.routes = routes;
@@ -150,7 +202,9 @@ export class PromptCatalog {
     try {
       const client = await Promise.race([
         binding.proxy.client(),
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true })),
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true }),
+        ),
       ]);
       if (!client.getServerCapabilities()?.prompts) return void this.known.set(binding.connector.id, []);
       const { prompts } = await client.listPrompts(undefined, { signal, timeout: this.timeoutMs });

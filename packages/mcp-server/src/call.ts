@@ -47,36 +47,40 @@ export async function runToolCall(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const id = ctx.connector.id;
-  return withSpan(SPAN_PROXY_CALL, { 'connector.id': id, 'tool.name': ctx.tool, 'mcp.endpoint': ctx.endpoint }, async (span) => {
-    const traceId = validTraceId(span.spanContext().traceId);
-    let outcome: CallOutcome = 'failed';
-    try {
-      await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
-      const result = await invoke();
-      outcome = result.isError === true ? 'error' : 'ok';
-      return result;
-    } catch (error) {
-      const handled = handleFailure(deps, ctx, error, classify);
-      outcome = handled.outcome;
-      if (handled.result) return handled.result;
-      throw error;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      deps.metrics.toolCallsTotal.inc({ connector: id, tool: ctx.tool, outcome });
-      deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool: ctx.tool }, seconds);
-      deps.audit?.write({
-        ts: new Date(deps.clock()).toISOString(),
-        brand: BRAND,
-        callerId: ctx.callerId,
-        connectorId: id,
-        tool: ctx.tool,
-        outcome,
-        durationMs: Math.round(seconds * 1000),
-        traceId,
-        endpoint: ctx.endpoint,
-      });
-    }
-  });
+  return withSpan(
+    SPAN_PROXY_CALL,
+    { 'connector.id': id, 'tool.name': ctx.tool, 'mcp.endpoint': ctx.endpoint },
+    async (span) => {
+      const traceId = validTraceId(span.spanContext().traceId);
+      let outcome: CallOutcome = 'failed';
+      try {
+        await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
+        const result = await invoke();
+        outcome = result.isError === true ? 'error' : 'ok';
+        return result;
+      } catch (error) {
+        const handled = handleFailure(deps, ctx, error, classify);
+        outcome = handled.outcome;
+        if (handled.result) return handled.result;
+        throw error;
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        deps.metrics.toolCallsTotal.inc({ connector: id, tool: ctx.tool, outcome });
+        deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool: ctx.tool }, seconds);
+        deps.audit?.write({
+          ts: new Date(deps.clock()).toISOString(),
+          brand: BRAND,
+          callerId: ctx.callerId,
+          connectorId: id,
+          tool: ctx.tool,
+          outcome,
+          durationMs: Math.round(seconds * 1000),
+          traceId,
+          endpoint: ctx.endpoint,
+        });
+      }
+    },
+  );
 }
 
 function handleFailure(
@@ -91,7 +95,11 @@ function handleFailure(
     const text = `${error.message} (code QUOTA_EXCEEDED, retryAfterSeconds=${error.retryAfterSeconds})`;
     return {
       outcome: 'quota_exceeded',
-      result: errorResult(text, { code: error.code, retryAfterSeconds: error.retryAfterSeconds, window: error.window }),
+      result: errorResult(text, {
+        code: error.code,
+        retryAfterSeconds: error.retryAfterSeconds,
+        window: error.window,
+      }),
     };
   }
   if (error instanceof QuotaStoreError) {
@@ -103,7 +111,10 @@ function handleFailure(
   if (kind === 'cancelled') return { outcome: 'cancelled' };
   if (kind === 'offline') {
     deps.metrics.offlineFallbackTotal.inc({ connector: id });
-    deps.logger.warn({ connectorId: id, tool: ctx.tool, err: errorMessage(error) }, 'connector offline: fallback result');
+    deps.logger.warn(
+      { connectorId: id, tool: ctx.tool, err: errorMessage(error) },
+      'connector offline: fallback result',
+    );
     const text = `connector "${ctx.connector.displayName}" (${id}) is offline; tool "${ctx.tool}" is unavailable right now`;
     return { outcome: 'offline', result: errorResult(text, { code: 'UPSTREAM_UNAVAILABLE' }) };
   }

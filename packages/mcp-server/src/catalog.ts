@@ -82,7 +82,9 @@ export class ToolCatalog {
 
   /** Every enabled binding, sorted by connector id. */
   bindings(): GatewayConnectorBinding[] {
-    return [...this.entries.values()].map((e) => e.binding).sort((a, b) => cmp(a.connector.id, b.connector.id));
+    return [...this.entries.values()]
+      .map((e) => e.binding)
+      .sort((a, b) => cmp(a.connector.id, b.connector.id));
   }
 
   close(): void {
@@ -115,7 +117,9 @@ export class ToolCatalog {
     entry.loading = binding.proxy
       .listTools()
       .then((tools) => this.update(entry, tools))
-      .catch((error: unknown) => this.logger.warn({ connectorId: id, err: errorMessage(error) }, 'initial tools/list failed'))
+      .catch((error: unknown) =>
+        this.logger.warn({ connectorId: id, err: errorMessage(error) }, 'initial tools/list failed'),
+      )
       .finally(() => (entry.loading = undefined));
     this.entries.set(id, entry);
   }
@@ -137,7 +141,9 @@ export class ToolCatalog {
         if (!toolAllowed(tool.name, binding.connector.tools)) continue;
         const named = gatewayToolName(id, tool.name);
         routes.set(named.name, { connectorId: id, tool: tool.name });
-        tools.push(aggregateTool(tool, named.name, id, displayName, named.shortened ? named.original : undefined));
+        tools.push(
+          aggregateTool(tool, named.name, id, displayName, named.shortened ? named.original : undefined),
+        );
       }
     }
     tools.push(...this.extraTools);
@@ -151,7 +157,13 @@ export class ToolCatalog {
   }
 }
 
-function aggregateTool(tool: Tool, name: string, connectorId: string, displayName: string, original?: string): Tool {
+function aggregateTool(
+  tool: Tool,
+  name: string,
+  connectorId: string,
+  displayName: string,
+  original?: string,
+): Tool {
   return {
     ...tool,
     name,

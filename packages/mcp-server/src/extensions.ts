@@ -71,14 +71,21 @@ export class ExtensionSet {
   }
 
   /** Calls extension tool `name` (check {@link hasTool} first); failures are branded `isError` results. */
-  async callTool(name: string, args: Record<string, unknown> | undefined, context: ExtensionCallContext, logger: GatewayLogger): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    context: ExtensionCallContext,
+    logger: GatewayLogger,
+  ): Promise<CallToolResult> {
     const tool = this.#tools.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
     try {
       return await tool.call(args, context);
     } catch (error) {
       logger.warn({ tool: name, err: errorMessage(error) }, 'extension tool failed');
-      return errorResult(`tool "${name}" failed: ${errorMessage(error).replace(/^brAInwav: /, '')}`, { code: 'TOOL_CALL_FAILED' });
+      return errorResult(`tool "${name}" failed: ${errorMessage(error).replace(/^brAInwav: /, '')}`, {
+        code: 'TOOL_CALL_FAILED',
+      });
     }
   }
 
@@ -92,16 +99,23 @@ export class ExtensionSet {
   #addTool(index: number, tool: ExtensionTool): void {
     const name = tool.definition.name;
     if (!EXTENSION_TOOL_NAME.test(name) || name.includes('__')) {
-      throw new GatewayOptionError(`option "extensions[${index}]" tool name must match ^[a-zA-Z0-9_-]{1,64}$ without "__" (got ${JSON.stringify(name.slice(0, 80))})`);
+      throw new GatewayOptionError(
+        `option "extensions[${index}]" tool name must match ^[a-zA-Z0-9_-]{1,64}$ without "__" (got ${JSON.stringify(name.slice(0, 80))})`,
+      );
     }
-    if (this.#tools.has(name)) throw new GatewayOptionError(`option "extensions[${index}]" repeats tool name "${name}"`);
+    if (this.#tools.has(name))
+      throw new GatewayOptionError(`option "extensions[${index}]" repeats tool name "${name}"`);
     this.#tools.set(name, tool);
   }
 
   #addResource(index: number, res: ExtensionResource): void {
     const uri = res.resource.uri;
-    if (typeof uri !== 'string' || uri === '') throw new GatewayOptionError(`option "extensions[${index}]" has a resource without a uri`);
-    if (this.#resources.has(uri)) throw new GatewayOptionError(`option "extensions[${index}]" repeats resource uri "${uri.slice(0, 200)}"`);
+    if (typeof uri !== 'string' || uri === '')
+      throw new GatewayOptionError(`option "extensions[${index}]" has a resource without a uri`);
+    if (this.#resources.has(uri))
+      throw new GatewayOptionError(
+        `option "extensions[${index}]" repeats resource uri "${uri.slice(0, 200)}"`,
+      );
     this.#resources.set(uri, res);
   }
 }

@@ -58,7 +58,12 @@ export interface ConnectorsGateway {
   /** Serve `/mcp` (aggregate endpoint). `parsedBody`: the JSON body when the framework already read it. */
   handleAggregate(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
   /** Serve `/mcp/connectors/<connectorId>`; 404 `CONNECTOR_NOT_FOUND` for an unknown/disabled id. */
-  handleConnector(connectorId: string, req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  handleConnector(
+    connectorId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsedBody?: unknown,
+  ): Promise<void>;
   /**
    * Call a connector's tool by its upstream name, as `POST /v1/connectors/:id/tools/:tool/call` needs:
    * filters, quotas, metrics, audit (`endpoint: "rest"`) and offline fallback apply; never throws for
@@ -93,17 +98,29 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   const quota = new QuotaGuard(store, options.quotaKeyPrefix ?? 'gw:');
   const metrics = options.metrics ?? createConnectorsMetrics();
   const extensions = new ExtensionSet(options.extensions);
-  const catalog = new ToolCatalog(options.source, logger, options.initialListTimeoutMs ?? 5_000, extensions.tools);
+  const catalog = new ToolCatalog(
+    options.source,
+    logger,
+    options.initialListTimeoutMs ?? 5_000,
+    extensions.tools,
+  );
   const prompts = new PromptCatalog(options.initialListTimeoutMs ?? 5_000);
   const host = new SessionHost(
-    { allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES, allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES },
+    {
+      allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES,
+      allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES,
+    },
     logger,
     options.sessionIdleMs ?? 1_800_000,
     clock,
   );
   const deps = { quota, metrics, audit: options.audit, logger, clock };
   const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs, extensions };
-  const passDeps = { ...deps, upstream: { open: options.upstreamConnector ?? defaultUpstreamConnector }, requestTimeoutMs: options.requestTimeoutMs ?? 60_000 };
+  const passDeps = {
+    ...deps,
+    upstream: { open: options.upstreamConnector ?? defaultUpstreamConnector },
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+  };
   const callerOf = options.callerId ?? (() => 'anonymous');
   const aggregateServers = new Set<Server>();
   const stopNotify = catalog.onChange(() => {
@@ -113,21 +130,41 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   return {
     handleAggregate: async (req, res, parsedBody) => {
       if (!host.guard(req, res)) return;
-      await host.handle('', req, res, parsedBody, () => {
-        const server = createAggregateServer(aggregateDeps, callerOf(req));
-        aggregateServers.add(server);
-        return Promise.resolve({ server, dispose: () => Promise.resolve(void aggregateServers.delete(server)) });
-      }, { jsonResponse: true, cachedResult: (message) => (isToolsList(message) ? catalog.cachedResultJson() : undefined) });
+      await host.handle(
+        '',
+        req,
+        res,
+        parsedBody,
+        () => {
+          const server = createAggregateServer(aggregateDeps, callerOf(req));
+          aggregateServers.add(server);
+          return Promise.resolve({
+            server,
+            dispose: () => Promise.resolve(void aggregateServers.delete(server)),
+          });
+        },
+        {
+          jsonResponse: true,
+          cachedResult: (message) => (isToolsList(message) ? catalog.cachedResultJson() : undefined),
+        },
+      );
     },
     handleConnector: async (connectorId, req, res, parsedBody) => {
       if (!host.guard(req, res)) return;
       const binding = catalog.binding(connectorId);
-      if (!binding) return sendJsonError(res, 404, 'CONNECTOR_NOT_FOUND', `no enabled connector "${connectorId.slice(0, 64)}"`);
+      if (!binding)
+        return sendJsonError(
+          res,
+          404,
+          'CONNECTOR_NOT_FOUND',
+          `no enabled connector "${connectorId.slice(0, 64)}"`,
+        );
       await host.handle(connectorId, req, res, parsedBody, (init) =>
         createPassthroughSession(passDeps, binding.connector, init, callerOf(req)),
       );
     },
-    callTool: (connectorId, tool, args, callOptions) => callConnectorTool(aggregateDeps, connectorId, tool, args, callOptions),
+    callTool: (connectorId, tool, args, callOptions) =>
+      callConnectorTool(aggregateDeps, connectorId, tool, args, callOptions),
     getQuotaUse: (connectorId) => quota.use(connectorId, clock()),
     ready: async () => void (await catalog.list()),
     get sessionCount() {
@@ -153,21 +190,33 @@ function isToolsList(message: unknown): boolean {
 function validate(options: ConnectorsGatewayOptions): void {
   const source = options.source as Partial<GatewayConnectorSource> | undefined;
   if (typeof source?.list !== 'function' || typeof source.subscribe !== 'function') {
-    throw new GatewayOptionError(`option "source" must be a GatewayConnectorSource { list, subscribe } (got ${typeof options.source})`);
+    throw new GatewayOptionError(
+      `option "source" must be a GatewayConnectorSource { list, subscribe } (got ${typeof options.source})`,
+    );
   }
   for (const key of ['callTimeoutMs', 'requestTimeoutMs', 'initialListTimeoutMs', 'sessionIdleMs'] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new GatewayOptionError(`option "${key}" must be a positive number of milliseconds (got ${String(value)})`);
+      throw new GatewayOptionError(
+        `option "${key}" must be a positive number of milliseconds (got ${String(value)})`,
+      );
     }
   }
   if (options.extensions !== undefined && !Array.isArray(options.extensions)) {
-    throw new GatewayOptionError(`option "extensions" must be an array of AggregateExtension (got ${typeof options.extensions})`);
+    throw new GatewayOptionError(
+      `option "extensions" must be an array of AggregateExtension (got ${typeof options.extensions})`,
+    );
   }
   for (const key of ['allowedHosts', 'allowedOrigins'] as const) {
     const value = options[key];
-    if (value !== undefined && (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.includes(':') && !v.startsWith('[')))) {
-      throw new GatewayOptionError(`option "${key}" must be an array of hostnames without ports (got ${JSON.stringify(value)})`);
+    if (
+      value !== undefined &&
+      (!Array.isArray(value) ||
+        value.some((v) => typeof v !== 'string' || (v.includes(':') && !v.startsWith('['))))
+    ) {
+      throw new GatewayOptionError(
+        `option "${key}" must be an array of hostnames without ports (got ${JSON.stringify(value)})`,
+      );
     }
   }
 }

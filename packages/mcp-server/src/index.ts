@@ -1,8 +1,18 @@
 export { createConnectorsGateway } from './gateway.js';
 export type { ConnectorsGateway, ConnectorsGatewayOptions } from './gateway.js';
 export { staticConnectorSource } from './contracts.js';
-export type { AggregateExtension, ExtensionCallContext, ExtensionResource, ExtensionTool } from './extensions.js';
-export type { GatewayConnector, GatewayConnectorBinding, GatewayConnectorSource, GatewayProxy } from './contracts.js';
+export type {
+  AggregateExtension,
+  ExtensionCallContext,
+  ExtensionResource,
+  ExtensionTool,
+} from './extensions.js';
+export type {
+  GatewayConnector,
+  GatewayConnectorBinding,
+  GatewayConnectorSource,
+  GatewayProxy,
+} from './contracts.js';
 export { MemoryQuotaStore, QuotaGuard, windowStart } from './quota.js';
 export type { QuotaLimits, QuotaStore, QuotaUse, QuotaWindowState } from './quota.js';
 export { RedisQuotaStore } from './redis-quota.js';
@@ -17,7 +27,13 @@ export { META_CONNECTOR, META_ORIGINAL, META_TOOL } from './catalog.js';
 export { META_ERROR } from './call.js';
 export { createUpstreamConnector, defaultUpstreamConnector } from './upstream.js';
 export type { UpstreamConnector, UpstreamSession } from './upstream.js';
-export { GATEWAY_ERROR_STATUS, GatewayError, GatewayOptionError, QuotaExceededError, QuotaStoreError } from './errors.js';
+export {
+  GATEWAY_ERROR_STATUS,
+  GatewayError,
+  GatewayOptionError,
+  QuotaExceededError,
+  QuotaStoreError,
+} from './errors.js';
 export type { GatewayErrorCode } from './errors.js';
 export { AGGREGATE_SERVER_INFO } from './aggregate.js';
 export type { GatewayLogger } from './logger.js';

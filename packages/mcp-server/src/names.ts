@@ -20,7 +20,10 @@ export function gatewayToolName(connectorId: string, tool: string): GatewayToolN
 }
 
 /** Whether `tool` passes the manifest's `tools.allow` / `tools.deny` filters (deny wins). */
-export function toolAllowed(tool: string, filter: { allow?: string[]; deny?: string[] } | undefined): boolean {
+export function toolAllowed(
+  tool: string,
+  filter: { allow?: string[]; deny?: string[] } | undefined,
+): boolean {
   if (filter?.deny?.includes(tool)) return false;
   return filter?.allow === undefined || filter.allow.includes(tool);
 }

@@ -34,7 +34,9 @@ const RELAYED_NOTIFICATIONS = [
 ] as const;
 
 /** Server→client requests relayed from the upstream to the downstream caller, by client capability. */
-const RELAYED_REQUESTS: ReadonlyArray<[keyof ClientCapabilities, 'sampling/createMessage' | 'elicitation/create' | 'roots/list']> = [
+const RELAYED_REQUESTS: ReadonlyArray<
+  [keyof ClientCapabilities, 'sampling/createMessage' | 'elicitation/create' | 'roots/list']
+> = [
   ['sampling', 'sampling/createMessage'],
   ['elicitation', 'elicitation/create'],
   ['roots', 'roots/list'],
@@ -78,7 +80,11 @@ export async function createPassthroughSession(
   } catch (error) {
     await upstream.close().catch(() => undefined);
     const reason = error instanceof Error ? error.message.replace(/^brAInwav: /, '') : String(error);
-    throw new GatewayError('UPSTREAM_UNAVAILABLE', `connector "${connector.id}" is unreachable: ${reason.slice(0, 200)}`, { cause: error });
+    throw new GatewayError(
+      'UPSTREAM_UNAVAILABLE',
+      `connector "${connector.id}" is unreachable: ${reason.slice(0, 200)}`,
+      { cause: error },
+    );
   }
   const server = new Server(client.getServerVersion() ?? { name: connector.id, version: '0.0.0' }, {
     capabilities: client.getServerCapabilities() ?? {},
@@ -95,21 +101,32 @@ function clientCapabilitiesOf(initialize: unknown): ClientCapabilities {
   const message = Array.isArray(initialize) ? (initialize as unknown[])[0] : initialize;
   const caps = (message as { params?: { capabilities?: ClientCapabilities } }).params?.capabilities ?? {};
   const picked: ClientCapabilities = {};
-  for (const [cap] of RELAYED_REQUESTS) if (caps[cap] !== undefined) Object.assign(picked, { [cap]: caps[cap] });
+  for (const [cap] of RELAYED_REQUESTS)
+    if (caps[cap] !== undefined) Object.assign(picked, { [cap]: caps[cap] });
   return picked;
 }
 
 /** `Protocol.request` seen method-agnostically: the gateway forwards whatever method it relays. */
-type RawRequest = (request: { method: string; params?: Record<string, unknown> }, options: RequestOptions) => Promise<unknown>;
+type RawRequest = (
+  request: { method: string; params?: Record<string, unknown> },
+  options: RequestOptions,
+) => Promise<unknown>;
 
-type ForwardHandler = (request: { params?: Record<string, unknown> }, ctx: ServerContext) => Promise<Record<string, unknown>>;
+type ForwardHandler = (
+  request: { params?: Record<string, unknown> },
+  ctx: ServerContext,
+) => Promise<Record<string, unknown>>;
 
 function forwardRequests(deps: PassthroughDeps, server: Server, client: Client, inflight: RequestId[]): void {
   const caps = client.getServerCapabilities() ?? {};
-  const register = server.setRequestHandler.bind(server) as unknown as (method: string, handler: ForwardHandler) => void;
+  const register = server.setRequestHandler.bind(server) as unknown as (
+    method: string,
+    handler: ForwardHandler,
+  ) => void;
   for (const [cap, methods] of FORWARDED) {
     if (caps[cap] === undefined) continue;
-    for (const method of methods) register(method, (request, ctx) => forward(deps, client, method, request.params, ctx, inflight));
+    for (const method of methods)
+      register(method, (request, ctx) => forward(deps, client, method, request.params, ctx, inflight));
   }
   if (caps.resources?.subscribe) {
     for (const method of ['resources/subscribe', 'resources/unsubscribe']) {
@@ -129,8 +146,12 @@ function forwardToolCalls(
   if (!client.getServerCapabilities()?.tools) return;
   server.setRequestHandler('tools/call', (request, ctx) => {
     const call = { connector, tool: request.params.name, callerId, endpoint: 'connector' as const };
-    return runToolCall(deps, call, (error) => classifyUpstreamError(error, ctx.mcpReq.signal), async () =>
-      (await forward(deps, client, 'tools/call', request.params, ctx, inflight)) as CallToolResult,
+    return runToolCall(
+      deps,
+      call,
+      (error) => classifyUpstreamError(error, ctx.mcpReq.signal),
+      async () =>
+        (await forward(deps, client, 'tools/call', request.params, ctx, inflight)) as CallToolResult,
     );
   });
 }
@@ -151,33 +172,57 @@ async function forward(
 ): Promise<Record<string, unknown>> {
   const meta = params?._meta as Record<string, unknown> | undefined;
   const token = meta?.progressToken as string | number | undefined;
-  const options: RequestOptions = { signal: ctx.mcpReq.signal, timeout: deps.requestTimeoutMs, resetTimeoutOnProgress: true };
+  const options: RequestOptions = {
+    signal: ctx.mcpReq.signal,
+    timeout: deps.requestTimeoutMs,
+    resetTimeoutOnProgress: true,
+  };
   if (token !== undefined) {
     options.onprogress = (progress) =>
-      void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } }).catch(() => undefined);
+      void ctx.mcpReq
+        .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
+        .catch(() => undefined);
   }
   inflight.push(ctx.mcpReq.id);
   try {
     const forwarder = client as unknown as { request: RawRequest };
-    return (await forwarder.request({ method, ...(params ? { params } : {}) }, options)) as Record<string, unknown>;
+    return (await forwarder.request({ method, ...(params ? { params } : {}) }, options)) as Record<
+      string,
+      unknown
+    >;
   } finally {
     inflight.splice(inflight.indexOf(ctx.mcpReq.id), 1);
   }
 }
 
-function relayServerRequests(client: Client, caps: ClientCapabilities, holder: { server?: Server }, inflight: RequestId[]): void {
+function relayServerRequests(
+  client: Client,
+  caps: ClientCapabilities,
+  holder: { server?: Server },
+  inflight: RequestId[],
+): void {
   for (const [cap, method] of RELAYED_REQUESTS) {
     if (caps[cap] === undefined) continue;
     const register = client.setRequestHandler.bind(client) as unknown as (
       method: string,
-      handler: (request: { params?: Record<string, unknown> }, ctx: { mcpReq: { signal: AbortSignal } }) => Promise<unknown>,
+      handler: (
+        request: { params?: Record<string, unknown> },
+        ctx: { mcpReq: { signal: AbortSignal } },
+      ) => Promise<unknown>,
     ) => void;
     register(method, (request, ctx) => {
       const server = holder.server;
-      if (!server) throw new ProtocolError(ProtocolErrorCode.InternalError, 'brAInwav: downstream session not ready');
+      if (!server)
+        throw new ProtocolError(ProtocolErrorCode.InternalError, 'brAInwav: downstream session not ready');
       const related = inflight.at(-1);
-      const send = server.request.bind(server) as (r: { method: string; params?: unknown }, o: RequestOptions) => Promise<unknown>;
-      return send({ method, params: request.params }, { signal: ctx.mcpReq.signal, ...(related !== undefined ? { relatedRequestId: related } : {}) });
+      const send = server.request.bind(server) as (
+        r: { method: string; params?: unknown },
+        o: RequestOptions,
+      ) => Promise<unknown>;
+      return send(
+        { method, params: request.params },
+        { signal: ctx.mcpReq.signal, ...(related !== undefined ? { relatedRequestId: related } : {}) },
+      );
     });
   }
 }
@@ -191,7 +236,10 @@ function relayNotifications(client: Client, holder: { server?: Server }, infligh
     register(method, async (notification) => {
       const related = method === 'notifications/message' ? inflight.at(-1) : undefined;
       await holder.server
-        ?.notification({ method, params: notification.params }, related !== undefined ? { relatedRequestId: related } : undefined)
+        ?.notification(
+          { method, params: notification.params },
+          related !== undefined ? { relatedRequestId: related } : undefined,
+        )
         .catch(() => undefined);
     });
   }

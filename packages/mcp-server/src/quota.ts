@@ -47,11 +47,15 @@ export class MemoryQuotaStore implements QuotaStore {
   peek(key: string, windowMs: number, nowMs: number): Promise<QuotaWindowState> {
     const start = windowStart(windowMs, nowMs);
     const current = this.windows.get(`${key}:${windowMs}`);
-    return Promise.resolve({ count: current?.start === start ? current.count : 0, resetAtMs: start + windowMs });
+    return Promise.resolve({
+      count: current?.start === start ? current.count : 0,
+      resetAtMs: start + windowMs,
+    });
   }
 
   private sweep(nowMs: number): void {
-    for (const [slot, value] of this.windows) if (value.start + value.windowMs <= nowMs) this.windows.delete(slot);
+    for (const [slot, value] of this.windows)
+      if (value.start + value.windowMs <= nowMs) this.windows.delete(slot);
   }
 }
 
@@ -88,7 +92,8 @@ export class QuotaGuard {
    */
   async charge(connectorId: string, limits: QuotaLimits, nowMs: number): Promise<void> {
     const minute = await this.call(() => this.store.hit(this.key(connectorId, 'm'), MINUTE_MS, nowMs));
-    if (minute.count > limits.perMinute) throw exceeded(connectorId, 'minute', limits.perMinute, minute, nowMs);
+    if (minute.count > limits.perMinute)
+      throw exceeded(connectorId, 'minute', limits.perMinute, minute, nowMs);
     const hour = await this.call(() => this.store.hit(this.key(connectorId, 'h'), HOUR_MS, nowMs));
     if (hour.count > limits.perHour) throw exceeded(connectorId, 'hour', limits.perHour, hour, nowMs);
   }

@@ -31,7 +31,8 @@ export class RedisQuotaStore implements QuotaStore {
   constructor(options: RedisQuotaStoreOptions = {}) {
     this.owned = options.client === undefined;
     this.redis =
-      options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redisOptions });
+      options.client ??
+      new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: false, ...options.redisOptions });
     this.prefix = options.keyPrefix ?? 'brainwav:quota:';
   }
 

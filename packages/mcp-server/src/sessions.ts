@@ -77,10 +77,12 @@ export class SessionHost {
   ): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody, options);
-    if (req.method !== 'POST') return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
+    if (req.method !== 'POST')
+      return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
     const body = parsedBody ?? (await readJson(req, res));
     if (body === undefined) return;
-    if (!isInitialize(body)) return sendJsonError(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
+    if (!isInitialize(body))
+      return sendJsonError(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
     await this.open(scope, req, res, body, factory, options);
   }
 
@@ -90,7 +92,14 @@ export class SessionHost {
     await Promise.all([...this.sessions.keys()].map((key) => this.end(key)));
   }
 
-  private async resume(scope: string, id: string, req: IncomingMessage, res: ServerResponse, parsed: unknown, options: SessionOptions) {
+  private async resume(
+    scope: string,
+    id: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    parsed: unknown,
+    options: SessionOptions,
+  ) {
     const session = this.sessions.get(`${scope}\0${id}`);
     if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
     session.lastSeenMs = this.now();
@@ -118,7 +127,10 @@ export class SessionHost {
     } catch (error) {
       this.logger.warn({ scope, err: errorMessage(error) }, 'session setup failed');
       const code = (error as { code?: unknown }).code;
-      const known = typeof code === 'string' && code in GATEWAY_ERROR_STATUS ? (code as GatewayErrorCode) : 'UPSTREAM_UNAVAILABLE';
+      const known =
+        typeof code === 'string' && code in GATEWAY_ERROR_STATUS
+          ? (code as GatewayErrorCode)
+          : 'UPSTREAM_UNAVAILABLE';
       return sendJsonError(res, GATEWAY_ERROR_STATUS[known], known, errorMessage(error));
     }
     const transport = new NodeStreamableHTTPServerTransport({
@@ -148,7 +160,9 @@ export class SessionHost {
     try {
       await session.owner.server.close();
     } finally {
-      await session.owner.dispose().catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'session dispose failed'));
+      await session.owner
+        .dispose()
+        .catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'session dispose failed'));
     }
   }
 
@@ -165,8 +179,14 @@ function protocolVersionOk(req: IncomingMessage): boolean {
 }
 
 function sendCached(res: ServerResponse, sessionId: string, message: unknown, result: Buffer): void {
-  const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify((message as { id: string | number }).id)},"result":`);
-  res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sessionId, 'content-length': head.length + result.length + 1 });
+  const head = Buffer.from(
+    `{"jsonrpc":"2.0","id":${JSON.stringify((message as { id: string | number }).id)},"result":`,
+  );
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'mcp-session-id': sessionId,
+    'content-length': head.length + result.length + 1,
+  });
   res.write(head);
   res.write(result);
   res.end('}');

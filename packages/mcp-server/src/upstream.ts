@@ -26,9 +26,14 @@ export interface UpstreamSession {
  * (`buildUpstreamHeaders` of @cortex-os/mcp-bridge, so the proxy and the passthrough authenticate the
  * same way). Rejects with `SECRET_UNRESOLVED` (naming the reference, never the value).
  */
-export function createUpstreamConnector(resolveSecret: SecretResolver = defaultResolveSecret): UpstreamConnector {
+export function createUpstreamConnector(
+  resolveSecret: SecretResolver = defaultResolveSecret,
+): UpstreamConnector {
   return async (connector, capabilities) => {
-    const { headers } = await buildUpstreamHeaders({ ...connector, auth: connector.auth ?? { type: 'none' } }, resolveSecret);
+    const { headers } = await buildUpstreamHeaders(
+      { ...connector, auth: connector.auth ?? { type: 'none' } },
+      resolveSecret,
+    );
     const url = new URL(connector.endpoint);
     const transport =
       connector.transport === 'sse'

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
-import { createConnectorsGateway, createMemoryAuditSink, staticConnectorSource, type ConnectorsGateway } from '../src/index.js';
+import {
+  createConnectorsGateway,
+  createMemoryAuditSink,
+  staticConnectorSource,
+  type ConnectorsGateway,
+} from '../src/index.js';
 import { connectClient, connectorEntry, eventually, serveGateway } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
@@ -33,10 +38,15 @@ describe('aggregate endpoint /mcp', () => {
     return { fixture, binding: { connector, proxy } };
   }
 
-  async function start(source: ReturnType<typeof staticConnectorSource>): Promise<{ gateway: ConnectorsGateway; client: Client; base: string }> {
+  async function start(
+    source: ReturnType<typeof staticConnectorSource>,
+  ): Promise<{ gateway: ConnectorsGateway; client: Client; base: string }> {
     const gateway = createConnectorsGateway({ source, metrics, audit, callerId: () => 'key-test-1' });
     const http = await serveGateway(gateway);
-    closers.push(() => gateway.close(), () => http.close());
+    closers.push(
+      () => gateway.close(),
+      () => http.close(),
+    );
     await gateway.ready();
     const client = await connectClient(`${http.base}/mcp`);
     closers.push(() => client.close());
@@ -50,7 +60,12 @@ describe('aggregate endpoint /mcp', () => {
     const sessionId = (client.transport as unknown as { sessionId: string }).sessionId;
     const res = await fetch(`${base}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': client.getNegotiatedProtocolVersion()! },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': client.getNegotiatedProtocolVersion()!,
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 'req-7', method: 'tools/list' }),
     });
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -74,12 +89,16 @@ describe('aggregate endpoint /mcp', () => {
     const b = await binding('beta', ['echo']);
     const c = await binding('gamma', ['image', 'echo'], { tools: { deny: ['image'] } });
     source.set([c.binding, a.binding, b.binding]);
-    await eventually(async () => (await client.listTools(undefined, { cacheMode: 'bypass' })).tools.length === 4);
+    await eventually(
+      async () => (await client.listTools(undefined, { cacheMode: 'bypass' })).tools.length === 4,
+    );
     const names = (await client.listTools(undefined, { cacheMode: 'bypass' })).tools.map((t) => t.name);
     expect(names).toEqual(['alpha__echo', 'alpha__add', 'beta__echo', 'gamma__echo']);
     await eventually(() => changed >= 1);
     source.set([b.binding]);
-    expect((await client.listTools(undefined, { cacheMode: 'bypass' })).tools.map((t) => t.name)).toEqual(['beta__echo']);
+    expect((await client.listTools(undefined, { cacheMode: 'bypass' })).tools.map((t) => t.name)).toEqual([
+      'beta__echo',
+    ]);
   });
 
   it('routes calls to the right upstream, records metrics and one audit line per call', async () => {
@@ -95,25 +114,50 @@ describe('aggregate endpoint /mcp', () => {
     expect(image.content).toEqual([{ type: 'image', data: expect.any(String), mimeType: 'image/png' }]);
     expect(b.fixture.calls.filter((call) => call.tool === 'echo')).toHaveLength(2);
     expect(a.fixture.calls.map((call) => call.tool)).toEqual(['image']);
-    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'beta', tool: 'echo', outcome: 'ok' })).toBe(1);
-    expect(await metricValue(metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'image' })).toBe(1);
+    expect(
+      await metricValue(metrics, 'toolCallsTotal', { connector: 'beta', tool: 'echo', outcome: 'ok' }),
+    ).toBe(1);
+    expect(await metricValue(metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'image' })).toBe(
+      1,
+    );
     expect(audit.records).toHaveLength(2);
-    expect(audit.records[0]).toMatchObject({ brand: 'brAInwav', callerId: 'key-test-1', connectorId: 'beta', tool: 'echo', outcome: 'ok', endpoint: 'aggregate' });
+    expect(audit.records[0]).toMatchObject({
+      brand: 'brAInwav',
+      callerId: 'key-test-1',
+      connectorId: 'beta',
+      tool: 'echo',
+      outcome: 'ok',
+      endpoint: 'aggregate',
+    });
     expect(audit.records[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(audit.records)).not.toContain('hi');
-    await expect(client.callTool({ name: 'nope__echo', arguments: {} })).rejects.toThrow(/unknown tool nope__echo/);
+    await expect(client.callTool({ name: 'nope__echo', arguments: {} })).rejects.toThrow(
+      /unknown tool nope__echo/,
+    );
   });
 
   it('calls a tool for the REST API with filters, quotas, metrics and audit (gateway.callTool)', async () => {
     const a = await binding('alpha', ['echo', 'image'], { tools: { deny: ['image'] } });
     const { gateway } = await start(staticConnectorSource([a.binding]));
-    expect(await gateway.callTool('alpha', 'echo', { text: 'rest' }, { callerId: 'key-rest' })).toEqual({ content: [{ type: 'text', text: 'rest' }] });
+    expect(await gateway.callTool('alpha', 'echo', { text: 'rest' }, { callerId: 'key-rest' })).toEqual({
+      content: [{ type: 'text', text: 'rest' }],
+    });
     const denied = await gateway.callTool('alpha', 'image', {}, { callerId: 'key-rest' });
     expect(denied).toMatchObject({ isError: true, _meta: { 'io.brainwav/error': { code: 'NOT_FOUND' } } });
     const missing = await gateway.callTool('nope', 'echo', {}, { callerId: 'key-rest' });
     expect(missing.content).toEqual([{ type: 'text', text: 'brAInwav: no enabled connector "nope"' }]);
-    expect(audit.records).toEqual([expect.objectContaining({ callerId: 'key-rest', connectorId: 'alpha', tool: 'echo', outcome: 'ok', endpoint: 'rest' })]);
-    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', tool: 'echo', outcome: 'ok' })).toBe(1);
+    expect(audit.records).toEqual([
+      expect.objectContaining({
+        callerId: 'key-rest',
+        connectorId: 'alpha',
+        tool: 'echo',
+        outcome: 'ok',
+        endpoint: 'rest',
+      }),
+    ]);
+    expect(
+      await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', tool: 'echo', outcome: 'ok' }),
+    ).toBe(1);
     expect(await gateway.getQuotaUse('alpha')).toEqual({ minute: 1, hour: 1 });
   });
 
@@ -123,7 +167,8 @@ describe('aggregate endpoint /mcp', () => {
     await client.listTools();
     let changed = 0;
     client.setNotificationHandler('notifications/tools/list_changed', () => void (changed += 1));
-    const names = async () => (await client.listTools(undefined, { cacheMode: 'bypass' })).tools.map((t) => t.name);
+    const names = async () =>
+      (await client.listTools(undefined, { cacheMode: 'bypass' })).tools.map((t) => t.name);
     await a.fixture.setTools(['echo', 'add']);
     await eventually(() => changed === 1);
     expect(await names()).toEqual(['alpha__echo', 'alpha__add']);
@@ -142,12 +187,21 @@ describe('aggregate endpoint /mcp', () => {
     await b.fixture.stop();
     const offline = await client.callTool({ name: 'beta__echo', arguments: { text: 'x' } });
     expect(offline.isError).toBe(true);
-    expect(offline.content).toEqual([{ type: 'text', text: 'brAInwav: connector "Beta demo" (beta) is offline; tool "echo" is unavailable right now' }]);
-    expect(offline._meta).toEqual({ 'io.brainwav/error': { brand: 'brAInwav', code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(offline.content).toEqual([
+      {
+        type: 'text',
+        text: 'brAInwav: connector "Beta demo" (beta) is offline; tool "echo" is unavailable right now',
+      },
+    ]);
+    expect(offline._meta).toEqual({
+      'io.brainwav/error': { brand: 'brAInwav', code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(await metricValue(metrics, 'offlineFallbackTotal', { connector: 'beta' })).toBe(1);
     expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'beta', outcome: 'offline' })).toBe(1);
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['alpha__echo', 'beta__echo']);
-    expect(await client.callTool({ name: 'alpha__echo', arguments: { text: 'still' } })).toMatchObject({ content: [{ type: 'text', text: 'still' }] });
+    expect(await client.callTool({ name: 'alpha__echo', arguments: { text: 'still' } })).toMatchObject({
+      content: [{ type: 'text', text: 'still' }],
+    });
     await b.fixture.restart();
     expect((await client.callTool({ name: 'beta__echo', arguments: { text: 'back' } })).isError).toBeFalsy();
   });
@@ -156,7 +210,12 @@ describe('aggregate endpoint /mcp', () => {
     const a = await binding('alpha', ['echo']);
     const { client } = await start(staticConnectorSource([a.binding]));
     const { prompts } = await client.listPrompts();
-    expect(prompts).toEqual([expect.objectContaining({ name: 'alpha__greet', description: '[brAInwav · Alpha demo] Greets someone' })]);
+    expect(prompts).toEqual([
+      expect.objectContaining({
+        name: 'alpha__greet',
+        description: '[brAInwav · Alpha demo] Greets someone',
+      }),
+    ]);
     const prompt = await client.getPrompt({ name: 'alpha__greet', arguments: { name: 'bob' } });
     expect(prompt.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Hello bob' } }]);
   });

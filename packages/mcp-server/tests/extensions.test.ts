@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import {
-  createConnectorsGateway, META_ERROR, staticConnectorSource, type AggregateExtension, type ExtensionCallContext,
+  createConnectorsGateway,
+  META_ERROR,
+  staticConnectorSource,
+  type AggregateExtension,
+  type ExtensionCallContext,
 } from '../src/index.js';
 import { connectClient, connectorEntry, serveGateway } from './helpers/http.js';
 import { bridgeProxy } from './helpers/proxy.js';
@@ -13,10 +17,18 @@ function panelExtension(seen: ExtensionCallContext[]): AggregateExtension {
   return {
     tools: [
       {
-        definition: { name: 'show_panel', description: 'Shows the panel', inputSchema: { type: 'object', properties: {} }, _meta: { ui: { resourceUri: UI_URI } } },
+        definition: {
+          name: 'show_panel',
+          description: 'Shows the panel',
+          inputSchema: { type: 'object', properties: {} },
+          _meta: { ui: { resourceUri: UI_URI } },
+        },
         call: (args, context) => {
           seen.push(context);
-          return Promise.resolve({ content: [{ type: 'text', text: `panel ${JSON.stringify(args ?? {})}` }], structuredContent: { ok: true } });
+          return Promise.resolve({
+            content: [{ type: 'text', text: `panel ${JSON.stringify(args ?? {})}` }],
+            structuredContent: { ok: true },
+          });
         },
       },
       {
@@ -26,8 +38,16 @@ function panelExtension(seen: ExtensionCallContext[]): AggregateExtension {
     ],
     resources: [
       {
-        resource: { uri: UI_URI, name: 'panel', mimeType: 'text/html;profile=mcp-app', _meta: { ui: { prefersBorder: true } } },
-        read: () => Promise.resolve({ contents: [{ uri: UI_URI, mimeType: 'text/html;profile=mcp-app', text: '<p>brAInwav panel</p>' }] }),
+        resource: {
+          uri: UI_URI,
+          name: 'panel',
+          mimeType: 'text/html;profile=mcp-app',
+          _meta: { ui: { prefersBorder: true } },
+        },
+        read: () =>
+          Promise.resolve({
+            contents: [{ uri: UI_URI, mimeType: 'text/html;profile=mcp-app', text: '<p>brAInwav panel</p>' }],
+          }),
       },
     ],
   };
@@ -48,9 +68,16 @@ describe('aggregate extensions', () => {
     const proxy = bridgeProxy(connector);
     closers.push(() => proxy.close());
     const seen: ExtensionCallContext[] = [];
-    const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]), extensions: [panelExtension(seen)], callerId: () => 'key-ext' });
+    const gateway = createConnectorsGateway({
+      source: staticConnectorSource([{ connector, proxy }]),
+      extensions: [panelExtension(seen)],
+      callerId: () => 'key-ext',
+    });
     const http = await serveGateway(gateway);
-    closers.push(() => gateway.close(), () => http.close());
+    closers.push(
+      () => gateway.close(),
+      () => http.close(),
+    );
     await gateway.ready();
     const client = await connectClient(`${http.base}/mcp`);
     closers.push(() => client.close());
@@ -60,7 +87,10 @@ describe('aggregate extensions', () => {
     expect(tools[1]?._meta).toEqual({ ui: { resourceUri: UI_URI } });
 
     const result = await client.callTool({ name: 'show_panel', arguments: { a: 1 } });
-    expect(result).toMatchObject({ content: [{ type: 'text', text: 'panel {"a":1}' }], structuredContent: { ok: true } });
+    expect(result).toMatchObject({
+      content: [{ type: 'text', text: 'panel {"a":1}' }],
+      structuredContent: { ok: true },
+    });
     expect(seen.map((c) => c.callerId)).toEqual(['key-ext']);
     const echo = await client.callTool({ name: 'alpha__echo', arguments: { text: 'still routed' } });
     expect(JSON.stringify(echo.content)).toContain('still routed');
@@ -68,13 +98,24 @@ describe('aggregate extensions', () => {
     const broken = await client.callTool({ name: 'broken_panel', arguments: {} });
     expect(broken.isError).toBe(true);
     expect(broken._meta?.[META_ERROR]).toMatchObject({ code: 'TOOL_CALL_FAILED' });
-    expect(JSON.stringify(broken.content)).toContain('brAInwav: tool \\"broken_panel\\" failed: panel store unavailable');
+    expect(JSON.stringify(broken.content)).toContain(
+      'brAInwav: tool \\"broken_panel\\" failed: panel store unavailable',
+    );
 
     expect(client.getServerCapabilities()?.resources).toEqual({});
     const { resources } = await client.listResources();
-    expect(resources).toEqual([{ uri: UI_URI, name: 'panel', mimeType: 'text/html;profile=mcp-app', _meta: { ui: { prefersBorder: true } } }]);
+    expect(resources).toEqual([
+      {
+        uri: UI_URI,
+        name: 'panel',
+        mimeType: 'text/html;profile=mcp-app',
+        _meta: { ui: { prefersBorder: true } },
+      },
+    ]);
     const read = await client.readResource({ uri: UI_URI });
-    expect(read.contents).toEqual([{ uri: UI_URI, mimeType: 'text/html;profile=mcp-app', text: '<p>brAInwav panel</p>' }]);
+    expect(read.contents).toEqual([
+      { uri: UI_URI, mimeType: 'text/html;profile=mcp-app', text: '<p>brAInwav panel</p>' },
+    ]);
     const missing = await client.readResource({ uri: 'ui://test/missing.html' }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ProtocolError);
     expect((missing as ProtocolError).code).toBe(-32602); // the SDK's ResourceNotFoundError (InvalidParams in 2025-11-25)
@@ -84,7 +125,10 @@ describe('aggregate extensions', () => {
   it('advertises no resources capability without extension resources', async () => {
     const gateway = createConnectorsGateway({ source: staticConnectorSource([]) });
     const http = await serveGateway(gateway);
-    closers.push(() => gateway.close(), () => http.close());
+    closers.push(
+      () => gateway.close(),
+      () => http.close(),
+    );
     const client = await connectClient(`${http.base}/mcp`);
     closers.push(() => client.close());
     expect(client.getServerCapabilities()?.resources).toBeUndefined();
@@ -95,16 +139,35 @@ describe('aggregate extensions', () => {
     ['a connector-style name', 'alpha__echo', /without "__"/],
     ['an invalid name', 'has space', /must match/],
   ])('refuses %s (CONFIG_INVALID)', (_what, name, message) => {
-    const ext: AggregateExtension = { tools: [{ definition: { name, inputSchema: { type: 'object' } }, call: () => Promise.resolve({ content: [] }) }] };
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [ext] })).toThrow(message);
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [ext] })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    const ext: AggregateExtension = {
+      tools: [
+        {
+          definition: { name, inputSchema: { type: 'object' } },
+          call: () => Promise.resolve({ content: [] }),
+        },
+      ],
+    };
+    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [ext] })).toThrow(
+      message,
+    );
+    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [ext] })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 
   it('refuses duplicate tool names and resource URIs across extensions', () => {
     const seen: ExtensionCallContext[] = [];
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [panelExtension(seen), { tools: panelExtension(seen).tools }] }))
-      .toThrow('brAInwav: option "extensions[1]" repeats tool name "show_panel"');
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), extensions: [panelExtension(seen), { resources: panelExtension(seen).resources }] }))
-      .toThrow(`brAInwav: option "extensions[1]" repeats resource uri "${UI_URI}"`);
+    expect(() =>
+      createConnectorsGateway({
+        source: staticConnectorSource([]),
+        extensions: [panelExtension(seen), { tools: panelExtension(seen).tools }],
+      }),
+    ).toThrow('brAInwav: option "extensions[1]" repeats tool name "show_panel"');
+    expect(() =>
+      createConnectorsGateway({
+        source: staticConnectorSource([]),
+        extensions: [panelExtension(seen), { resources: panelExtension(seen).resources }],
+      }),
+    ).toThrow(`brAInwav: option "extensions[1]" repeats resource uri "${UI_URI}"`);
   });
 });

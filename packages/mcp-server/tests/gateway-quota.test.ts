@@ -3,7 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { createConnectorsMetrics } from '@cortex-os/telemetry';
-import { createConnectorsGateway, RedisQuotaStore, staticConnectorSource, type QuotaStore } from '../src/index.js';
+import {
+  createConnectorsGateway,
+  RedisQuotaStore,
+  staticConnectorSource,
+  type QuotaStore,
+} from '../src/index.js';
 import { connectClient, connectorEntry, serveGateway } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
@@ -28,7 +33,11 @@ describe('quotas through the gateway', () => {
     await fixture.stop();
   });
 
-  async function gatewayClient(quotaStore: QuotaStore | undefined, clock: () => number, quotas = { perMinute: 2, perHour: 3 }) {
+  async function gatewayClient(
+    quotaStore: QuotaStore | undefined,
+    clock: () => number,
+    quotas = { perMinute: 2, perHour: 3 },
+  ) {
     const connector = connectorEntry('alpha', fixture.url, { quotas });
     const proxy = bridgeProxy(connector);
     const metrics = createConnectorsMetrics();
@@ -41,7 +50,13 @@ describe('quotas through the gateway', () => {
     const http = await serveGateway(gateway);
     const client = await connectClient(`${http.base}/mcp`);
     const pass = await connectClient(`${http.base}/mcp/connectors/alpha`);
-    closers.push(() => proxy.close(), () => gateway.close(), () => http.close(), () => client.close(), () => pass.close());
+    closers.push(
+      () => proxy.close(),
+      () => gateway.close(),
+      () => http.close(),
+      () => client.close(),
+      () => pass.close(),
+    );
     await client.listTools();
     return { gateway, client, pass, metrics };
   }
@@ -54,17 +69,36 @@ describe('quotas through the gateway', () => {
     const over = await client.callTool({ name: 'alpha__echo', arguments: { text: '3' } });
     expect(over.isError).toBe(true);
     expect(over.content).toEqual([
-      { type: 'text', text: 'brAInwav: connector "alpha" exceeded its per-minute quota of 2 calls; retry in 30s (code QUOTA_EXCEEDED, retryAfterSeconds=30)' },
+      {
+        type: 'text',
+        text: 'brAInwav: connector "alpha" exceeded its per-minute quota of 2 calls; retry in 30s (code QUOTA_EXCEEDED, retryAfterSeconds=30)',
+      },
     ]);
-    expect(over._meta).toEqual({ 'io.brainwav/error': { brand: 'brAInwav', code: 'QUOTA_EXCEEDED', retryAfterSeconds: 30, window: 'minute' } });
+    expect(over._meta).toEqual({
+      'io.brainwav/error': {
+        brand: 'brAInwav',
+        code: 'QUOTA_EXCEEDED',
+        retryAfterSeconds: 30,
+        window: 'minute',
+      },
+    });
     expect((await pass.callTool({ name: 'echo', arguments: { text: '4' } })).isError).toBe(true);
     expect(await metricValue(metrics, 'quotaExceededTotal', { connector: 'alpha' })).toBe(2);
-    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', outcome: 'quota_exceeded' })).toBe(2);
+    expect(
+      await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', outcome: 'quota_exceeded' }),
+    ).toBe(2);
     expect(await gateway.getQuotaUse('alpha')).toEqual({ minute: 4, hour: 2 });
     now += 30_000; // next minute window
     expect((await client.callTool({ name: 'alpha__echo', arguments: { text: '5' } })).isError).toBeFalsy();
     const hourOver = await client.callTool({ name: 'alpha__echo', arguments: { text: '6' } });
-    expect(hourOver._meta).toEqual({ 'io.brainwav/error': { brand: 'brAInwav', code: 'QUOTA_EXCEEDED', retryAfterSeconds: 3_540, window: 'hour' } });
+    expect(hourOver._meta).toEqual({
+      'io.brainwav/error': {
+        brand: 'brAInwav',
+        code: 'QUOTA_EXCEEDED',
+        retryAfterSeconds: 3_540,
+        window: 'hour',
+      },
+    });
     now += 3_600_000;
     expect((await client.callTool({ name: 'alpha__echo', arguments: { text: '7' } })).isError).toBeFalsy();
   });
@@ -73,13 +107,18 @@ describe('quotas through the gateway', () => {
     const now = Date.now();
     const storeA = new RedisQuotaStore({ keyPrefix: prefix });
     const storeB = new RedisQuotaStore({ keyPrefix: prefix });
-    closers.push(() => storeA.close(), () => storeB.close());
+    closers.push(
+      () => storeA.close(),
+      () => storeB.close(),
+    );
     const quotas = { perMinute: 3, perHour: 100 };
     const a = await gatewayClient(storeA, () => now, quotas);
     const b = await gatewayClient(storeB, () => now, quotas);
     const outcomes: boolean[] = [];
     for (const client of [a.client, b.client, a.client, b.client]) {
-      outcomes.push((await client.callTool({ name: 'alpha__echo', arguments: { text: 'r' } })).isError === true);
+      outcomes.push(
+        (await client.callTool({ name: 'alpha__echo', arguments: { text: 'r' } })).isError === true,
+      );
     }
     expect(outcomes).toEqual([false, false, false, true]);
     expect(await a.gateway.getQuotaUse('alpha')).toEqual({ minute: 4, hour: 3 });

@@ -10,7 +10,11 @@ const INIT = JSON.stringify({
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
 });
 /** node:http POST (fetch cannot override Host). */
-function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -26,7 +30,10 @@ function rawPost(url: string, headers: Record<string, string>, body: string): Pr
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 describe('Host/Origin validation (DNS rebinding)', () => {
-  const gateway = createConnectorsGateway({ source: staticConnectorSource([]), allowedOrigins: ['localhost', 'app.example.com'] });
+  const gateway = createConnectorsGateway({
+    source: staticConnectorSource([]),
+    allowedOrigins: ['localhost', 'app.example.com'],
+  });
   let http: Awaited<ReturnType<typeof serveGateway>>;
   beforeAll(async () => void (http = await serveGateway(gateway)));
   afterAll(async () => {
@@ -39,31 +46,54 @@ describe('Host/Origin validation (DNS rebinding)', () => {
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body)).toEqual({
       brand: 'brAInwav',
-      error: { code: 'HOST_NOT_ALLOWED', message: 'brAInwav: Host header not allowed (DNS rebinding protection)' },
+      error: {
+        code: 'HOST_NOT_ALLOWED',
+        message: 'brAInwav: Host header not allowed (DNS rebinding protection)',
+      },
       traceId: null,
     });
   });
 
   it('rejects a foreign or opaque Origin, on the per-connector endpoint too', async () => {
-    for (const [path, origin] of [['/mcp', 'http://evil.example'], ['/mcp', 'null'], ['/mcp/connectors/any', 'http://evil.example']] as const) {
-      const res = await fetch(`${http.base}${path}`, { method: 'POST', headers: { ...HEADERS, origin }, body: INIT });
+    for (const [path, origin] of [
+      ['/mcp', 'http://evil.example'],
+      ['/mcp', 'null'],
+      ['/mcp/connectors/any', 'http://evil.example'],
+    ] as const) {
+      const res = await fetch(`${http.base}${path}`, {
+        method: 'POST',
+        headers: { ...HEADERS, origin },
+        body: INIT,
+      });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
     }
   });
 
   it('accepts allowed origins and clients without Origin, and refuses non-initialize requests without a session', async () => {
-    const ok = await fetch(`${http.base}/mcp`, { method: 'POST', headers: { ...HEADERS, origin: 'https://app.example.com' }, body: INIT });
+    const ok = await fetch(`${http.base}/mcp`, {
+      method: 'POST',
+      headers: { ...HEADERS, origin: 'https://app.example.com' },
+      body: INIT,
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);
     await ok.body?.cancel();
-    const noSession = await fetch(`${http.base}/mcp`, { method: 'POST', headers: HEADERS, body: '{"jsonrpc":"2.0","id":2,"method":"tools/list"}' });
+    const noSession = await fetch(`${http.base}/mcp`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: '{"jsonrpc":"2.0","id":2,"method":"tools/list"}',
+    });
     expect(noSession.status).toBe(400);
     expect(((await noSession.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
     const badJson = await fetch(`${http.base}/mcp`, { method: 'POST', headers: HEADERS, body: '{nope' });
     expect(badJson.status).toBe(400);
     const sessions = gateway.sessionCount;
-    const badAccept = await fetch(`${http.base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/html' }, body: INIT });
+    const badAccept = await fetch(`${http.base}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/html' },
+      body: INIT,
+    });
     expect(badAccept.status).toBe(406);
     await badAccept.body?.cancel();
     expect(gateway.sessionCount).toBe(sessions);
@@ -71,9 +101,13 @@ describe('Host/Origin validation (DNS rebinding)', () => {
 
   it('validates options at construction, naming the option', () => {
     expect(() => createConnectorsGateway({ source: undefined as never })).toThrow(GatewayOptionError);
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), allowedHosts: ['localhost:8080'] })).toThrow(
+    expect(() =>
+      createConnectorsGateway({ source: staticConnectorSource([]), allowedHosts: ['localhost:8080'] }),
+    ).toThrow(
       'brAInwav: option "allowedHosts" must be an array of hostnames without ports (got ["localhost:8080"])',
     );
-    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), sessionIdleMs: 0 })).toThrow(/option "sessionIdleMs"/);
+    expect(() => createConnectorsGateway({ source: staticConnectorSource([]), sessionIdleMs: 0 })).toThrow(
+      /option "sessionIdleMs"/,
+    );
   });
 });

@@ -5,7 +5,11 @@ const OPENAI_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 describe('gatewayToolName', () => {
   it('joins <connectorId>__<tool> unchanged when valid', () => {
-    expect(gatewayToolName('everything', 'echo')).toEqual({ name: 'everything__echo', original: 'echo', shortened: false });
+    expect(gatewayToolName('everything', 'echo')).toEqual({
+      name: 'everything__echo',
+      original: 'echo',
+      shortened: false,
+    });
   });
 
   it('shortens long names deterministically with a hash suffix, within 64 chars', () => {
@@ -57,12 +61,26 @@ describe('aggregate names of shortened tools', () => {
       client: () => Promise.reject(new Error('unused')),
       onToolsChanged: () => () => undefined,
     };
-    const connector = { id: 'docs', displayName: 'Docs', endpoint: 'http://127.0.0.1:1/mcp', quotas: { perMinute: 1, perHour: 1 } };
-    const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const connector = {
+      id: 'docs',
+      displayName: 'Docs',
+      endpoint: 'http://127.0.0.1:1/mcp',
+      quotas: { perMinute: 1, perHour: 1 },
+    };
+    const silent = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
     const catalog = new ToolCatalog(staticConnectorSource([{ connector, proxy }]), silent, 1000);
     const [tool] = await catalog.list();
     expect(tool!.name).toMatch(OPENAI_NAME);
-    expect(tool!._meta).toEqual({ 'io.brainwav/connectorId': 'docs', 'io.brainwav/tool': long, 'io.brainwav/originalName': long });
+    expect(tool!._meta).toEqual({
+      'io.brainwav/connectorId': 'docs',
+      'io.brainwav/tool': long,
+      'io.brainwav/originalName': long,
+    });
     expect(catalog.route(tool!.name)).toEqual({ connectorId: 'docs', tool: long });
     catalog.close();
   });

@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { startEverythingServer, startFixtureServer, type EverythingServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import {
+  startEverythingServer,
+  startFixtureServer,
+  type EverythingServer,
+  type FixtureServer,
+} from '@cortex-os/mcp-bridge/testing';
 import { createConnectorsMetrics } from '@cortex-os/telemetry';
-import { createConnectorsGateway, createMemoryAuditSink, staticConnectorSource, type ConnectorsGateway } from '../src/index.js';
+import {
+  createConnectorsGateway,
+  createMemoryAuditSink,
+  staticConnectorSource,
+  type ConnectorsGateway,
+} from '../src/index.js';
 import { connectClient, connectorEntry, eventually, serveGateway } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
@@ -18,7 +28,10 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
   const audit = createMemoryAuditSink();
 
   beforeAll(async () => {
-    [everything, fixture] = await Promise.all([startEverythingServer(), startFixtureServer({ name: 'fixture-pass' })]);
+    [everything, fixture] = await Promise.all([
+      startEverythingServer(),
+      startFixtureServer({ name: 'fixture-pass' }),
+    ]);
     const connectors = [connectorEntry('everything', everything.url), connectorEntry('fixture', fixture.url)];
     proxies.push(...connectors.map(bridgeProxy));
     gateway = createConnectorsGateway({
@@ -38,7 +51,10 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
     await Promise.all([everything?.stop(), fixture?.stop()]);
   });
 
-  async function pair(id: 'everything' | 'fixture', options: Parameters<typeof connectClient>[1] = {}): Promise<[Client, Client]> {
+  async function pair(
+    id: 'everything' | 'fixture',
+    options: Parameters<typeof connectClient>[1] = {},
+  ): Promise<[Client, Client]> {
     const upstreamUrl = id === 'everything' ? everything.url : fixture.url;
     const [viaGateway, direct] = await Promise.all([
       connectClient(`${http.base}/mcp/connectors/${id}`, options),
@@ -59,24 +75,40 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
     expect(await gw.listPrompts()).toEqual(await direct.listPrompts());
     const { resources } = await direct.listResources();
     expect(resources.length).toBeGreaterThan(0);
-    expect(await gw.readResource({ uri: resources[0]!.uri })).toEqual(await direct.readResource({ uri: resources[0]!.uri }));
+    expect(await gw.readResource({ uri: resources[0]!.uri })).toEqual(
+      await direct.readResource({ uri: resources[0]!.uri }),
+    );
   });
 
   it('passes every content kind and completion unchanged (fixture)', async () => {
     const [gw, direct] = await pair('fixture');
-    for (const [name, args] of [['echo', { text: 'x' }], ['image', {}], ['structured', { city: 'Oslo' }], ['add', { a: 1, b: 2 }]] as const) {
+    for (const [name, args] of [
+      ['echo', { text: 'x' }],
+      ['image', {}],
+      ['structured', { city: 'Oslo' }],
+      ['add', { a: 1, b: 2 }],
+    ] as const) {
       const viaGateway = await gw.callTool({ name, arguments: args });
       expect(viaGateway).toEqual(await direct.callTool({ name, arguments: args }));
     }
-    expect(await gw.readResource({ uri: 'fixture://items/7' })).toEqual(await direct.readResource({ uri: 'fixture://items/7' }));
-    const complete = { ref: { type: 'ref/prompt' as const, name: 'greet' }, argument: { name: 'name', value: 'a' } };
+    expect(await gw.readResource({ uri: 'fixture://items/7' })).toEqual(
+      await direct.readResource({ uri: 'fixture://items/7' }),
+    );
+    const complete = {
+      ref: { type: 'ref/prompt' as const, name: 'greet' },
+      argument: { name: 'name', value: 'a' },
+    };
     expect(await gw.complete(complete)).toEqual(await direct.complete(complete));
     expect((await gw.complete(complete)).completion.values).toEqual(['alice']);
-    expect(await gw.getPrompt({ name: 'greet', arguments: { name: 'al' } })).toEqual(await direct.getPrompt({ name: 'greet', arguments: { name: 'al' } }));
+    expect(await gw.getPrompt({ name: 'greet', arguments: { name: 'al' } })).toEqual(
+      await direct.getPrompt({ name: 'greet', arguments: { name: 'al' } }),
+    );
     const calls = audit.records.filter((r) => r.endpoint === 'connector' && r.connectorId === 'fixture');
     expect(calls.length).toBeGreaterThanOrEqual(4);
     expect(calls[0]).toMatchObject({ callerId: 'key-pass', tool: 'echo', outcome: 'ok' });
-    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'fixture', tool: 'image', outcome: 'ok' })).toBe(1);
+    expect(
+      await metricValue(metrics, 'toolCallsTotal', { connector: 'fixture', tool: 'image', outcome: 'ok' }),
+    ).toBe(1);
   });
 
   it('relays sampling and elicitation to the calling session and the answers back', async () => {
@@ -101,7 +133,10 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
   it('relays progress with the caller token, logging and setLevel', async () => {
     const [gw] = await pair('fixture');
     const progress: number[] = [];
-    const result = await gw.callTool({ name: 'slow', arguments: { ms: 60, steps: 3 } }, { onprogress: (p) => progress.push(p.progress) });
+    const result = await gw.callTool(
+      { name: 'slow', arguments: { ms: 60, steps: 3 } },
+      { onprogress: (p) => progress.push(p.progress) },
+    );
     expect(result.content).toEqual([{ type: 'text', text: 'slept 60' }]);
     expect(progress).toEqual([1, 2, 3]);
     const logs: unknown[] = [];
@@ -121,7 +156,9 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
     const before = fixture.cancelledCount;
     const controller = new AbortController();
     const call = gw.callTool({ name: 'slow', arguments: { ms: 10_000 } }, { signal: controller.signal });
-    await eventually(() => fixture.calls.some((c) => c.tool === 'slow' && (c.args as { ms: number }).ms === 10_000));
+    await eventually(() =>
+      fixture.calls.some((c) => c.tool === 'slow' && (c.args as { ms: number }).ms === 10_000),
+    );
     controller.abort();
     await expect(call).rejects.toThrow();
     await eventually(() => fixture.cancelledCount === before + 1);
@@ -139,10 +176,26 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
   });
 
   it('answers 404 for unknown connectors and unknown sessions, and closes upstream sessions on DELETE', async () => {
-    const res = await fetch(`${http.base}/mcp/connectors/nope`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    const res = await fetch(`${http.base}/mcp/connectors/nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{}',
+    });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ brand: 'brAInwav', error: { code: 'CONNECTOR_NOT_FOUND', message: 'brAInwav: no enabled connector "nope"' }, traceId: null });
-    const stale = await fetch(`${http.base}/mcp/connectors/fixture`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': 'missing' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    expect(await res.json()).toEqual({
+      brand: 'brAInwav',
+      error: { code: 'CONNECTOR_NOT_FOUND', message: 'brAInwav: no enabled connector "nope"' },
+      traceId: null,
+    });
+    const stale = await fetch(`${http.base}/mcp/connectors/fixture`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': 'missing',
+      },
+      body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    });
     expect(stale.status).toBe(404);
     expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     const upstreamBefore = fixture.sessionCount;

@@ -5,7 +5,10 @@ describe('MemoryQuotaStore', () => {
   it('counts hits inside a fixed window and resets at the window boundary', async () => {
     const store = new MemoryQuotaStore();
     const t0 = 1_700_000_040_000; // 40 s into a minute window
-    expect(await store.hit('k', 60_000, t0)).toEqual({ count: 1, resetAtMs: windowStart(60_000, t0) + 60_000 });
+    expect(await store.hit('k', 60_000, t0)).toEqual({
+      count: 1,
+      resetAtMs: windowStart(60_000, t0) + 60_000,
+    });
     expect((await store.hit('k', 60_000, t0 + 1_000)).count).toBe(2);
     expect((await store.peek('k', 60_000, t0 + 2_000)).count).toBe(2);
     const next = windowStart(60_000, t0) + 60_000;
@@ -36,8 +39,15 @@ describe('QuotaGuard', () => {
     await guard.charge('c1', limits, t0);
     const error = await guard.charge('c1', limits, t0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaExceededError);
-    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', window: 'minute', retryAfterSeconds: 45, status: 429 });
-    expect((error as Error).message).toMatch(/^brAInwav: connector "c1" exceeded its per-minute quota of 2 calls; retry in 45s$/);
+    expect(error).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      window: 'minute',
+      retryAfterSeconds: 45,
+      status: 429,
+    });
+    expect((error as Error).message).toMatch(
+      /^brAInwav: connector "c1" exceeded its per-minute quota of 2 calls; retry in 45s$/,
+    );
     expect(await guard.use('c1', t0)).toEqual({ minute: 3, hour: 2 });
   });
 
@@ -55,9 +65,15 @@ describe('QuotaGuard', () => {
   });
 
   it('refuses the call with INTERNAL when the store fails', async () => {
-    const failing = { hit: () => Promise.reject(new Error('down')), peek: () => Promise.reject(new Error('down')) };
+    const failing = {
+      hit: () => Promise.reject(new Error('down')),
+      peek: () => Promise.reject(new Error('down')),
+    };
     const guard = new QuotaGuard(failing, 't:');
-    await expect(guard.charge('c1', limits, 0)).rejects.toMatchObject({ code: 'INTERNAL', message: 'brAInwav: quota store unavailable; call refused' });
+    await expect(guard.charge('c1', limits, 0)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'brAInwav: quota store unavailable; call refused',
+    });
   });
 });
 
@@ -67,7 +83,13 @@ describe('gateway errors', () => {
     const { GATEWAY_ERROR_STATUS, GatewayError } = await import('../src/index.js');
     const error = new GatewayError('UPSTREAM_UNAVAILABLE', 'upstream down');
     expect(error).toBeInstanceOf(ConnectorsError);
-    expect(error).toMatchObject({ name: 'GatewayError', code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: upstream down', status: 502 });
-    for (const [code, status] of Object.entries(GATEWAY_ERROR_STATUS)) expect((ERROR_STATUS as Record<string, number>)[code]).toBe(status);
+    expect(error).toMatchObject({
+      name: 'GatewayError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'brAInwav: upstream down',
+      status: 502,
+    });
+    for (const [code, status] of Object.entries(GATEWAY_ERROR_STATUS))
+      expect((ERROR_STATUS as Record<string, number>)[code]).toBe(status);
   });
 });

@@ -1,7 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Histogram buckets of `brainwav_connector_refresh_latency_ms`, in milliseconds (1 ms .. 5000 ms). */
-export const REFRESH_LATENCY_BUCKETS_MS: readonly number[] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+export const REFRESH_LATENCY_BUCKETS_MS: readonly number[] = [
+  1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+];
 
 /** Histogram buckets of `brainwav_mcp_tool_call_duration_seconds`, in seconds. */
 export const TOOL_CALL_DURATION_BUCKETS_S: readonly number[] = [

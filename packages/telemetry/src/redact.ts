@@ -12,9 +12,7 @@ function escapeRegExp(value: string): string {
 
 /** Distinct usable secrets (strings of at least {@link MIN_SECRET_LENGTH} chars), longest first. */
 function usableSecrets(secrets: readonly unknown[]): string[] {
-  const usable = secrets.filter(
-    (s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH,
-  );
+  const usable = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
   return [...new Set(usable)].sort((a, b) => b.length - a.length);
 }
 

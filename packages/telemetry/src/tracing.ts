@@ -88,16 +88,20 @@ export async function withSpan<T>(
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
-  return tracer.startActiveSpan(name, { attributes: { ...attributes, component: 'connectors' } }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      span.recordException(err);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    name,
+    { attributes: { ...attributes, component: 'connectors' } },
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        span.recordException(err);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

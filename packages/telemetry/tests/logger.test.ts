@@ -56,20 +56,36 @@ describe('createLogger', () => {
     const child = logger.child({ token: SECRET, connectorId: 'notion' });
     child.info('child line');
     const [rec] = out.records();
-    expect(rec).toMatchObject({ token: '[REDACTED]', connectorId: 'notion', component: 'asbr', msg: 'child line' });
+    expect(rec).toMatchObject({
+      token: '[REDACTED]',
+      connectorId: 'notion',
+      component: 'asbr',
+      msg: 'child line',
+    });
   });
 
   it('censors credential headers in common casings', () => {
     const { out, logger } = setup();
     logger.info({
-      req: { headers: { authorization: 'Bearer t0k3n-1', 'x-api-key': 'k3y-1', cookie: 'sid=1', accept: '*/*' } },
+      req: {
+        headers: { authorization: 'Bearer t0k3n-1', 'x-api-key': 'k3y-1', cookie: 'sid=1', accept: '*/*' },
+      },
       headers: { Authorization: 'Bearer t0k3n-2', 'X-API-Key': 'k3y-2', Cookie: 'sid=2' },
     });
     const [rec] = out.records();
     expect(rec!.req).toEqual({
-      headers: { authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', cookie: '[REDACTED]', accept: '*/*' },
+      headers: {
+        authorization: '[REDACTED]',
+        'x-api-key': '[REDACTED]',
+        cookie: '[REDACTED]',
+        accept: '*/*',
+      },
     });
-    expect(rec!.headers).toEqual({ Authorization: '[REDACTED]', 'X-API-Key': '[REDACTED]', Cookie: '[REDACTED]' });
+    expect(rec!.headers).toEqual({
+      Authorization: '[REDACTED]',
+      'X-API-Key': '[REDACTED]',
+      Cookie: '[REDACTED]',
+    });
   });
 
   it('respects the level', () => {

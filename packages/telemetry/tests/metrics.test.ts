@@ -21,7 +21,9 @@ describe('createConnectorsMetrics', () => {
     expect(text).toContain('brainwav_connector_refresh_latency_ms_bucket{le="5000"} 1');
     expect(text).toContain('brainwav_connector_refresh_latency_ms_sum 42');
     expect(text).toContain('brainwav_mcp_tool_calls_total{connector="github",tool="search",outcome="ok"} 1');
-    expect(text).toContain('brainwav_mcp_tool_call_duration_seconds_count{connector="github",tool="search"} 1');
+    expect(text).toContain(
+      'brainwav_mcp_tool_call_duration_seconds_count{connector="github",tool="search"} 1',
+    );
     expect(text).toContain('brainwav_mcp_connector_offline_fallback_total{connector="notion"} 2');
     expect(text).toContain('brainwav_service_map_verify_failures_total{code="EXPIRED"} 1');
     expect(text).toContain('brainwav_manifest_info{manifest_version="2025.10.1"} 1');

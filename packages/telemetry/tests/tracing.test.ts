@@ -26,15 +26,24 @@ describe('span names', () => {
 
 describe('withSpan', () => {
   it('records a span with component=connectors and the given attributes', async () => {
-    const result = await withSpan(SPAN_PROXY_CALL, { 'mcp.connector': 'github', 'mcp.tool': 'search' }, (span) => {
-      span.setAttribute('extra', 3);
-      return 'done';
-    });
+    const result = await withSpan(
+      SPAN_PROXY_CALL,
+      { 'mcp.connector': 'github', 'mcp.tool': 'search' },
+      (span) => {
+        span.setAttribute('extra', 3);
+        return 'done';
+      },
+    );
     expect(result).toBe('done');
     const [span] = tracing.spans();
     expect(tracing.spans()).toHaveLength(1);
     expect(span!.name).toBe('connectors.proxy.call');
-    expect(span!.attributes).toEqual({ component: 'connectors', 'mcp.connector': 'github', 'mcp.tool': 'search', extra: 3 });
+    expect(span!.attributes).toEqual({
+      component: 'connectors',
+      'mcp.connector': 'github',
+      'mcp.tool': 'search',
+      extra: 3,
+    });
     expect(span!.status.code).toBe(SpanStatusCode.UNSET);
     expect(span!.instrumentationScope.name).toBe('@cortex-os/connectors');
   });
@@ -72,13 +81,17 @@ describe('tracesExportRequested', () => {
   it('is false by default and for none', () => {
     expect(tracesExportRequested({})).toBe(false);
     expect(tracesExportRequested({ OTEL_TRACES_EXPORTER: 'none' })).toBe(false);
-    expect(tracesExportRequested({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' })).toBe(false);
+    expect(
+      tracesExportRequested({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }),
+    ).toBe(false);
   });
 
   it('is true for an exporter name or an OTLP endpoint', () => {
     expect(tracesExportRequested({ OTEL_TRACES_EXPORTER: 'otlp' })).toBe(true);
     expect(tracesExportRequested({ OTEL_TRACES_EXPORTER: 'console,none' })).toBe(true);
     expect(tracesExportRequested({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
-    expect(tracesExportRequested({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' })).toBe(true);
+    expect(
+      tracesExportRequested({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }),
+    ).toBe(true);
   });
 });

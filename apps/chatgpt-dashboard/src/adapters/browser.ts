@@ -1,6 +1,11 @@
 import { DashboardError, httpError, isAbortError, toDashboardError } from '../lib/errors.js';
 import { parseMapHealth } from '../lib/mapHealth.js';
-import { parseAvailabilityEvent, parseDashboardData, parseMapUpdatedEvent, parseQuotaEvent } from '../lib/parse.js';
+import {
+  parseAvailabilityEvent,
+  parseDashboardData,
+  parseMapUpdatedEvent,
+  parseQuotaEvent,
+} from '../lib/parse.js';
 import { SseParser, backoffDelay, type SseMessage } from '../lib/sse.js';
 import type { DashboardEvent, HostAdapter, ToolCallResult } from '../types.js';
 import { authHeaders, requestJson, type HttpOptions } from './http.js';
@@ -27,7 +32,12 @@ function toEvent(message: SseMessage): DashboardEvent | null {
     return null;
   }
   if (message.event === 'snapshot') return { type: 'snapshot', data: parseDashboardData(data) };
-  const parsers = { availability: parseAvailabilityEvent, quota: parseQuotaEvent, 'map-updated': parseMapUpdatedEvent, 'map-health': parseMapHealth } as const;
+  const parsers = {
+    availability: parseAvailabilityEvent,
+    quota: parseQuotaEvent,
+    'map-updated': parseMapUpdatedEvent,
+    'map-health': parseMapHealth,
+  } as const;
   if (!(message.event in parsers)) return null;
   const type = message.event as keyof typeof parsers;
   const parsed = parsers[type](data);
@@ -50,7 +60,11 @@ async function readStream(body: ReadableStream<Uint8Array>, parser: SseParser): 
  * `Last-Event-ID`, and tool calls through `POST /v1/connectors/:id/tools/:tool/call`.
  */
 export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapter {
-  const http: HttpOptions = { baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) };
+  const http: HttpOptions = {
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+  };
   const initialMs = options.initialBackoffMs ?? 500;
   const maxMs = options.maxBackoffMs ?? 15_000;
 
@@ -68,9 +82,17 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
     });
 
     async function connectOnce(): Promise<void> {
-      const headers = authHeaders(http.apiKey, { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) });
-      const response = await http.fetch(new URL('/v1/connectors/events', http.baseUrl), { headers, signal: controller.signal, cache: 'no-store' });
-      if (!response.ok || !response.body) throw httpError(response.status, await response.json().catch(() => null));
+      const headers = authHeaders(http.apiKey, {
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      });
+      const response = await http.fetch(new URL('/v1/connectors/events', http.baseUrl), {
+        headers,
+        signal: controller.signal,
+        cache: 'no-store',
+      });
+      if (!response.ok || !response.body)
+        throw httpError(response.status, await response.json().catch(() => null));
       onEvent({ type: 'connection', state: 'open' });
       attempt = 0;
       await readStream(response.body, parser);
@@ -85,7 +107,10 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
           onEvent({ type: 'connection', state: 'reconnecting' });
         } catch (error) {
           if (controller.signal.aborted || isAbortError(error)) return;
-          const failure = error instanceof DashboardError ? error : new DashboardError('NETWORK', 'the live status stream was interrupted', { cause: error });
+          const failure =
+            error instanceof DashboardError
+              ? error
+              : new DashboardError('NETWORK', 'the live status stream was interrupted', { cause: error });
           const fatal = failure.code === 'UNAUTHORIZED' || failure.code === 'FORBIDDEN';
           onEvent({ type: 'connection', state: fatal ? 'failed' : 'reconnecting', error: failure });
           if (fatal) return;
@@ -101,10 +126,15 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
   return {
     kind: 'browser',
     getInitialData: () => Promise.resolve(null),
-    refresh: async (signal) => parseDashboardData(await requestJson(http, '/v1/connectors', { method: 'GET', signal })),
+    refresh: async (signal) =>
+      parseDashboardData(await requestJson(http, '/v1/connectors', { method: 'GET', signal })),
     callTool: async (connectorId, tool, args, signal) => {
       const path = `/v1/connectors/${encodeURIComponent(connectorId)}/tools/${encodeURIComponent(tool)}/call`;
-      return (await requestJson(http, path, { method: 'POST', body: JSON.stringify({ arguments: args }), signal })) as ToolCallResult;
+      return (await requestJson(http, path, {
+        method: 'POST',
+        body: JSON.stringify({ arguments: args }),
+        signal,
+      })) as ToolCallResult;
     },
     subscribe,
     theme: () => undefined,

@@ -8,7 +8,10 @@ export interface HttpOptions {
 }
 
 /** Request headers carrying the API key (never a query parameter). */
-export function authHeaders(apiKey: string | null, extra: Record<string, string> = {}): Record<string, string> {
+export function authHeaders(
+  apiKey: string | null,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return apiKey ? { ...extra, authorization: `Bearer ${apiKey}` } : { ...extra };
 }
 
@@ -17,13 +20,21 @@ export function authHeaders(apiKey: string | null, extra: Record<string, string>
  * @throws DashboardError `NETWORK` when unreachable, `ABORTED` when `signal` aborts, and the
  *   status-mapped code (`UNAUTHORIZED`, `FORBIDDEN`, `MAP_UNAVAILABLE`, `SERVER`) on an HTTP error.
  */
-export async function requestJson(options: HttpOptions, path: string, init: RequestInit & { signal: AbortSignal }): Promise<unknown> {
+export async function requestJson(
+  options: HttpOptions,
+  path: string,
+  init: RequestInit & { signal: AbortSignal },
+): Promise<unknown> {
   let response: Response;
   try {
-    const headers = authHeaders(options.apiKey, { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) });
+    const headers = authHeaders(options.apiKey, {
+      accept: 'application/json',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    });
     response = await options.fetch(new URL(path, options.baseUrl), { ...init, headers });
   } catch (error) {
-    if (isAbortError(error) || init.signal.aborted) throw new DashboardError('ABORTED', 'request aborted', { cause: error });
+    if (isAbortError(error) || init.signal.aborted)
+      throw new DashboardError('ABORTED', 'request aborted', { cause: error });
     throw new DashboardError('NETWORK', 'the connectors server is unreachable', { cause: error });
   }
   const body: unknown = await response.json().catch(() => null);

@@ -1,7 +1,12 @@
 import { App, PostMessageTransport } from '@modelcontextprotocol/ext-apps';
 import { DashboardError, isAbortError, toDashboardError } from '../lib/errors.js';
 import type { DashboardData, DashboardEvent, HostAdapter, Theme } from '../types.js';
-import { DASHBOARD_TOOL, dashboardFromToolResult, gatewayToolName, normaliseToolResult } from './toolResult.js';
+import {
+  DASHBOARD_TOOL,
+  dashboardFromToolResult,
+  gatewayToolName,
+  normaliseToolResult,
+} from './toolResult.js';
 
 type Transport = Parameters<App['connect']>[0];
 type CallToolResult = Awaited<ReturnType<App['callServerTool']>>;
@@ -27,7 +32,11 @@ function themeOf(value: unknown): Theme | undefined {
  * @throws DashboardError `HOST` when the handshake fails.
  */
 export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}): Promise<HostAdapter> {
-  const app = new App({ name: 'brAInwav connectors dashboard', version: '0.1.0' }, {}, { autoResize: options.autoResize ?? typeof ResizeObserver !== 'undefined' });
+  const app = new App(
+    { name: 'brAInwav connectors dashboard', version: '0.1.0' },
+    {},
+    { autoResize: options.autoResize ?? typeof ResizeObserver !== 'undefined' },
+  );
   const listeners = new Set<(event: DashboardEvent) => void>();
   const emit = (event: DashboardEvent): void => listeners.forEach((listener) => listener(event));
   let latest: DashboardData | null = null;
@@ -53,11 +62,16 @@ export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}):
     throw new DashboardError('HOST', 'the MCP Apps host did not complete the handshake', { cause: error });
   }
 
-  async function call(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  async function call(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult> {
     try {
       return await app.callServerTool({ name, arguments: args }, { signal });
     } catch (error) {
-      if (signal.aborted || isAbortError(error)) throw new DashboardError('ABORTED', 'request aborted', { cause: error });
+      if (signal.aborted || isAbortError(error))
+        throw new DashboardError('ABORTED', 'request aborted', { cause: error });
       throw toDashboardError(error);
     }
   }
@@ -66,11 +80,15 @@ export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}):
     kind: 'mcp-apps',
     getInitialData: async () => {
       if (latest) return latest;
-      const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), options.initialResultTimeoutMs ?? 1500));
+      const timeout = new Promise<null>((resolve) =>
+        setTimeout(() => resolve(null), options.initialResultTimeoutMs ?? 1500),
+      );
       return Promise.race([firstResultPromise, timeout]);
     },
-    refresh: async (signal) => dashboardFromToolResult(normaliseToolResult(await call(DASHBOARD_TOOL, {}, signal))),
-    callTool: async (connectorId, tool, args, signal) => normaliseToolResult(await call(gatewayToolName(connectorId, tool), args, signal)),
+    refresh: async (signal) =>
+      dashboardFromToolResult(normaliseToolResult(await call(DASHBOARD_TOOL, {}, signal))),
+    callTool: async (connectorId, tool, args, signal) =>
+      normaliseToolResult(await call(gatewayToolName(connectorId, tool), args, signal)),
     subscribe: (onEvent) => {
       listeners.add(onEvent);
       return () => listeners.delete(onEvent);

@@ -3,7 +3,12 @@ import { parseDashboardData } from '../lib/parse.js';
 import type { DashboardEvent, HostAdapter, Theme, WidgetState } from '../types.js';
 
 const isState = (value: unknown): value is WidgetState => typeof value === 'object' && value !== null;
-import { DASHBOARD_TOOL, dashboardFromToolResult, gatewayToolName, normaliseToolResult } from './toolResult.js';
+import {
+  DASHBOARD_TOOL,
+  dashboardFromToolResult,
+  gatewayToolName,
+  normaliseToolResult,
+} from './toolResult.js';
 
 /** The subset of ChatGPT's `window.openai` bridge the widget uses. */
 export interface OpenAiBridge {
@@ -48,7 +53,9 @@ export function createOpenAiAdapter(openai: OpenAiBridge, target: EventTarget = 
     },
     callTool: async (connectorId, tool, args, signal) => {
       try {
-        return normaliseToolResult(await abortable(openai.callTool(gatewayToolName(connectorId, tool), args), signal));
+        return normaliseToolResult(
+          await abortable(openai.callTool(gatewayToolName(connectorId, tool), args), signal),
+        );
       } catch (error) {
         throw toDashboardError(error, 'TOOL');
       }
@@ -56,7 +63,8 @@ export function createOpenAiAdapter(openai: OpenAiBridge, target: EventTarget = 
     subscribe: (onEvent) => {
       const listener = (event: Event): void => {
         const globals = (event as CustomEvent<SetGlobalsDetail>).detail?.globals ?? {};
-        if (globals.theme === 'light' || globals.theme === 'dark') onEvent({ type: 'theme', theme: globals.theme });
+        if (globals.theme === 'light' || globals.theme === 'dark')
+          onEvent({ type: 'theme', theme: globals.theme });
         const snapshot = 'toolOutput' in globals ? snapshotFrom(globals.toolOutput) : null;
         if (snapshot) onEvent(snapshot);
       };

@@ -20,14 +20,20 @@ export function firstText(result: ToolCallResult): string | undefined {
  * @throws DashboardError `HOST` when the tool reported an error, `INVALID_DATA` when the body is malformed.
  */
 export function dashboardFromToolResult(result: ToolCallResult): DashboardData {
-  if (result.isError) throw new DashboardError('HOST', firstText(result) ?? 'the connectors_dashboard tool failed');
+  if (result.isError)
+    throw new DashboardError('HOST', firstText(result) ?? 'the connectors_dashboard tool failed');
   if (result.structuredContent !== undefined) return parseDashboardData(result.structuredContent);
   const text = firstText(result);
-  if (text === undefined) throw new DashboardError('INVALID_DATA', 'the connectors_dashboard tool returned no data');
+  if (text === undefined)
+    throw new DashboardError('INVALID_DATA', 'the connectors_dashboard tool returned no data');
   try {
     return parseDashboardData(JSON.parse(text));
   } catch (error) {
-    throw error instanceof DashboardError ? error : new DashboardError('INVALID_DATA', 'the connectors_dashboard tool returned no JSON', { cause: error });
+    throw error instanceof DashboardError
+      ? error
+      : new DashboardError('INVALID_DATA', 'the connectors_dashboard tool returned no JSON', {
+          cause: error,
+        });
   }
 }
 
@@ -36,5 +42,9 @@ export function normaliseToolResult(value: unknown): ToolCallResult {
   const obj = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const content = Array.isArray(obj.content) ? (obj.content as ToolCallResult['content']) : [];
   const text = typeof obj.result === 'string' ? [{ type: 'text', text: obj.result }] : [];
-  return { content: content.length > 0 ? content : text, structuredContent: obj.structuredContent, isError: obj.isError === true };
+  return {
+    content: content.length > 0 ? content : text,
+    structuredContent: obj.structuredContent,
+    isError: obj.isError === true,
+  };
 }

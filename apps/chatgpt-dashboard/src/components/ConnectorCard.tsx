@@ -30,7 +30,8 @@ export function ConnectorCard({ connector: c, onTry }: ConnectorCardProps): Reac
         <dd>{c.scopes.length > 0 ? c.scopes.join(', ') : 'none'}</dd>
         <dt>Quota use</dt>
         <dd>
-          {c.quotaUse.minute} / {c.quotas.perMinute} per minute · {c.quotaUse.hour} / {c.quotas.perHour} per hour
+          {c.quotaUse.minute} / {c.quotas.perMinute} per minute · {c.quotaUse.hour} / {c.quotas.perHour} per
+          hour
         </dd>
       </dl>
       {c.lastError ? (
@@ -39,7 +40,12 @@ export function ConnectorCard({ connector: c, onTry }: ConnectorCardProps): Reac
         </p>
       ) : null}
       {onTry && c.enabled && c.tools.length > 0 ? (
-        <button type="button" className="secondary" onClick={() => onTry(c.id)} aria-label={`Try it: ${c.displayName}`}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => onTry(c.id)}
+          aria-label={`Try it: ${c.displayName}`}
+        >
           Try it
         </button>
       ) : null}

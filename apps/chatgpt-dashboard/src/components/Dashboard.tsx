@@ -7,7 +7,9 @@ import { ExpiryCountdown } from './ExpiryCountdown.js';
 import { MapHealthCard } from './MapHealthCard.js';
 import { Troubleshooting } from './Troubleshooting.js';
 
-const TryIt = lazy(() => import(/* webpackChunkName: "try-it" */ './TryIt.js').then((m) => ({ default: m.TryIt })));
+const TryIt = lazy(() =>
+  import(/* webpackChunkName: "try-it" */ './TryIt.js').then((m) => ({ default: m.TryIt })),
+);
 
 /** Props of the dashboard. */
 export interface DashboardProps {
@@ -21,7 +23,12 @@ export interface DashboardProps {
 }
 
 /** The connectors health dashboard shared by the three hosts. */
-export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: DashboardProps): React.JSX.Element {
+export function Dashboard({
+  adapter,
+  now = Date.now,
+  onChangeKey,
+  onError,
+}: DashboardProps): React.JSX.Element {
   const state = useConnectorState(adapter, { now });
   const { data, error, loading, theme } = state;
   const [target, setTarget] = useState<{ connectorId: string; nonce: number }>();
@@ -40,7 +47,8 @@ export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: Das
         <h1>brAInwav connectors</h1>
         {data ? (
           <p className="meta">
-            Manifest <strong>{data.manifestVersion}</strong> · map v{data.mapVersion} · <ExpiryCountdown expiresAt={data.expiresAt} now={now} />
+            Manifest <strong>{data.manifestVersion}</strong> · map v{data.mapVersion} ·{' '}
+            <ExpiryCountdown expiresAt={data.expiresAt} now={now} />
           </p>
         ) : null}
         <div className="actions">
@@ -57,10 +65,22 @@ export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: Das
       <p className="sr-only" role="status" aria-live="polite">
         {state.announcement}
       </p>
-      {state.connection === 'reconnecting' ? <p className="hint">Live updates interrupted; reconnecting…</p> : null}
-      {error ? <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} /> : null}
-      {!error && data?.mapHealth ? <MapHealthCard health={data.mapHealth} expiresAt={data.expiresAt} onRetry={() => void state.refresh()} /> : null}
-      {error && data ? <p className="hint">Showing the last loaded map (v{data.mapVersion}) until a fresh one loads.</p> : null}
+      {state.connection === 'reconnecting' ? (
+        <p className="hint">Live updates interrupted; reconnecting…</p>
+      ) : null}
+      {error ? (
+        <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} />
+      ) : null}
+      {!error && data?.mapHealth ? (
+        <MapHealthCard
+          health={data.mapHealth}
+          expiresAt={data.expiresAt}
+          onRetry={() => void state.refresh()}
+        />
+      ) : null}
+      {error && data ? (
+        <p className="hint">Showing the last loaded map (v{data.mapVersion}) until a fresh one loads.</p>
+      ) : null}
       {loading && !data ? <p>Loading connectors…</p> : null}
       {data ? (
         <section aria-labelledby="connectors-title">
@@ -68,7 +88,10 @@ export function Dashboard({ adapter, now = Date.now, onChangeKey, onError }: Das
           <ul className="cards">
             {data.connectors.map((c) => (
               <li key={c.id}>
-                <ConnectorCard connector={c} onTry={(connectorId) => setTarget({ connectorId, nonce: Date.now() })} />
+                <ConnectorCard
+                  connector={c}
+                  onTry={(connectorId) => setTarget({ connectorId, nonce: Date.now() })}
+                />
               </li>
             ))}
           </ul>

@@ -13,7 +13,13 @@ export function formatRemaining(msLeft: number): string {
 }
 
 /** Map expiry countdown, ticking once a second (not announced to screen readers on every tick). */
-export function ExpiryCountdown({ expiresAt, now }: { expiresAt: string; now: () => number }): React.JSX.Element {
+export function ExpiryCountdown({
+  expiresAt,
+  now,
+}: {
+  expiresAt: string;
+  now: () => number;
+}): React.JSX.Element {
   const [current, setCurrent] = useState(now);
   useEffect(() => {
     const timer = setInterval(() => setCurrent(now()), 1000);

@@ -30,7 +30,15 @@ export function KeyForm({ onSubmit, reason }: KeyFormProps): React.JSX.Element {
         ) : null}
         <div className="field">
           <label htmlFor="api-key">API key</label>
-          <input id="api-key" type="password" autoComplete="off" required value={key} onChange={(e) => setKey(e.target.value)} aria-describedby="api-key-hint" />
+          <input
+            id="api-key"
+            type="password"
+            autoComplete="off"
+            required
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            aria-describedby="api-key-hint"
+          />
           <p id="api-key-hint" className="hint">
             The value of CONNECTORS_API_KEY. Kept in this tab&apos;s session storage only.
           </p>

@@ -17,7 +17,12 @@ export function MapHealthCard({ health, expiresAt, onRetry }: MapHealthCardProps
   const d = diagnoseMapHealth(health, expiresAt);
   if (!d) return null;
   return (
-    <section className="trouble" role="alert" aria-labelledby="map-health-title" data-map-health={health.state}>
+    <section
+      className="trouble"
+      role="alert"
+      aria-labelledby="map-health-title"
+      data-map-health={health.state}
+    >
       <h2 id="map-health-title">{d.title}</h2>
       <p>
         <strong>Cause:</strong> {d.cause}

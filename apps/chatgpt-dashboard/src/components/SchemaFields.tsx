@@ -7,7 +7,15 @@ export interface SchemaFieldsProps {
   onChange: (name: string, value: string | boolean) => void;
 }
 
-function Field({ field, value, onChange }: { field: FieldSpec; value: string | boolean; onChange: SchemaFieldsProps['onChange'] }): React.JSX.Element {
+function Field({
+  field,
+  value,
+  onChange,
+}: {
+  field: FieldSpec;
+  value: string | boolean;
+  onChange: SchemaFieldsProps['onChange'];
+}): React.JSX.Element {
   const id = `arg-${field.name}`;
   const hintId = field.description ? `${id}-hint` : undefined;
   const label = (
@@ -19,7 +27,14 @@ function Field({ field, value, onChange }: { field: FieldSpec; value: string | b
   const common = { id, name: field.name, 'aria-describedby': hintId, required: field.required };
   let control: React.JSX.Element;
   if (field.kind === 'boolean') {
-    control = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(field.name, e.target.checked)} />;
+    control = (
+      <input
+        {...common}
+        type="checkbox"
+        checked={value === true}
+        onChange={(e) => onChange(field.name, e.target.checked)}
+      />
+    );
   } else if (field.kind === 'enum') {
     control = (
       <select {...common} value={String(value)} onChange={(e) => onChange(field.name, e.target.value)}>
@@ -31,7 +46,14 @@ function Field({ field, value, onChange }: { field: FieldSpec; value: string | b
       </select>
     );
   } else if (field.kind === 'json') {
-    control = <textarea {...common} rows={3} value={String(value)} onChange={(e) => onChange(field.name, e.target.value)} />;
+    control = (
+      <textarea
+        {...common}
+        rows={3}
+        value={String(value)}
+        onChange={(e) => onChange(field.name, e.target.value)}
+      />
+    );
   } else {
     const numeric = field.kind === 'number' || field.kind === 'integer';
     control = (
@@ -63,7 +85,12 @@ export function SchemaFields({ fields, values, onChange }: SchemaFieldsProps): R
   return (
     <>
       {fields.map((field) => (
-        <Field key={field.name} field={field} value={values[field.name] ?? field.defaultValue} onChange={onChange} />
+        <Field
+          key={field.name}
+          field={field}
+          value={values[field.name] ?? field.defaultValue}
+          onChange={onChange}
+        />
       ))}
     </>
   );

@@ -7,7 +7,12 @@ const ICONS: Record<Availability, string> = { online: '●', offline: '✕', deg
  */
 export function StatusPill({ availability }: { availability: Availability }): React.JSX.Element {
   return (
-    <span className={`pill pill-${availability}`} role="img" aria-label={`Availability: ${availability}`} data-availability={availability}>
+    <span
+      className={`pill pill-${availability}`}
+      role="img"
+      aria-label={`Availability: ${availability}`}
+      data-availability={availability}
+    >
       <span aria-hidden="true">{ICONS[availability]}</span> {availability}
     </span>
   );

@@ -13,7 +13,9 @@ export interface TryItProps {
 }
 
 function resultText(result: ToolCallResult): string {
-  const texts = result.content.filter((b) => b.type === 'text' && typeof b.text === 'string').map((b) => b.text);
+  const texts = result.content
+    .filter((b) => b.type === 'text' && typeof b.text === 'string')
+    .map((b) => b.text);
   if (texts.length > 0) return texts.join('\n');
   return JSON.stringify(result.structuredContent ?? result.content, null, 2);
 }
@@ -88,7 +90,12 @@ export function TryIt({ adapter, connectors, target }: TryItProps): React.JSX.El
         >
           <div className="field">
             <label htmlFor="try-connector">Connector</label>
-            <select id="try-connector" ref={selectRef} value={connector.id} onChange={(e) => select(e.target.value, '')}>
+            <select
+              id="try-connector"
+              ref={selectRef}
+              value={connector.id}
+              onChange={(e) => select(e.target.value, '')}
+            >
               {usable.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.displayName} ({c.id})
@@ -113,7 +120,11 @@ export function TryIt({ adapter, connectors, target }: TryItProps): React.JSX.El
           ) : null}
           <fieldset>
             <legend>Arguments</legend>
-            <SchemaFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} />
+            <SchemaFields
+              fields={fields}
+              values={values}
+              onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+            />
           </fieldset>
           {/* type="button": sandboxed MCP Apps iframes without allow-forms block form submission. */}
           <button type="button" disabled={running} onClick={() => void run()}>

@@ -28,7 +28,11 @@ export class DashboardError extends Error {
   readonly status: number | undefined;
   readonly serverCode: string | undefined;
 
-  constructor(code: DashboardErrorCode, message: string, options: { cause?: unknown; status?: number; serverCode?: string } = {}) {
+  constructor(
+    code: DashboardErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number; serverCode?: string } = {},
+  ) {
     super(branded(message), { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -67,8 +71,17 @@ export function httpError(status: number, body: unknown): DashboardError {
   const serverCode = typeof info?.code === 'string' ? info.code : undefined;
   const serverMessage = typeof info?.message === 'string' ? info.message : undefined;
   const code: DashboardErrorCode =
-    status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : status === 503 ? 'MAP_UNAVAILABLE' : 'SERVER';
-  return new DashboardError(code, serverMessage ?? `the connectors server answered HTTP ${status}`, { status, serverCode });
+    status === 401
+      ? 'UNAUTHORIZED'
+      : status === 403
+        ? 'FORBIDDEN'
+        : status === 503
+          ? 'MAP_UNAVAILABLE'
+          : 'SERVER';
+  return new DashboardError(code, serverMessage ?? `the connectors server answered HTTP ${status}`, {
+    status,
+    serverCode,
+  });
 }
 
 /** Rejects with an `ABORTED` DashboardError when `signal` is already aborted. */

@@ -11,7 +11,12 @@ export interface LcpBeaconOptions {
 function defaultSend(url: string, body: string): void {
   const blob = new Blob([body], { type: 'application/json' });
   if (typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url, blob)) return;
-  void fetch(url, { method: 'POST', body, keepalive: true, headers: { 'content-type': 'application/json' } }).catch(() => undefined);
+  void fetch(url, {
+    method: 'POST',
+    body,
+    keepalive: true,
+    headers: { 'content-type': 'application/json' },
+  }).catch(() => undefined);
 }
 
 /**
@@ -19,7 +24,11 @@ function defaultSend(url: string, body: string): void {
  * LCP candidates settle or when the page is hidden. Browser host only. Returns a stop function.
  */
 export function startLcpBeacon(options: LcpBeaconOptions): () => void {
-  if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')) return () => undefined;
+  if (
+    typeof PerformanceObserver === 'undefined' ||
+    !PerformanceObserver.supportedEntryTypes?.includes('largest-contentful-paint')
+  )
+    return () => undefined;
   const send = options.send ?? defaultSend;
   const url = new URL('/v1/apps/beacon', options.baseUrl).toString();
   let value: number | null = null;

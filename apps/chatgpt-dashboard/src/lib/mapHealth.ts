@@ -6,13 +6,16 @@ const STATES: readonly MapHealthState[] = ['fresh', 'stale', 'refused', 'expired
 /** Map health of a server that does not report it. */
 export const FRESH_MAP: Readonly<MapHealth> = Object.freeze({ state: 'fresh', lastError: null });
 
-const isObj = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObj = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseError(value: unknown): ConnectorError | null {
   if (!isObj(value)) return null;
   const code = typeof value.code === 'string' ? value.code : 'ERROR';
   const message = typeof value.message === 'string' ? value.message : '';
-  return typeof value.at === 'string' && value.at !== '' ? { code, message, at: value.at } : { code, message };
+  return typeof value.at === 'string' && value.at !== ''
+    ? { code, message, at: value.at }
+    : { code, message };
 }
 
 /**
@@ -42,7 +45,9 @@ export function formatUtcTime(iso: string): string {
 }
 
 function errorText(error: ConnectorError | null): string {
-  return error ? ` Last error: ${error.code}${error.message ? ` (${error.message})` : ''}${error.at ? ` at ${formatUtcTime(error.at)}` : ''}.` : '';
+  return error
+    ? ` Last error: ${error.code}${error.message ? ` (${error.message})` : ''}${error.at ? ` at ${formatUtcTime(error.at)}` : ''}.`
+    : '';
 }
 
 /**

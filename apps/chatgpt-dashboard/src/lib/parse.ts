@@ -1,14 +1,24 @@
 import { DashboardError } from './errors.js';
 import { parseMapHealth } from './mapHealth.js';
-import type { Availability, AvailabilityEvent, ConnectorStatus, DashboardData, MapUpdatedEvent, QuotaEvent, ToolInfo } from '../types.js';
+import type {
+  Availability,
+  AvailabilityEvent,
+  ConnectorStatus,
+  DashboardData,
+  MapUpdatedEvent,
+  QuotaEvent,
+  ToolInfo,
+} from '../types.js';
 
 type Obj = Record<string, unknown>;
 
 const AVAILABILITY: readonly Availability[] = ['online', 'offline', 'degraded', 'unknown'];
 
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObj = (value: unknown): value is Obj =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
-const num = (value: unknown, fallback = 0): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const num = (value: unknown, fallback = 0): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 
 function invalid(what: string): DashboardError {
   return new DashboardError('INVALID_DATA', `unexpected connectors data: ${what}`);
@@ -54,7 +64,9 @@ function parseConnector(value: unknown, index: number): ConnectorStatus {
     lastError: parseLastError(value.lastError),
     quotas: { perMinute: num(quotas.perMinute), perHour: num(quotas.perHour) },
     quotaUse: { minute: num(use.minute), hour: num(use.hour) },
-    tools: Array.isArray(value.tools) ? value.tools.map(parseTool).filter((t): t is ToolInfo => t !== null) : [],
+    tools: Array.isArray(value.tools)
+      ? value.tools.map(parseTool).filter((t): t is ToolInfo => t !== null)
+      : [],
   };
 }
 
@@ -65,7 +77,8 @@ function parseConnector(value: unknown, index: number): ConnectorStatus {
 export function parseDashboardData(value: unknown): DashboardData {
   if (!isObj(value)) throw invalid('body is not an object');
   if (!Array.isArray(value.connectors)) throw invalid('connectors is not an array');
-  if (typeof value.expiresAt !== 'string' || Number.isNaN(Date.parse(value.expiresAt))) throw invalid('expiresAt is missing');
+  if (typeof value.expiresAt !== 'string' || Number.isNaN(Date.parse(value.expiresAt)))
+    throw invalid('expiresAt is missing');
   return {
     brand: str(value.brand, 'brAInwav'),
     manifestId: str(value.manifestId),
@@ -81,17 +94,30 @@ export function parseDashboardData(value: unknown): DashboardData {
 /** Parses an `availability` SSE payload; `null` when malformed. */
 export function parseAvailabilityEvent(value: unknown): AvailabilityEvent | null {
   if (!isObj(value) || typeof value.connectorId !== 'string') return null;
-  return { connectorId: value.connectorId, availability: parseAvailability(value.availability), reason: str(value.reason) || undefined, at: str(value.at) || undefined };
+  return {
+    connectorId: value.connectorId,
+    availability: parseAvailability(value.availability),
+    reason: str(value.reason) || undefined,
+    at: str(value.at) || undefined,
+  };
 }
 
 /** Parses a `quota` SSE payload; `null` when malformed. */
 export function parseQuotaEvent(value: unknown): QuotaEvent | null {
   if (!isObj(value) || typeof value.connectorId !== 'string' || !isObj(value.quotaUse)) return null;
-  return { connectorId: value.connectorId, quotaUse: { minute: num(value.quotaUse.minute), hour: num(value.quotaUse.hour) }, exceeded: value.exceeded === true };
+  return {
+    connectorId: value.connectorId,
+    quotaUse: { minute: num(value.quotaUse.minute), hour: num(value.quotaUse.hour) },
+    exceeded: value.exceeded === true,
+  };
 }
 
 /** Parses a `map-updated` SSE payload; `null` when malformed. */
 export function parseMapUpdatedEvent(value: unknown): MapUpdatedEvent | null {
   if (!isObj(value)) return null;
-  return { mapVersion: num(value.mapVersion), manifestVersion: str(value.manifestVersion), expiresAt: str(value.expiresAt) };
+  return {
+    mapVersion: num(value.mapVersion),
+    manifestVersion: str(value.manifestVersion),
+    expiresAt: str(value.expiresAt),
+  };
 }

@@ -22,7 +22,11 @@ function kindOf(schema: JsonSchema): FieldKind {
 }
 
 function scalarText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+  return typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+      ? ''
+      : JSON.stringify(value);
 }
 
 function defaultFor(kind: FieldKind, schema: JsonSchema): string | boolean {
@@ -55,7 +59,10 @@ export function fieldsFromSchema(schema: JsonSchema | undefined): FieldSpec[] {
  * Converts form values to tool arguments; empty optional fields are left out.
  * @throws Error with a branded message naming the field when a number or JSON value is invalid.
  */
-export function argumentsFromValues(fields: FieldSpec[], values: Record<string, string | boolean>): Record<string, unknown> {
+export function argumentsFromValues(
+  fields: FieldSpec[],
+  values: Record<string, string | boolean>,
+): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const field of fields) {
     const raw = values[field.name] ?? field.defaultValue;
@@ -73,8 +80,14 @@ export function argumentsFromValues(fields: FieldSpec[], values: Record<string, 
 function convert(field: FieldSpec, text: string): unknown {
   if (field.kind === 'number' || field.kind === 'integer') {
     const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || (field.kind === 'integer' && !Number.isInteger(value))) {
-      throw new Error(`brAInwav: ${field.label} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'} (got "${text}")`);
+    if (
+      text.trim() === '' ||
+      !Number.isFinite(value) ||
+      (field.kind === 'integer' && !Number.isInteger(value))
+    ) {
+      throw new Error(
+        `brAInwav: ${field.label} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'} (got "${text}")`,
+      );
     }
     return value;
   }

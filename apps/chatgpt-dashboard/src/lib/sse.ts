@@ -42,14 +42,20 @@ export class SseParser {
   }
 
   private dispatch(): void {
-    if (this.data.length > 0) this.onMessage({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
+    if (this.data.length > 0)
+      this.onMessage({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
     this.data = [];
     this.event = '';
   }
 }
 
 /** Exponential backoff with full jitter: attempt 0 → up to `initialMs`, doubling up to `maxMs` (milliseconds). */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

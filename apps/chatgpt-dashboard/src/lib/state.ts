@@ -21,7 +21,11 @@ export function applyQuota(data: DashboardData, event: QuotaEvent): DashboardDat
   return updateConnector(data, event.connectorId, (c) => ({ ...c, quotaUse: event.quotaUse }));
 }
 
-function updateConnector(data: DashboardData, id: string, fn: (c: ConnectorStatus) => ConnectorStatus): DashboardData {
+function updateConnector(
+  data: DashboardData,
+  id: string,
+  fn: (c: ConnectorStatus) => ConnectorStatus,
+): DashboardData {
   let changed = false;
   const connectors = data.connectors.map((c) => {
     if (c.id !== id) return c;
@@ -51,7 +55,12 @@ export function describeChanges(before: DashboardData | null, after: DashboardDa
  * @param receivedAt - epoch ms when the data arrived.
  * @param now - epoch ms now.
  */
-export function refreshDelay(data: Pick<DashboardData, 'generatedAt' | 'expiresAt'>, receivedAt: number, now: number, floorMs = 1000): number {
+export function refreshDelay(
+  data: Pick<DashboardData, 'generatedAt' | 'expiresAt'>,
+  receivedAt: number,
+  now: number,
+  floorMs = 1000,
+): number {
   const ttlMs = Math.max(0, Date.parse(data.expiresAt) - Date.parse(data.generatedAt));
   return Math.max(floorMs, receivedAt + ttlMs / 2 - now);
 }

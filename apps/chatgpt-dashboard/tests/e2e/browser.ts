@@ -18,7 +18,13 @@ export const VERIFICATION_DIR = resolve(PACKAGE_DIR, '../../verification/widget'
 /** The Debian Chromium every browser test uses (no browser download). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Flags for a quiet, sandbox-free headless Chromium on CI machines. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
 
 /**
  * Launches the system Chromium through playwright-core.
@@ -26,9 +32,16 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`brAInwav: Chromium not found at ${CHROMIUM_PATH}; install the Debian "chromium" package (apt-get install -y chromium)`);
+    throw new Error(
+      `brAInwav: Chromium not found at ${CHROMIUM_PATH}; install the Debian "chromium" package (apt-get install -y chromium)`,
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    timeout: 60_000,
+  });
 }
 
 function newestMtime(dir: string): number {
@@ -44,10 +57,15 @@ function newestMtime(dir: string): number {
  */
 export async function ensureBuilt(): Promise<string> {
   const outputs = ['index.html', 'mcp-app.html'].map((f) => join(DIST_DIR, f));
-  const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= newestMtime(join(PACKAGE_DIR, 'src')));
+  const fresh = outputs.every(
+    (f) => existsSync(f) && statSync(f).mtimeMs >= newestMtime(join(PACKAGE_DIR, 'src')),
+  );
   if (!fresh) {
     const cli = require.resolve('webpack-cli/bin/cli.js');
-    await promisify(execFile)(process.execPath, [cli, '--mode', 'production'], { cwd: PACKAGE_DIR, timeout: 600_000 });
+    await promisify(execFile)(process.execPath, [cli, '--mode', 'production'], {
+      cwd: PACKAGE_DIR,
+      timeout: 600_000,
+    });
   }
   return DIST_DIR;
 }
@@ -74,14 +92,36 @@ export async function openDashboard(page: Page, baseUrl: string, apiKey: string 
 }
 
 /** Violations axe-core finds in the live page (WCAG 2.x A/AA + best practices), as rule id + target. */
-export async function runAxe(page: Page): Promise<Array<{ id: string; impact: string | null; targets: string[] }>> {
+export async function runAxe(
+  page: Page,
+): Promise<Array<{ id: string; impact: string | null; targets: string[] }>> {
   const source = (require('axe-core') as { source: string }).source;
   // Evaluated through the DevTools protocol, not as an inline <script>: the real server's strict CSP blocks those.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${source}\n;void 0`);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{
+            violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
 }
 
@@ -111,7 +151,11 @@ export async function tabWalk(page: Page, max = 80): Promise<string[]> {
     const stop = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return null;
-      const label = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent ?? '';
+      const label =
+        el.getAttribute('aria-label') ??
+        (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+        el.textContent ??
+        '';
       return `${el.tagName.toLowerCase()}:${label.trim()}`;
     });
     if (stop === null || stops[0] === stop) break;

@@ -3,7 +3,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeData } from '../support/fixtures.js';
 import { startApiServer, type ApiServer } from '../support/apiServer.js';
-import { ensureBuilt, launchChromium, openDashboard, pillOf, runAxe, saveScreenshot, tabWalk } from './browser.js';
+import {
+  ensureBuilt,
+  launchChromium,
+  openDashboard,
+  pillOf,
+  runAxe,
+  saveScreenshot,
+  tabWalk,
+} from './browser.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
 let browser: Browser;
@@ -31,7 +39,9 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     expect(await page.locator('article[data-connector]').count()).toBe(6);
     expect(await pillOf(page, 'alpha')).toBe('Availability: online');
     expect(await pillOf(page, 'bravo')).toBe('Availability: offline');
-    await expect.poll(() => page.locator('.meta').textContent()).toMatch(/Manifest 2026\.11\.22 · map v1 · map expires in \d+ min/);
+    await expect
+      .poll(() => page.locator('.meta').textContent())
+      .toMatch(/Manifest 2026\.11\.22 · map v1 · map expires in \d+ min/);
     await page.getByRole('heading', { name: 'Try it' }).waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'list');
     expect(await runAxe(page)).toEqual([]);
@@ -53,16 +63,30 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     await page.getByLabel('Tool', { exact: true }).selectOption('echo');
     await page.getByLabel(/^message/).fill('hello from chromium');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => page.getByLabel('Tool result').textContent(), { timeout: 15_000 }).toBe('echo: hello from chromium');
-    expect(server.toolCalls.at(-1)).toEqual({ connectorId: 'delta', tool: 'echo', arguments: { message: 'hello from chromium', loud: false, tone: 'plain' } });
+    await expect
+      .poll(() => page.getByLabel('Tool result').textContent(), { timeout: 15_000 })
+      .toBe('echo: hello from chromium');
+    expect(server.toolCalls.at(-1)).toEqual({
+      connectorId: 'delta',
+      tool: 'echo',
+      arguments: { message: 'hello from chromium', loud: false, tone: 'plain' },
+    });
     await saveScreenshot(page, 'try-it');
     expect(await runAxe(page)).toEqual([]);
   });
 
   it('is fully keyboard operable: Tab reaches every control, Enter/Space activate, focus is visible', async () => {
     const expected = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]')).map((el) => {
-        const label = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent ?? '';
+      Array.from(
+        document.querySelectorAll<HTMLElement>(
+          'button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]',
+        ),
+      ).map((el) => {
+        const label =
+          el.getAttribute('aria-label') ??
+          (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+          el.textContent ??
+          '';
         return `${el.tagName.toLowerCase()}:${label.trim()}`;
       }),
     );
@@ -85,7 +109,9 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     expect(await page.getByLabel(/^loud/).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Run' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByLabel('Tool result').textContent(), { timeout: 15_000 }).toBe('echo: typed with keys');
+    await expect
+      .poll(() => page.getByLabel('Tool result').textContent(), { timeout: 15_000 })
+      .toBe('echo: typed with keys');
     await page.getByRole('button', { name: 'Refresh' }).focus();
     const before = server.lastEventIds.length;
     await page.keyboard.press('Space');
@@ -102,7 +128,9 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
       await openDashboard(small, server.url, KEY);
       await small.getByRole('heading', { name: 'Try it' }).waitFor({ timeout: 30_000 });
       expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-      expect(await small.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(18, 20, 23)');
+      expect(await small.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+        'rgb(18, 20, 23)',
+      );
       await saveScreenshot(small, 'mobile-360-dark');
       expect(await runAxe(small)).toEqual([]);
     } finally {
@@ -142,7 +170,9 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     server.setMapUnavailable(false);
     await server.close();
     await page.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('Is the connectors server running? Start it with npm start');
+    await expect
+      .poll(() => alert.textContent(), { timeout: 15_000 })
+      .toContain('Is the connectors server running? Start it with npm start');
     expect(await page.getByText('Showing the last loaded map (v1) until a fresh one loads.').count()).toBe(1);
     await saveScreenshot(page, 'server-down');
     expect(await runAxe(page)).toEqual([]);

@@ -30,14 +30,25 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
       await page.goto(`${host.url}/host.html`);
       const frame = page.frameLocator('iframe[title="brAInwav connectors widget"]');
       await frame.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 30_000 });
-      const pills = await frame.getByRole('img', { name: /^Availability:/ }).evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
-      expect(pills).toEqual(['Availability: online', 'Availability: offline', 'Availability: unknown', 'Availability: online']);
+      const pills = await frame
+        .getByRole('img', { name: /^Availability:/ })
+        .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+      expect(pills).toEqual([
+        'Availability: online',
+        'Availability: offline',
+        'Availability: unknown',
+        'Availability: online',
+      ]);
       expect(await frame.locator('html').getAttribute('data-theme')).toBe('dark');
 
       await frame.getByLabel(/^message/).fill('from the host');
       await frame.getByRole('button', { name: 'Run' }).click();
-      await expect.poll(() => frame.getByLabel('Tool result').textContent(), { timeout: 15_000 }).toBe('echo via host: from the host');
-      const calls = await page.evaluate(() => (window as unknown as { __host: { calls: Array<{ name: string }> } }).__host.calls.map((c) => c.name));
+      await expect
+        .poll(() => frame.getByLabel('Tool result').textContent(), { timeout: 15_000 })
+        .toBe('echo via host: from the host');
+      const calls = await page.evaluate(() =>
+        (window as unknown as { __host: { calls: Array<{ name: string }> } }).__host.calls.map((c) => c.name),
+      );
       expect(calls).toEqual(['alpha__echo']);
       expect(host.requests).toEqual(['/host.html', '/host.js', '/mcp-app.html']);
       expect(errors).toEqual([]);

@@ -19,11 +19,28 @@ export async function buildHostBundle(): Promise<string> {
     context: PACKAGE_DIR,
     entry: join(PACKAGE_DIR, 'tests/e2e/host/host-entry.ts'),
     output: { path: outDir, filename: 'host.js' },
-    resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] }, conditionNames: ['browser', 'import', 'module', 'default'] },
-    module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, loader: 'esbuild-loader', options: { loader: 'ts', target: 'es2020' } }] },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      extensionAlias: { '.js': ['.ts', '.js'] },
+      conditionNames: ['browser', 'import', 'module', 'default'],
+    },
+    module: {
+      rules: [
+        {
+          test: /\.ts$/,
+          exclude: /node_modules/,
+          loader: 'esbuild-loader',
+          options: { loader: 'ts', target: 'es2020' },
+        },
+      ],
+    },
   });
   try {
-    const stats = await new Promise<webpack.Stats>((resolve, reject) => compiler.run((error, result) => (error || !result ? reject(error ?? new Error('no stats')) : resolve(result))));
+    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+      compiler.run((error, result) =>
+        error || !result ? reject(error ?? new Error('no stats')) : resolve(result),
+      ),
+    );
     if (stats.hasErrors()) throw new Error(`brAInwav: host bundle failed: ${stats.toString('errors-only')}`);
     return readFileSync(join(outDir, 'host.js'), 'utf8');
   } finally {

@@ -32,7 +32,11 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.txt': 'text/plain' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.txt': 'text/plain',
+};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -64,7 +68,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const authorized = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (options.apiKey === null) return true;
-    const header = req.headers.authorization?.replace(/^Bearer /, '') ?? (req.headers['x-api-key'] as string | undefined);
+    const header =
+      req.headers.authorization?.replace(/^Bearer /, '') ?? (req.headers['x-api-key'] as string | undefined);
     if (!header) send(res, 401, errorBody('UNAUTHORIZED', 'missing API key'));
     else if (header !== options.apiKey) send(res, 403, errorBody('FORBIDDEN', 'API key rejected'));
     return header === options.apiKey;
@@ -77,7 +82,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   async function serveStatic(path: string, res: ServerResponse): Promise<void> {
-    const rel = normalize(path.replace(/^\/apps\/chatgpt-dashboard\/?/, '') || 'index.html').replace(/^(\.\.[/\\])+/, '');
+    const rel = normalize(path.replace(/^\/apps\/chatgpt-dashboard\/?/, '') || 'index.html').replace(
+      /^(\.\.[/\\])+/,
+      '',
+    );
     try {
       const body = await readFile(join(options.distDir!, rel));
       res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
@@ -90,7 +98,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   function openStream(req: IncomingMessage, res: ServerResponse): void {
     const last = req.headers['last-event-id'] as string | undefined;
     api.lastEventIds.push(last);
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     const replay = last ? history.filter((e) => e.id > Number(last)) : null;
     if (replay && (history.length === 0 || Number(last) >= history[0]!.id - 1)) {
       for (const e of replay) res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${e.data}\n\n`);
@@ -103,12 +115,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     req.on('close', () => streams.delete(res));
   }
 
-  async function callTool(req: IncomingMessage, res: ServerResponse, connectorId: string, tool: string): Promise<void> {
+  async function callTool(
+    req: IncomingMessage,
+    res: ServerResponse,
+    connectorId: string,
+    tool: string,
+  ): Promise<void> {
     const body = (await readBody(req)) as { arguments?: Record<string, unknown> };
     api.toolCalls.push({ connectorId, tool, arguments: body.arguments });
     const connector = api.data.connectors.find((c) => c.id === connectorId);
     if (!connector) return send(res, 404, errorBody('CONNECTOR_NOT_FOUND', `no connector ${connectorId}`));
-    if (connector.availability === 'offline') return send(res, 200, { content: [{ type: 'text', text: `brAInwav: connector ${connectorId} is offline` }], isError: true });
+    if (connector.availability === 'offline')
+      return send(res, 200, {
+        content: [{ type: 'text', text: `brAInwav: connector ${connectorId} is offline` }],
+        isError: true,
+      });
     const args = body.arguments ?? {};
     const text = `echo: ${String(args.message)}`.repeat(Number(args.times ?? 1));
     send(res, 200, { content: [{ type: 'text', text }], structuredContent: { echoed: args.message } });
@@ -121,7 +142,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       res.writeHead(301, { location: '/apps/chatgpt-dashboard/' });
       return void res.end();
     }
-    if (req.method === 'GET' && path.startsWith('/apps/chatgpt-dashboard/') && options.distDir) return serveStatic(path, res);
+    if (req.method === 'GET' && path.startsWith('/apps/chatgpt-dashboard/') && options.distDir)
+      return serveStatic(path, res);
     if (req.method === 'POST' && path === '/v1/apps/beacon') {
       api.beacons.push((await readBody(req)) as { name: string; value: number });
       res.writeHead(204);
@@ -129,11 +151,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (!path.startsWith('/v1/connectors')) return send(res, 404, errorBody('NOT_FOUND', `no route ${path}`));
     if (!authorized(req, res)) return;
-    if (mapDown) return send(res, 503, errorBody('SERVICE_MAP_UNAVAILABLE', 'no verified service map is loaded (asbr unreachable)'));
+    if (mapDown)
+      return send(
+        res,
+        503,
+        errorBody('SERVICE_MAP_UNAVAILABLE', 'no verified service map is loaded (asbr unreachable)'),
+      );
     if (req.method === 'GET' && path === '/v1/connectors') return send(res, 200, api.data);
     if (req.method === 'GET' && path === '/v1/connectors/events') return openStream(req, res);
     const call = /^\/v1\/connectors\/([^/]+)\/tools\/([^/]+)\/call$/.exec(path);
-    if (req.method === 'POST' && call) return callTool(req, res, decodeURIComponent(call[1]!), decodeURIComponent(call[2]!));
+    if (req.method === 'POST' && call)
+      return callTool(req, res, decodeURIComponent(call[1]!), decodeURIComponent(call[2]!));
     send(res, 404, errorBody('NOT_FOUND', `no route ${path}`));
   }
 
@@ -150,8 +178,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     toolCalls: [],
     lastEventIds: [],
     setAvailability(connectorId: string, availability: Availability, reason?: string) {
-      api.data = { ...api.data, connectors: api.data.connectors.map((c) => (c.id === connectorId ? { ...c, availability } : c)) };
-      push('availability', { connectorId, availability, reason: reason ?? `brAInwav: ${connectorId} is ${availability}`, at: new Date().toISOString() });
+      api.data = {
+        ...api.data,
+        connectors: api.data.connectors.map((c) => (c.id === connectorId ? { ...c, availability } : c)),
+      };
+      push('availability', {
+        connectorId,
+        availability,
+        reason: reason ?? `brAInwav: ${connectorId} is ${availability}`,
+        at: new Date().toISOString(),
+      });
     },
     setMapHealth(health: MapHealth) {
       api.data = { ...api.data, mapHealth: health };
@@ -168,7 +204,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!server.listening) return Promise.resolve();
       for (const res of streams) res.destroy();
       server.closeAllConnections();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   } satisfies Partial<ApiServer>);
   return api;

@@ -43,13 +43,44 @@ export function makeConnector(id: string, overrides: Partial<ConnectorStatus> = 
  * A `GET /v1/connectors` body with `count` connectors (`alpha`, `bravo`, … then `c-12`…), TTL `ttlSeconds`.
  * @param generatedAt - epoch ms the map was generated.
  */
-export function makeData(count = 3, options: { ttlSeconds?: number; generatedAt?: number; mapVersion?: number } = {}): DashboardData {
-  const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
+export function makeData(
+  count = 3,
+  options: { ttlSeconds?: number; generatedAt?: number; mapVersion?: number } = {},
+): DashboardData {
+  const names = [
+    'alpha',
+    'bravo',
+    'charlie',
+    'delta',
+    'echo',
+    'foxtrot',
+    'golf',
+    'hotel',
+    'india',
+    'juliet',
+    'kilo',
+    'lima',
+  ];
   const generatedAt = options.generatedAt ?? Date.now();
   const ttl = (options.ttlSeconds ?? 300) * 1000;
   const connectors = Array.from({ length: count }, (_, i) => makeConnector(names[i] ?? `c-${i}`));
-  if (connectors[1]) Object.assign(connectors[1], { availability: 'offline', breaker: 'open', lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'brAInwav: connection refused', at: new Date(generatedAt).toISOString() } });
-  if (connectors[2]) Object.assign(connectors[2], { enabled: false, status: 'disabled', availability: 'unknown', statusMessage: 'brAInwav: connector disabled' });
+  if (connectors[1])
+    Object.assign(connectors[1], {
+      availability: 'offline',
+      breaker: 'open',
+      lastError: {
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'brAInwav: connection refused',
+        at: new Date(generatedAt).toISOString(),
+      },
+    });
+  if (connectors[2])
+    Object.assign(connectors[2], {
+      enabled: false,
+      status: 'disabled',
+      availability: 'unknown',
+      statusMessage: 'brAInwav: connector disabled',
+    });
   return {
     brand: 'brAInwav',
     manifestId: 'brainwav-demo',

@@ -10,11 +10,26 @@ const environment: Environment = {
   viteEnvironment: 'client',
   async setup(global: Record<string | symbol, unknown>) {
     const { JSDOM } = await import('jsdom');
-    const dom = new JSDOM('<!DOCTYPE html><html lang="en"><head><title>brAInwav test</title></head><body></body></html>', {
-      pretendToBeVisual: true,
-      url: 'http://localhost:3000/apps/chatgpt-dashboard/',
-    });
-    const keep = ['fetch', 'Response', 'Request', 'Headers', 'AbortController', 'AbortSignal', 'TextEncoder', 'TextDecoder', 'ReadableStream', 'Blob', 'URL'];
+    const dom = new JSDOM(
+      '<!DOCTYPE html><html lang="en"><head><title>brAInwav test</title></head><body></body></html>',
+      {
+        pretendToBeVisual: true,
+        url: 'http://localhost:3000/apps/chatgpt-dashboard/',
+      },
+    );
+    const keep = [
+      'fetch',
+      'Response',
+      'Request',
+      'Headers',
+      'AbortController',
+      'AbortSignal',
+      'TextEncoder',
+      'TextDecoder',
+      'ReadableStream',
+      'Blob',
+      'URL',
+    ];
     const saved = new Map(keep.map((key) => [key, global[key]]));
     const { keys, originals } = populateGlobal(global, dom.window, { bindFunctions: true });
     for (const [key, value] of saved) if (value !== undefined) global[key] = value;

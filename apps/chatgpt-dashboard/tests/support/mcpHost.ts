@@ -4,7 +4,11 @@ import { createMcpAppsAdapter } from '../../src/adapters/mcpApps.js';
 import type { DashboardData, HostAdapter } from '../../src/types.js';
 
 type CallParams = { name: string; arguments?: Record<string, unknown> };
-type CallResult = { content: Array<{ type: 'text'; text: string }>; structuredContent?: Record<string, unknown>; isError?: boolean };
+type CallResult = {
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
 /** An in-memory MCP Apps host: a real ext-apps `AppBridge` linked to the widget's `App`. */
 export interface TestMcpHost {
@@ -25,7 +29,12 @@ export async function startTestMcpHost(options: {
   initialResultTimeoutMs?: number;
 }): Promise<TestMcpHost> {
   const [hostTransport, appTransport] = InMemoryTransport.createLinkedPair();
-  const bridge = new AppBridge(null, { name: 'brAInwav test host', version: '1.0.0' }, { serverTools: {} }, { hostContext: { theme: 'dark' } });
+  const bridge = new AppBridge(
+    null,
+    { name: 'brAInwav test host', version: '1.0.0' },
+    { serverTools: {} },
+    { hostContext: { theme: 'dark' } },
+  );
   const calls: TestMcpHost['calls'] = [];
   bridge.oncalltool = async (params, extra) => {
     const context = extra as unknown as { mcpReq?: { signal?: AbortSignal }; signal?: AbortSignal };
@@ -35,11 +44,19 @@ export async function startTestMcpHost(options: {
   bridge.oninitialized = () => {
     void (async () => {
       await bridge.sendToolInput({ arguments: {} });
-      if (options.initial) await bridge.sendToolResult({ content: [{ type: 'text', text: 'dashboard' }], structuredContent: { ...options.initial } });
+      if (options.initial)
+        await bridge.sendToolResult({
+          content: [{ type: 'text', text: 'dashboard' }],
+          structuredContent: { ...options.initial },
+        });
     })();
   };
   await bridge.connect(hostTransport);
-  const adapter = await createMcpAppsAdapter({ transport: appTransport, autoResize: false, initialResultTimeoutMs: options.initialResultTimeoutMs ?? 2000 });
+  const adapter = await createMcpAppsAdapter({
+    transport: appTransport,
+    autoResize: false,
+    initialResultTimeoutMs: options.initialResultTimeoutMs ?? 2000,
+  });
   return {
     adapter,
     bridge,

@@ -4,7 +4,9 @@ import { vi } from 'vitest';
 
 /** Availability pills in document order, as their accessible names. */
 export function pillNames(): string[] {
-  return screen.getAllByRole('img', { name: /^Availability:/ }).map((el) => el.getAttribute('aria-label') ?? '');
+  return screen
+    .getAllByRole('img', { name: /^Availability:/ })
+    .map((el) => el.getAttribute('aria-label') ?? '');
 }
 
 /** Runs jest-axe on the container and returns the violations (rule id + offending HTML) for an exact assertion. */

@@ -23,7 +23,9 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reload
     const { state, failure } = reloader.readiness();
     if (signed === undefined) {
       const reason = failure?.message ?? branded('no connectors manifest loaded yet');
-      return reply.code(503).send({ brand: BRAND, status: 'unavailable', reason, lastError: failure ?? null });
+      return reply
+        .code(503)
+        .send({ brand: BRAND, status: 'unavailable', reason, lastError: failure ?? null });
     }
     const { map } = signed;
     return reply.send({

@@ -47,4 +47,8 @@ const plugin: FastifyPluginCallback<ServiceMapRoutesOptions> = (app, { store, cl
  * max-age=<whole seconds to expiresAt>`, 304 on a matching `If-None-Match`, and 503
  * `MANIFEST_UNAVAILABLE` when no valid map is loaded. Requires {@link authPlugin}.
  */
-export const serviceMapRoutes = fp(plugin, { name: 'asbr-service-map', fastify: '5.x', dependencies: ['asbr-auth'] });
+export const serviceMapRoutes = fp(plugin, {
+  name: 'asbr-service-map',
+  fastify: '5.x',
+  dependencies: ['asbr-auth'],
+});

@@ -2,7 +2,14 @@ import { ManifestValidationError, type Manifest } from '@cortex-os/connectors-ma
 import { readManifestFile, resolveSecretRef } from '@cortex-os/connectors-manifest/node';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { commandEnv, present, resolvePath, type Command, type CommandContext } from '../context.js';
-import { apiKeyChecks, networkChecks, reasonOf, signingKeyChecks, verifyKeysChecks, type Check } from '../doctor-checks.js';
+import {
+  apiKeyChecks,
+  networkChecks,
+  reasonOf,
+  signingKeyChecks,
+  verifyKeysChecks,
+  type Check,
+} from '../doctor-checks.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliEnv } from '../io.js';
 import { envSecrets } from '../keys.js';
@@ -23,7 +30,14 @@ async function manifestCheck(path: string): Promise<{ check: Check; manifest?: M
   } catch (error) {
     if (error instanceof ManifestValidationError) {
       const n = error.issues.length;
-      return { check: { status: 'fail', label, detail: `invalid (${n} issue${n === 1 ? '' : 's'})`, sub: issueLines(error) } };
+      return {
+        check: {
+          status: 'fail',
+          label,
+          detail: `invalid (${n} issue${n === 1 ? '' : 's'})`,
+          sub: issueLines(error),
+        },
+      };
     }
     return { check: { status: 'fail', label, detail: reasonOf(error) } };
   }
@@ -82,7 +96,10 @@ export const doctorCommand: Command = async (args, ctx) => {
     ...apiKeyChecks(env),
     ...networkChecks(env),
   ];
-  const path = resolvePath(ctx, stringOption(parsed, 'manifest') ?? present(env, 'CONNECTORS_MANIFEST_PATH') ?? DEFAULT_MANIFEST_PATH);
+  const path = resolvePath(
+    ctx,
+    stringOption(parsed, 'manifest') ?? present(env, 'CONNECTORS_MANIFEST_PATH') ?? DEFAULT_MANIFEST_PATH,
+  );
   const { check, manifest } = await manifestCheck(path);
   checks.push(check);
   if (manifest !== undefined) checks.push(...(await secretRefChecks(ctx, manifest, env)));

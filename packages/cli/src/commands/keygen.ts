@@ -10,7 +10,8 @@ const ALGS: Record<string, SignatureAlg> = { hs256: 'HS256', eddsa: 'EdDSA' };
 function parseAlg(text: string | undefined): SignatureAlg {
   if (text === undefined) throw new UsageError('keygen: --alg HS256|EdDSA is required', 'keygen');
   const alg = ALGS[text.toLowerCase()];
-  if (alg === undefined) throw new UsageError(`keygen: --alg must be HS256 or EdDSA (got ${JSON.stringify(text)})`, 'keygen');
+  if (alg === undefined)
+    throw new UsageError(`keygen: --alg must be HS256 or EdDSA (got ${JSON.stringify(text)})`, 'keygen');
   return alg;
 }
 
@@ -18,15 +19,20 @@ function parseAlg(text: string | undefined): SignatureAlg {
 export function keyEnv(key: GeneratedKey): Record<string, string> {
   if (key.signing.alg === 'HS256') return { [SIGNATURE_KEY_VAR]: key.signing.secret };
   const { kty, crv, x, d } = key.signing.privateJwk;
-  const verify = key.verify.alg === 'EdDSA' ? [{ kid: key.kid, alg: 'EdDSA', publicJwk: { kty, crv, x } }] : [];
+  const verify =
+    key.verify.alg === 'EdDSA' ? [{ kid: key.kid, alg: 'EdDSA', publicJwk: { kty, crv, x } }] : [];
   return { [SIGNING_JWK_VAR]: JSON.stringify({ kty, crv, x, d }), [VERIFY_KEYS_VAR]: JSON.stringify(verify) };
 }
 
 function envText(key: GeneratedKey, now: Date): string {
   const env = keyEnv(key);
-  const quote = (value: string): string => (value.startsWith('{') || value.startsWith('[') ? `'${value}'` : value);
+  const quote = (value: string): string =>
+    value.startsWith('{') || value.startsWith('[') ? `'${value}'` : value;
   const lines = Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
-  const header = [`# brAInwav connectors signing key (${key.signing.alg}), generated ${now.toISOString()}`, `# kid ${key.kid}`];
+  const header = [
+    `# brAInwav connectors signing key (${key.signing.alg}), generated ${now.toISOString()}`,
+    `# kid ${key.kid}`,
+  ];
   return `${[...header, ...lines].join('\n')}\n`;
 }
 
@@ -41,7 +47,13 @@ export const keygenCommand: Command = async (args, ctx) => {
   const parsed = parseCommandArgs('keygen', args, options, { min: 0, max: 0 });
   const key = await generateSigningKey(parseAlg(stringOption(parsed, 'alg')));
   if (parsed.values.json === true) {
-    const json = { alg: key.signing.alg, kid: key.kid, signing: key.signing, verify: key.verify, env: keyEnv(key) };
+    const json = {
+      alg: key.signing.alg,
+      kid: key.kid,
+      signing: key.signing,
+      verify: key.verify,
+      env: keyEnv(key),
+    };
     ctx.out.unredacted(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     ctx.out.unredacted(envText(key, new Date(ctx.now())));

@@ -28,23 +28,31 @@ const OPTIONS = {
   'env-file': { type: 'string' },
 } as const;
 
-async function signingKey(ctx: CommandContext, env: CliEnv, keyFile: string | undefined): Promise<SigningKeyInput> {
+async function signingKey(
+  ctx: CommandContext,
+  env: CliEnv,
+  keyFile: string | undefined,
+): Promise<SigningKeyInput> {
   if (keyFile !== undefined) {
     const path = resolvePath(ctx, keyFile);
     const { signing } = await readKeyFile(path);
-    if (signing === undefined) throw new KeyConfigError(`key file ${path} holds no signing key (only verification keys)`);
+    if (signing === undefined)
+      throw new KeyConfigError(`key file ${path} holds no signing key (only verification keys)`);
     return signing;
   }
   const key = signingKeyFromEnv(env);
   if (key !== undefined) return key;
-  throw new KeyConfigError('no signing key: set CONNECTORS_SIGNING_JWK (EdDSA) or CONNECTORS_SIGNATURE_KEY (HS256), or pass --key-file');
+  throw new KeyConfigError(
+    'no signing key: set CONNECTORS_SIGNING_JWK (EdDSA) or CONNECTORS_SIGNATURE_KEY (HS256), or pass --key-file',
+  );
 }
 
 /** Checks the freshly signed map the way `verify` will, so `sign` never writes a map that fails it. */
 async function selfVerify(map: ServiceMap, key: SigningKeyInput, now: number): Promise<void> {
   const keys = await createKeySet([verifyInputFor(key)]);
   const result = await verifyServiceMap(JSON.stringify(map), { keys, now: new Date(now) });
-  if (!result.ok) throw new CliError('SIGN_FAILED', `the signed map does not verify (${result.code}): ${result.message}`);
+  if (!result.ok)
+    throw new CliError('SIGN_FAILED', `the signed map does not verify (${result.code}): ${result.message}`);
 }
 
 async function writeOut(path: string, text: string): Promise<void> {

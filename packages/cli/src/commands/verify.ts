@@ -46,7 +46,9 @@ function targetUrl(target: string): URL | undefined {
   try {
     return new URL(target);
   } catch (cause) {
-    throw new UsageError('verify: <url|file> starts with http(s):// but is not a valid URL', 'verify', { cause });
+    throw new UsageError('verify: <url|file> starts with http(s):// but is not a valid URL', 'verify', {
+      cause,
+    });
   }
 }
 
@@ -90,6 +92,8 @@ export const verifyCommand: Command = async (args, ctx) => {
     return EXIT.VERIFY_FAILED;
   }
   const { map } = result;
-  ctx.out.out(`OK kid=${result.kid} alg=${result.alg} version=${map.version} expires=${map.expiresAt} connectors=${map.connectors.length}`);
+  ctx.out.out(
+    `OK kid=${result.kid} alg=${result.alg} version=${map.version} expires=${map.expiresAt} connectors=${map.connectors.length}`,
+  );
   return EXIT.OK;
 };

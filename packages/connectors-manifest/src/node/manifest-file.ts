@@ -25,7 +25,11 @@ export async function readManifestFile(path: string): Promise<ManifestFile> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ConnectorsError('MANIFEST_INVALID', `manifest ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new ConnectorsError(
+      'MANIFEST_INVALID',
+      `manifest ${path} is not valid JSON: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   return { manifest: parseManifest(json, path), text };
 }

@@ -8,7 +8,9 @@ export const BUILD_INFO_FILE = 'build-info.json';
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []))),
+    entries.map((e) =>
+      e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []),
+    ),
   );
   return nested.flat();
 }
@@ -26,7 +28,10 @@ export async function hashSourceTree(dir: string): Promise<string | undefined> {
   }
   const hash = createHash('sha256');
   for (const file of files.map((f) => relative(dir, f).split(sep).join('/')).sort()) {
-    hash.update(`${file}\0`).update(await readFile(join(dir, file))).update('\0');
+    hash
+      .update(`${file}\0`)
+      .update(await readFile(join(dir, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }

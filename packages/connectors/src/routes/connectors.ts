@@ -22,22 +22,35 @@ const CallBody = z.object({ arguments: z.record(z.string(), z.unknown()).optiona
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new BadRequestError(`${what} is invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new BadRequestError(
+      `${what} is invalid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
 /** The `isError` answer for a connector the map lists as disabled (the gateway only knows enabled ones). */
 function disabledResult(entry: ServiceMapConnector): CallToolResult {
-  return { content: [{ type: 'text', text: branded(`connector "${entry.id}" is disabled`) }], isError: true, _meta: { [META_ERROR]: { brand: BRAND, code: 'UPSTREAM_UNAVAILABLE' } } };
+  return {
+    content: [{ type: 'text', text: branded(`connector "${entry.id}" is disabled`) }],
+    isError: true,
+    _meta: { [META_ERROR]: { brand: BRAND, code: 'UPSTREAM_UNAVAILABLE' } },
+  };
 }
 
-const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, gateway, inflight }, done) => {
+const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
+  app,
+  { runtime, gateway, inflight },
+  done,
+) => {
   app.get('/v1/connectors', async (request, reply) => {
     try {
       return await runtime.snapshot();
     } catch (err) {
       if (!(err instanceof NotReadyError)) throw err;
-      return reply.code(503).send({ ...errorBody(err.code, err.message, request.id), mapHealth: runtime.mapHealth() });
+      return reply
+        .code(503)
+        .send({ ...errorBody(err.code, err.message, request.id), mapHealth: runtime.mapHealth() });
     }
   });
 
@@ -63,7 +76,9 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, 
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) controller.abort();
     });
-    return inflight.track(gateway.callTool(id, tool, body?.arguments, { callerId: request.callerId, signal: controller.signal }));
+    return inflight.track(
+      gateway.callTool(id, tool, body?.arguments, { callerId: request.callerId, signal: controller.signal }),
+    );
   });
   done();
 };
@@ -73,4 +88,8 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (app, { runtime, 
  * `GET /v1/connectors/service-map` (the exact verified bytes), `POST /v1/connectors/:id/probe`,
  * `POST /v1/connectors/:id/tools/:tool/call` (through `gateway.callTool`). Errors: 400 `BAD_REQUEST`, 404 `CONNECTOR_NOT_FOUND`, 503 `NOT_READY`.
  */
-export const connectorsRoutes = fp(plugin, { name: 'connectors-rest', fastify: '5.x', dependencies: ['connectors-auth'] });
+export const connectorsRoutes = fp(plugin, {
+  name: 'connectors-rest',
+  fastify: '5.x',
+  dependencies: ['connectors-auth'],
+});

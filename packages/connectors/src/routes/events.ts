@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-const frame = (e: StatusEvent): string => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`;
+const frame = (e: StatusEvent): string =>
+  `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`;
 
 class SseStream {
   #closed = false;
@@ -103,7 +104,13 @@ async function writeSnapshot(stream: SseStream, options: EventsRoutesOptions): P
     stream.write(frame({ id, type: 'snapshot', data: snapshot }));
   } catch (err) {
     const message = (err as Error).message;
-    stream.write(frame({ id, type: 'not-ready', data: { ...errorBody('NOT_READY', message), mapHealth: options.runtime.mapHealth() } }));
+    stream.write(
+      frame({
+        id,
+        type: 'not-ready',
+        data: { ...errorBody('NOT_READY', message), mapHealth: options.runtime.mapHealth() },
+      }),
+    );
   }
   return id;
 }
@@ -114,4 +121,8 @@ async function writeSnapshot(stream: SseStream, options: EventsRoutesOptions): P
  * comments, `Last-Event-ID` resume from the hub's ring buffer (a fresh snapshot when too far behind).
  * A client whose socket buffer exceeds `maxBufferedBytes` is dropped.
  */
-export const eventsRoutes = fp(plugin, { name: 'connectors-events', fastify: '5.x', dependencies: ['connectors-auth'] });
+export const eventsRoutes = fp(plugin, {
+  name: 'connectors-events',
+  fastify: '5.x',
+  dependencies: ['connectors-auth'],
+});

@@ -23,20 +23,32 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
     const degraded = r.ready && r.lastRefusal !== null;
     const status = r.ready ? (degraded ? 'degraded' : 'ready') : 'unavailable';
     const reason = !r.ready
-      ? branded(`no verified service map (registry ${r.state}${r.lastFetchError ? `: ${r.lastFetchError.replace(/^brAInwav: /, '')}` : ''})`)
+      ? branded(
+          `no verified service map (registry ${r.state}${r.lastFetchError ? `: ${r.lastFetchError.replace(/^brAInwav: /, '')}` : ''})`,
+        )
       : degraded
-        ? branded(`asbr served a map that failed verification (${r.lastRefusal?.code}); keeping map version ${r.mapVersion}`)
+        ? branded(
+            `asbr served a map that failed verification (${r.lastRefusal?.code}); keeping map version ${r.mapVersion}`,
+          )
         : undefined;
     return reply.code(r.ready ? 200 : 503).send({
-      brand: BRAND, status, ...(reason ? { reason } : {}), mapVersion: r.mapVersion, expiresAt: r.expiresAt, lastRefusal: r.lastRefusal,
+      brand: BRAND,
+      status,
+      ...(reason ? { reason } : {}),
+      mapVersion: r.mapVersion,
+      expiresAt: r.expiresAt,
+      lastRefusal: r.lastRefusal,
     });
   });
 
-  app.get('/metrics', open, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', open, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   app.post('/v1/apps/beacon', { config: { auth: 'public' }, bodyLimit: 1024 }, (request, reply) => {
     const parsed = Beacon.safeParse(request.body);
-    if (!parsed.success) throw new BadRequestError('beacon body must be { "name": "lcp", "value": <milliseconds> }');
+    if (!parsed.success)
+      throw new BadRequestError('beacon body must be { "name": "lcp", "value": <milliseconds> }');
     metrics.appsWidgetLcpMs.set(parsed.data.value);
     return reply.code(204).send();
   });
@@ -49,4 +61,8 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
  * `unavailable` without a verified map), `GET /metrics` (Prometheus text) and `POST /v1/apps/beacon`
  * (widget LCP → `brainwav_apps_widget_lcp_ms`; body ≤ 1 KiB, 400 `BAD_REQUEST` otherwise).
  */
-export const healthRoutes = fp(plugin, { name: 'connectors-health', fastify: '5.x', dependencies: ['connectors-auth'] });
+export const healthRoutes = fp(plugin, {
+  name: 'connectors-health',
+  fastify: '5.x',
+  dependencies: ['connectors-auth'],
+});

@@ -34,10 +34,22 @@ function hijack(
 
 const plugin: FastifyPluginCallback<McpRoutesOptions> = (app, o, done) => {
   const mcp = { config: { auth: 'mcp' as const } };
-  app.route({ method: [...METHODS], url: '/mcp', ...mcp, handler: (request, reply) =>
-    hijack(request, reply, o.inflight, (req, res) => o.gateway.handleAggregate(req, res, request.body)) });
-  app.route({ method: [...METHODS], url: '/mcp/connectors/:id', ...mcp, handler: (request, reply) =>
-    hijack(request, reply, o.inflight, (req, res) => o.gateway.handleConnector((request.params as { id: string }).id, req, res, request.body)) });
+  app.route({
+    method: [...METHODS],
+    url: '/mcp',
+    ...mcp,
+    handler: (request, reply) =>
+      hijack(request, reply, o.inflight, (req, res) => o.gateway.handleAggregate(req, res, request.body)),
+  });
+  app.route({
+    method: [...METHODS],
+    url: '/mcp/connectors/:id',
+    ...mcp,
+    handler: (request, reply) =>
+      hijack(request, reply, o.inflight, (req, res) =>
+        o.gateway.handleConnector((request.params as { id: string }).id, req, res, request.body),
+      ),
+  });
   done();
 };
 
@@ -46,4 +58,8 @@ const plugin: FastifyPluginCallback<McpRoutesOptions> = (app, o, done) => {
  * plus the dashboard MCP App extension: tool `connectors_dashboard`, resources `ui://connectors/dashboard.html`
  * and its Skybridge form) and each connector's passthrough at `/mcp/connectors/:id`.
  */
-export const mcpRoutes = fp(plugin, { name: 'connectors-mcp', fastify: '5.x', dependencies: ['connectors-auth'] });
+export const mcpRoutes = fp(plugin, {
+  name: 'connectors-mcp',
+  fastify: '5.x',
+  dependencies: ['connectors-auth'],
+});

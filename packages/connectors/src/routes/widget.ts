@@ -17,9 +17,16 @@ export interface WidgetRoutesOptions {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8', '.woff2': 'font/woff2', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
 };
 
 function secure(reply: FastifyReply, csp: string): FastifyReply {
@@ -48,7 +55,11 @@ const plugin: FastifyPluginCallback<WidgetRoutesOptions> = (app, options, done) 
     const state = await check();
     if (!state.ok) {
       const html = troubleshootingPage(state);
-      return secure(reply, strictCsp(html)).code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+      return secure(reply, strictCsp(html))
+        .code(503)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(html);
     }
     const file = rel.includes('\0') ? undefined : inside(options.distDir, rel);
     const info = file ? await stat(file).catch(() => undefined) : undefined;
@@ -58,7 +69,10 @@ const plugin: FastifyPluginCallback<WidgetRoutesOptions> = (app, options, done) 
     const isHtml = type.startsWith('text/html');
     const immutable = /\.[0-9a-f]{8}\.js$/.test(file);
     return secure(reply, isHtml ? strictCsp(body.toString('utf8')) : "default-src 'none'")
-      .header('cache-control', isHtml ? 'no-cache' : immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300')
+      .header(
+        'cache-control',
+        isHtml ? 'no-cache' : immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+      )
       .type(type)
       .send(body);
   });
@@ -71,4 +85,8 @@ const plugin: FastifyPluginCallback<WidgetRoutesOptions> = (app, options, done) 
  * When `index.html` is missing or older than the newest widget source file, every path answers the
  * branded HTTP 503 troubleshooting page naming the rebuild command.
  */
-export const widgetRoutes = fp(plugin, { name: 'connectors-widget', fastify: '5.x', dependencies: ['connectors-auth'] });
+export const widgetRoutes = fp(plugin, {
+  name: 'connectors-widget',
+  fastify: '5.x',
+  dependencies: ['connectors-auth'],
+});

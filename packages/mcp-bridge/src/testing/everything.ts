@@ -72,7 +72,12 @@ async function answersInitialize(url: string, mode: EverythingMode): Promise<boo
   }
 }
 
-async function waitReady(child: ChildProcess, url: string, mode: EverythingMode, timeoutMs: number): Promise<boolean> {
+async function waitReady(
+  child: ChildProcess,
+  url: string,
+  mode: EverythingMode,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return false;
@@ -82,7 +87,10 @@ async function waitReady(child: ChildProcess, url: string, mode: EverythingMode,
   return false;
 }
 
-async function spawnOnce(mode: EverythingMode, timeoutMs: number): Promise<EverythingServer | { error: string }> {
+async function spawnOnce(
+  mode: EverythingMode,
+  timeoutMs: number,
+): Promise<EverythingServer | { error: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [everythingEntry(), mode], {
     env: { ...process.env, PORT: String(port) },
@@ -109,7 +117,9 @@ async function spawnOnce(mode: EverythingMode, timeoutMs: number): Promise<Every
  *
  * @throws Error `brAInwav: server-everything did not start …` when every attempt fails.
  */
-export async function startEverythingServer(options: EverythingServerOptions = {}): Promise<EverythingServer> {
+export async function startEverythingServer(
+  options: EverythingServerOptions = {},
+): Promise<EverythingServer> {
   const mode = options.mode ?? 'streamableHttp';
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
   let lastError = '';

@@ -30,16 +30,27 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Writes a JSON-RPC error response with an HTTP status. */
-export function sendJsonError(res: ServerResponse, status: number, code: number, message: string, id: unknown = null): void {
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  id: unknown = null,
+): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
 }
 
 /** JSON-RPC `method` and `id` of a parsed body (the first message of a batch). */
-export function rpcInfo(body: unknown): { method: string | undefined; id: string | number | undefined; toolName: string | undefined } {
+export function rpcInfo(body: unknown): {
+  method: string | undefined;
+  id: string | number | undefined;
+  toolName: string | undefined;
+} {
   const first: unknown = Array.isArray(body) ? body[0] : body;
-  if (typeof first !== 'object' || first === null) return { method: undefined, id: undefined, toolName: undefined };
+  if (typeof first !== 'object' || first === null)
+    return { method: undefined, id: undefined, toolName: undefined };
   const msg = first as { method?: unknown; id?: unknown; params?: { name?: unknown } };
   const method = typeof msg.method === 'string' ? msg.method : undefined;
   const id = typeof msg.id === 'string' || typeof msg.id === 'number' ? msg.id : undefined;

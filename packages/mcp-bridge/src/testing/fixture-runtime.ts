@@ -1,8 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoggingLevel, Transport } from '@modelcontextprotocol/server';
-import { FIXTURE_TOOLS, applyToolNames, type FixtureCall, type FixtureSessionServer, type FixtureState } from './fixture-tools.js';
-import { flattenHeaders, readBody, rpcInfo, sendJsonError, takeFailure, type FailRule, type SeenRequest } from './fixture-http.js';
+import {
+  FIXTURE_TOOLS,
+  applyToolNames,
+  type FixtureCall,
+  type FixtureSessionServer,
+  type FixtureState,
+} from './fixture-tools.js';
+import {
+  flattenHeaders,
+  readBody,
+  rpcInfo,
+  sendJsonError,
+  takeFailure,
+  type FailRule,
+  type SeenRequest,
+} from './fixture-http.js';
 
 /** Header check of `requireAuth`: requests without `header: value` are answered 401. */
 export interface FixtureAuth {
@@ -136,7 +150,11 @@ async function parseBody(req: IncomingMessage): Promise<{ ok: true; body: unknow
 }
 
 /** Records the request, then applies auth (401), parse errors (400), delay and `failNext`; undefined when answered. */
-export async function admit(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<Admitted | undefined> {
+export async function admit(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Admitted | undefined> {
   const headers = flattenHeaders(req);
   const parsed = await parseBody(req);
   const info = parsed.ok ? rpcInfo(parsed.body) : rpcInfo(undefined);
@@ -144,7 +162,8 @@ export async function admit(rt: Runtime, req: IncomingMessage, res: ServerRespon
     rt.headersSeen.push(headers);
     rt.requests.push({ httpMethod: req.method ?? 'GET', rpcMethod: info.method, headers });
   }
-  if (rt.auth && headers[rt.auth.header.toLowerCase()] !== rt.auth.value) return void sendJsonError(res, 401, -32001, 'Unauthorized', info.id ?? null);
+  if (rt.auth && headers[rt.auth.header.toLowerCase()] !== rt.auth.value)
+    return void sendJsonError(res, 401, -32001, 'Unauthorized', info.id ?? null);
   if (!parsed.ok) return void sendJsonError(res, 400, -32700, 'Parse error');
   if (rt.delayMs > 0) await new Promise((r) => setTimeout(r, rt.delayMs));
   const injected = req.method === 'POST' ? takeFailure(rt.failRules, info.method) : undefined;
@@ -153,7 +172,13 @@ export async function admit(rt: Runtime, req: IncomingMessage, res: ServerRespon
 }
 
 /** Remembers which HTTP response carries a tools/call so the `crash` tool can destroy its socket. */
-export function trackInFlight(rt: Runtime, sessionId: string, id: string | number | undefined, res: ServerResponse, untilClosed: ServerResponse = res): void {
+export function trackInFlight(
+  rt: Runtime,
+  sessionId: string,
+  id: string | number | undefined,
+  res: ServerResponse,
+  untilClosed: ServerResponse = res,
+): void {
   if (id === undefined) return;
   const key = `${sessionId} ${String(id)}`;
   rt.inFlight.set(key, res);
@@ -188,8 +213,15 @@ function closeHttp(server: Server): Promise<void> {
 }
 
 /** Starts the HTTP server for `handler` on port 0 and returns the test-facing handle. */
-export async function serve(rt: Runtime, path: string, handler: (rt: Runtime, req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<FixtureServer> {
-  const make = (): Server => createServer((req, res) => void handler(rt, req, res).catch(() => sendJsonError(res, 500, -32603, 'Internal error')));
+export async function serve(
+  rt: Runtime,
+  path: string,
+  handler: (rt: Runtime, req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<FixtureServer> {
+  const make = (): Server =>
+    createServer(
+      (req, res) => void handler(rt, req, res).catch(() => sendJsonError(res, 500, -32603, 'Internal error')),
+    );
   let http = make();
   const port = await listen(http, 0);
   const stop = async (): Promise<void> => {
@@ -219,7 +251,12 @@ export async function serve(rt: Runtime, path: string, handler: (rt: Runtime, re
       await Promise.all([...rt.sessions.values()].map((s) => applyToolNames(s, rt.state)));
     },
     failNext(n, o = {}) {
-      rt.failRules.push({ remaining: n, method: o.method, status: o.status ?? 503, message: o.message ?? 'Injected fixture failure' });
+      rt.failRules.push({
+        remaining: n,
+        method: o.method,
+        status: o.status ?? 503,
+        message: o.message ?? 'Injected fixture failure',
+      });
     },
     setDelay(ms) {
       rt.delayMs = ms;
@@ -229,7 +266,9 @@ export async function serve(rt: Runtime, path: string, handler: (rt: Runtime, re
     },
     dropSessions: () => closeSessions(rt),
     async notifyResourceUpdated(uri) {
-      const targets = [...rt.sessions.entries()].filter(([sid]) => rt.state.subscriptions.has(`${sid} ${uri}`));
+      const targets = [...rt.sessions.entries()].filter(([sid]) =>
+        rt.state.subscriptions.has(`${sid} ${uri}`),
+      );
       await Promise.all(targets.map(([, s]) => s.server.server.sendResourceUpdated({ uri })));
       return targets.length;
     },
@@ -246,4 +285,3 @@ export async function serve(rt: Runtime, path: string, handler: (rt: Runtime, re
     },
   };
 }
-

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { sendJsonError } from './fixture-http.js';
-import { admit, newRuntime, serve, trackInFlight, type FixtureServer, type FixtureServerOptions, type FixtureSession, type Runtime } from './fixture-runtime.js';
+import {
+  admit,
+  newRuntime,
+  serve,
+  trackInFlight,
+  type FixtureServer,
+  type FixtureServerOptions,
+  type FixtureSession,
+  type Runtime,
+} from './fixture-runtime.js';
 import { buildFixtureMcpServer } from './fixture-tools.js';
 
 interface StreamableSession extends FixtureSession {
@@ -25,7 +34,13 @@ async function createSession(rt: Runtime): Promise<StreamableSession> {
   return session;
 }
 
-async function resolveSession(rt: Runtime, req: IncomingMessage, res: ServerResponse, method: string | undefined, id: unknown): Promise<StreamableSession | undefined> {
+async function resolveSession(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string | undefined,
+  id: unknown,
+): Promise<StreamableSession | undefined> {
   const sid = req.headers['mcp-session-id'];
   if (typeof sid === 'string') {
     const found = rt.sessions.get(sid) as StreamableSession | undefined;
@@ -38,7 +53,8 @@ async function resolveSession(rt: Runtime, req: IncomingMessage, res: ServerResp
 }
 
 async function handle(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (new URL(req.url ?? '/', 'http://fixture').pathname !== (rt.options.path ?? '/mcp')) return sendJsonError(res, 404, -32000, 'Not found');
+  if (new URL(req.url ?? '/', 'http://fixture').pathname !== (rt.options.path ?? '/mcp'))
+    return sendJsonError(res, 404, -32000, 'Not found');
   const admitted = await admit(rt, req, res);
   if (!admitted) return;
   const session = await resolveSession(rt, req, res, admitted.method, admitted.id ?? null);

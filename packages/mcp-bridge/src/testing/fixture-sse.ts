@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { sendJsonError } from './fixture-http.js';
-import { admit, newRuntime, serve, trackInFlight, type FixtureServer, type FixtureServerOptions, type Runtime } from './fixture-runtime.js';
+import {
+  admit,
+  newRuntime,
+  serve,
+  trackInFlight,
+  type FixtureServer,
+  type FixtureServerOptions,
+  type Runtime,
+} from './fixture-runtime.js';
 import { buildFixtureMcpServer } from './fixture-tools.js';
 
 const MESSAGES_PATH = '/messages';
@@ -22,7 +30,11 @@ class LegacySseServerTransport implements Transport {
   constructor(readonly stream: ServerResponse) {}
 
   start(): Promise<void> {
-    this.stream.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    this.stream.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     this.stream.write(`event: endpoint\ndata: ${MESSAGES_PATH}?sessionId=${this.sessionId}\n\n`);
     this.stream.on('close', () => this.finish());
     return Promise.resolve();
@@ -63,13 +75,15 @@ async function handle(rt: Runtime, req: IncomingMessage, res: ServerResponse): P
   const url = new URL(req.url ?? '/', 'http://fixture');
   const streamPath = rt.options.path ?? '/sse';
   const isStream = req.method === 'GET' && url.pathname === streamPath;
-  if (!isStream && !(req.method === 'POST' && url.pathname === MESSAGES_PATH)) return sendJsonError(res, 404, -32000, 'Not found');
+  if (!isStream && !(req.method === 'POST' && url.pathname === MESSAGES_PATH))
+    return sendJsonError(res, 404, -32000, 'Not found');
   const admitted = await admit(rt, req, res);
   if (!admitted) return;
   if (isStream) return openStream(rt, res);
   const sid = url.searchParams.get('sessionId') ?? '';
   const session = rt.sessions.get(sid);
-  if (!session || !(session.transport instanceof LegacySseServerTransport)) return sendJsonError(res, 404, -32001, 'Session not found', admitted.id ?? null);
+  if (!session || !(session.transport instanceof LegacySseServerTransport))
+    return sendJsonError(res, 404, -32001, 'Session not found', admitted.id ?? null);
   if (admitted.method === 'tools/call') trackInFlight(rt, sid, admitted.id, session.transport.stream);
   res.writeHead(202, { 'content-type': 'text/plain' }).end('Accepted');
   session.transport.receive(admitted.body as JSONRPCMessage);

@@ -4,11 +4,17 @@ import { Client, StreamableHTTPClientTransport, type ClientOptions } from '@mode
 import type { ConnectorsGateway, GatewayConnector } from '../../src/index.js';
 
 /** The gateway mounted on plain node:http at `/mcp` and `/mcp/connectors/<id>`, port 0. */
-export async function serveGateway(gateway: ConnectorsGateway): Promise<{ base: string; close(): Promise<void> }> {
+export async function serveGateway(
+  gateway: ConnectorsGateway,
+): Promise<{ base: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const match = /^\/mcp\/connectors\/([^/]+)$/.exec(path);
-    const done = match ? gateway.handleConnector(decodeURIComponent(match[1]!), req, res) : path === '/mcp' ? gateway.handleAggregate(req, res) : undefined;
+    const done = match
+      ? gateway.handleConnector(decodeURIComponent(match[1]!), req, res)
+      : path === '/mcp'
+        ? gateway.handleAggregate(req, res)
+        : undefined;
     if (!done) {
       res.writeHead(404).end();
       return;
@@ -31,14 +37,22 @@ export async function serveGateway(gateway: ConnectorsGateway): Promise<{ base: 
 }
 
 /** A connected v2 SDK client. */
-export async function connectClient(url: string, options: ClientOptions = {}, name = 'test-client'): Promise<Client> {
+export async function connectClient(
+  url: string,
+  options: ClientOptions = {},
+  name = 'test-client',
+): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' }, options);
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return client;
 }
 
 /** A connector entry for tests. */
-export function connectorEntry(id: string, endpoint: string, extra: Partial<GatewayConnector> = {}): GatewayConnector {
+export function connectorEntry(
+  id: string,
+  endpoint: string,
+  extra: Partial<GatewayConnector> = {},
+): GatewayConnector {
   return {
     id,
     displayName: `${id[0]!.toUpperCase()}${id.slice(1)} demo`,
