@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
+  focusableControls,
   launchChromium,
   openDashboard,
   pillOf,
@@ -38,22 +39,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-const visibleControls = (p: Page): Promise<string[]> =>
-  p.evaluate(() =>
-    Array.from(
-      document.querySelectorAll<HTMLElement>(
-        'button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]',
-      ),
-    ).map((el) => {
-      const label =
-        el.getAttribute('aria-label') ??
-        (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
-        el.textContent ??
-        '';
-      return `${el.tagName.toLowerCase()}:${label.trim()}`;
-    }),
-  );
 
 async function tryIt(connectorId: string, field: RegExp, text: string): Promise<string | null> {
   await page.getByLabel('Connector', { exact: true }).selectOption(connectorId);
@@ -120,7 +105,7 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
 
   it('is keyboard operable: Tab reaches every control and Enter/Space activate them', async () => {
     const walked = await tabWalk(page);
-    expect(walked).toEqual(await visibleControls(page));
+    expect(walked).toEqual(await focusableControls(page));
     expect(walked).toEqual(
       expect.arrayContaining([
         'button:Refresh',

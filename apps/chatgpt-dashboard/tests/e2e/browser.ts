@@ -142,6 +142,24 @@ export async function pillOf(page: Page, connectorId: string): Promise<string | 
  * Clicks the page's top-left corner (resetting the sequential focus start), then presses Tab until focus returns to the first stop (or `max` presses) and describes every focused control,
  * e.g. `button:Refresh`, `select:Connector`.
  */
+/** Every control the keyboard should reach, as `tag:label`, in document order (what {@link tabWalk} must visit). */
+export function focusableControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]',
+      ),
+    ).map((el) => {
+      const label =
+        el.getAttribute('aria-label') ??
+        (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+        el.textContent ??
+        '';
+      return `${el.tagName.toLowerCase()}:${label.trim()}`;
+    }),
+  );
+}
+
 export async function tabWalk(page: Page, max = 80): Promise<string[]> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.click(2, 2);

@@ -5,6 +5,7 @@ import { makeData } from '../support/fixtures.js';
 import { startApiServer, type ApiServer } from '../support/apiServer.js';
 import {
   ensureBuilt,
+  focusableControls,
   launchChromium,
   openDashboard,
   pillOf,
@@ -76,20 +77,7 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
   });
 
   it('is fully keyboard operable: Tab reaches every control, Enter/Space activate, focus is visible', async () => {
-    const expected = await page.evaluate(() =>
-      Array.from(
-        document.querySelectorAll<HTMLElement>(
-          'button:not([disabled]), select, input, textarea, a[href], [tabindex="0"]',
-        ),
-      ).map((el) => {
-        const label =
-          el.getAttribute('aria-label') ??
-          (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
-          el.textContent ??
-          '';
-        return `${el.tagName.toLowerCase()}:${label.trim()}`;
-      }),
-    );
+    const expected = await focusableControls(page);
     const walked = await tabWalk(page);
     expect(walked).toEqual(expected);
     expect(walked.length).toBeGreaterThan(10);
