@@ -4,6 +4,13 @@ import { createConnection } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  openDashboard,
+  pillOf,
+  runAxe,
+  saveScreenshot,
+} from '../apps/chatgpt-dashboard/tests/e2e/browser.js';
 
 /**
  * The README's operator path on the real local stack: `npm start` (install and build skipped: `npm test` built
@@ -151,10 +158,23 @@ describe('npm start (the local stack) as an operator uses it', () => {
     expect(call.status).toBe(0);
   });
 
-  it('serves the widget bundle', async () => {
+  it('serves the widget, which shows the demo connectors in Chromium with zero axe violations', async () => {
     const res = await fetch(`${BASE}/apps/chatgpt-dashboard/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/<div id="?root"?>/);
     expect(String(res.headers.get('content-security-policy'))).toContain("default-src 'none'");
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await openDashboard(page, BASE, env.CONNECTORS_API_KEY!);
+      await expect.poll(() => pillOf(page, 'everything'), { timeout: 20_000 }).toBe('Availability: online');
+      await expect.poll(() => pillOf(page, 'memory'), { timeout: 20_000 }).toBe('Availability: online');
+      await expect.poll(() => pillOf(page, 'fixtures'), { timeout: 20_000 }).toBe('Availability: online');
+      expect(await pillOf(page, 'tasks')).toBe('Availability: unknown');
+      expect(await runAxe(page)).toEqual([]);
+      await saveScreenshot(page, 'npm-start-widget');
+    } finally {
+      await browser.close();
+    }
   });
 });

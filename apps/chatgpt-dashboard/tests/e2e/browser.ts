@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,22 +45,20 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-    const path = join(dir, entry.name);
-    return Math.max(max, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }, 0);
+async function builtFromCurrentSource(): Promise<boolean> {
+  const outputs = ['index.html', 'mcp-app.html', BUILD_INFO_FILE].map((f) => join(DIST_DIR, f));
+  if (!outputs.every((f) => existsSync(f))) return false;
+  const info = JSON.parse(readFileSync(join(DIST_DIR, BUILD_INFO_FILE), 'utf8')) as { sourceHash?: string };
+  return info.sourceHash === (await hashSourceTree(join(PACKAGE_DIR, 'src')));
 }
 
 /**
- * Builds dist/ with webpack (production) unless dist/index.html and dist/mcp-app.html are newer than src/.
+ * Builds dist/ with webpack (production) unless it was built from the current src/ (the content hash the build
+ * records in dist/build-info.json, the same check the connectors server makes).
  * @returns the dist directory.
  */
 export async function ensureBuilt(): Promise<string> {
-  const outputs = ['index.html', 'mcp-app.html'].map((f) => join(DIST_DIR, f));
-  const fresh = outputs.every(
-    (f) => existsSync(f) && statSync(f).mtimeMs >= newestMtime(join(PACKAGE_DIR, 'src')),
-  );
+  const fresh = await builtFromCurrentSource();
   if (!fresh) {
     const cli = require.resolve('webpack-cli/bin/cli.js');
     await promisify(execFile)(process.execPath, [cli, '--mode', 'production'], {
