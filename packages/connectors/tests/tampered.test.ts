@@ -80,6 +80,13 @@ describe('a tampered map from asbr', () => {
     expect(after.headers.etag).toBe(`"${next.length}-${source.fetches}"`);
     const healthy = await app.inject({ method: 'GET', url: '/v1/connectors', headers: rest });
     expect(healthy.json().mapHealth).toEqual({ state: 'fresh', lastError: null });
+    const recovered = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(recovered.json()).toMatchObject({
+      status: 'ready',
+      mapVersion: 2,
+      lastRefusal: { code: 'BAD_SIGNATURE' },
+    });
+    expect(recovered.json().reason).toBeUndefined();
   });
 });
 

@@ -20,7 +20,8 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
 
   app.get('/readyz', open, (_request, reply) => {
     const r = runtime.readiness();
-    const degraded = r.ready && r.lastRefusal !== null;
+    // degraded while the latest fetched map is the refused one; the next verified map clears it
+    const degraded = r.ready && runtime.mapHealth().state === 'refused';
     const status = r.ready ? (degraded ? 'degraded' : 'ready') : 'unavailable';
     const reason = !r.ready
       ? branded(
