@@ -3,41 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MapFetchError, MapVerificationError } from '../src/index.js';
-import {
-  connector,
-  hsSigner,
-  ManualClock,
-  SECRET_B,
-  signedMap,
-  startMapServer,
-  waitFor,
-  type MapServer,
-} from './helpers.js';
-import { makeRegistry, sample } from './registry-helpers.js';
+import { connector, hsSigner, SECRET_B, signedMap, waitFor } from './helpers.js';
+import { registryFixture, sample } from './registry-helpers.js';
 
 const TTL_MS = 300_000;
-let server: MapServer;
-let clock: ManualClock;
+const fx = registryFixture();
 let dir: string;
-const closers: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
-  server = await startMapServer();
-  clock = new ManualClock();
   dir = await mkdtemp(join(tmpdir(), 'brainwav-agents-'));
 });
 
 afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-function setup(extra: Parameters<typeof makeRegistry>[2] = {}): ReturnType<typeof makeRegistry> {
-  const made = makeRegistry(server, clock, extra);
-  closers.push(() => made.registry.close());
-  return made;
-}
 
 const CONNECTORS = [connector('alpha', 'http://127.0.0.1:9/mcp')];
 
@@ -45,7 +24,7 @@ async function sign(version: number, opts: { secret?: string; now?: number } = {
   return signedMap({
     connectors: CONNECTORS,
     version,
-    now: opts.now ?? clock.now(),
+    now: opts.now ?? fx.clock.now(),
     signer: await hsSigner(opts.secret),
   });
 }
@@ -61,8 +40,8 @@ async function refusal(p: Promise<unknown>): Promise<MapVerificationError> {
 
 describe('maps that do not verify are refused with their code', () => {
   it('tampered → BAD_SIGNATURE (branded error + metric)', async () => {
-    server.serve((await sign(1)).replace('"alpha"', '"alpha2"'));
-    const { registry, metrics } = setup();
+    fx.server.serve((await sign(1)).replace('"alpha"', '"alpha2"'));
+    const { registry, metrics } = fx.setup();
     const err = await refusal(registry.ready());
     expect([err.code, err.verifyCode]).toEqual(['MAP_VERIFICATION_FAILED', 'BAD_SIGNATURE']);
     expect(err.message).toMatch(/^brAInwav: service map refused \(BAD_SIGNATURE\)/);
@@ -72,44 +51,44 @@ describe('maps that do not verify are refused with their code', () => {
   });
 
   it('expired → EXPIRED', async () => {
-    server.serve(await sign(1, { now: clock.now() - TTL_MS }));
-    const { registry, metrics } = setup();
+    fx.server.serve(await sign(1, { now: fx.clock.now() - TTL_MS }));
+    const { registry, metrics } = fx.setup();
     expect((await refusal(registry.ready())).verifyCode).toBe('EXPIRED');
     expect(await sample(metrics.verifyFailuresTotal, { code: 'EXPIRED' })).toBe(1);
   });
 
   it('rolled back → ROLLBACK, the current map is kept', async () => {
-    server.serve(await sign(5));
-    const { registry, metrics } = setup();
+    fx.server.serve(await sign(5));
+    const { registry, metrics } = fx.setup();
     await registry.ready();
-    server.serve(await sign(4));
+    fx.server.serve(await sign(4));
     expect(await registry.refresh()).toEqual({ outcome: 'refused', version: 5, code: 'ROLLBACK' });
     expect(registry.current().version).toBe(5);
     expect(await sample(metrics.verifyFailuresTotal, { code: 'ROLLBACK' })).toBe(1);
   });
 
   it('unknown key → KEY_UNKNOWN: the current map is kept until its own expiry, then refetched', async () => {
-    server.serve(await sign(1));
-    const { registry, metrics } = setup();
+    fx.server.serve(await sign(1));
+    const { registry, metrics } = fx.setup();
     await registry.ready();
     const expiresAt = Date.parse(registry.current().expiresAt);
-    server.serve(await sign(2, { secret: SECRET_B }));
+    fx.server.serve(await sign(2, { secret: SECRET_B }));
     expect(await registry.refresh()).toEqual({ outcome: 'refused', version: 1, code: 'KEY_UNKNOWN' });
     expect(await sample(metrics.verifyFailuresTotal, { code: 'KEY_UNKNOWN' })).toBe(1);
-    expect(clock.pending()).toEqual([expiresAt, expiresAt]); // next fetch and expiry, nothing earlier
-    await clock.advance(TTL_MS / 2 + 1_000);
-    expect(server.requests).toHaveLength(2);
+    expect(fx.clock.pending()).toEqual([expiresAt, expiresAt]); // next fetch and expiry, nothing earlier
+    await fx.clock.advance(TTL_MS / 2 + 1_000);
+    expect(fx.server.requests).toHaveLength(2);
     expect(registry.current().version).toBe(1);
 
-    server.serve(await sign(3, { now: expiresAt }));
-    await clock.advance(expiresAt - clock.now());
-    await waitFor(() => server.requests.length === 3 && registry.status().state === 'fresh');
+    fx.server.serve(await sign(3, { now: expiresAt }));
+    await fx.clock.advance(expiresAt - fx.clock.now());
+    await waitFor(() => fx.server.requests.length === 3 && registry.status().state === 'fresh');
     expect(registry.current().version).toBe(3);
   });
 
   it('unknown key with no map held → ready() rejects with KEY_UNKNOWN', async () => {
-    server.serve(await sign(1, { secret: SECRET_B }));
-    const { registry } = setup();
+    fx.server.serve(await sign(1, { secret: SECRET_B }));
+    const { registry } = fx.setup();
     expect((await refusal(registry.ready())).verifyCode).toBe('KEY_UNKNOWN');
   });
 });
@@ -118,25 +97,25 @@ describe('persistence', () => {
   it('restarts from the persisted map while the source is down, re-verified and bounded by expiresAt', async () => {
     const path = join(dir, 'state', 'service-map.json');
     const raw = await sign(7);
-    server.serve(raw);
-    const first = setup({ persistPath: path });
+    fx.server.serve(raw);
+    const first = fx.setup({ persistPath: path });
     await first.registry.ready();
     expect(await readFile(path, 'utf8')).toBe(raw);
     await first.registry.close();
 
-    server.down(true);
-    const second = setup({ persistPath: path });
+    fx.server.down(true);
+    const second = fx.setup({ persistPath: path });
     const map = await second.registry.ready();
     expect(map.version).toBe(7);
     expect(second.registry.status().lastFetchError).toMatch(/^brAInwav: .*HTTP 503/);
     expect(second.registry.proxy('alpha').connectorId).toBe('alpha');
 
-    await clock.advance(TTL_MS);
+    await fx.clock.advance(TTL_MS);
     expect(() => second.registry.current()).toThrowError(
       expect.objectContaining({ code: 'CONNECTORS_MAP_EXPIRED' }) as Error,
     );
 
-    const third = setup({ persistPath: path });
+    const third = fx.setup({ persistPath: path });
     const err = await third.registry.ready().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MapFetchError);
     expect(await sample(third.metrics.verifyFailuresTotal, { code: 'EXPIRED' })).toBe(1);
@@ -145,8 +124,8 @@ describe('persistence', () => {
   it('refuses a tampered persisted file and an old persisted version after a newer one', async () => {
     const path = join(dir, 'map.json');
     await writeFile(path, (await sign(3)).replace('"alpha"', '"alphb"'));
-    server.serve(await sign(2));
-    const { registry, metrics } = setup({ persistPath: path });
+    fx.server.serve(await sign(2));
+    const { registry, metrics } = fx.setup({ persistPath: path });
     expect((await registry.ready()).version).toBe(2);
     expect(await sample(metrics.verifyFailuresTotal, { code: 'BAD_SIGNATURE' })).toBe(1);
     expect(await readFile(path, 'utf8')).toBe(await sign(2));

@@ -7,7 +7,8 @@ import {
   type ConnectorsRegistryOptions,
   type ProxyFactory,
 } from '../src/index.js';
-import { API_KEY, SECRET_A, type ManualClock, type MapServer } from './helpers.js';
+import { afterEach, beforeEach } from 'vitest';
+import { API_KEY, ManualClock, SECRET_A, startMapServer, type MapServer } from './helpers.js';
 
 /** A proxy factory over the real lazy `createRemoteToolProxy` that records what it created / closed. */
 export interface RecordingFactory {
@@ -73,4 +74,45 @@ export async function sample(
       Object.entries(labels).every(([k, val]) => v.labels[k] === val),
   );
   return hit?.value ?? 0;
+}
+
+/** A real map server and a manual clock per test; registries made by `setup` are closed after each test. */
+export interface RegistryFixture {
+  readonly server: MapServer;
+  readonly clock: ManualClock;
+  /** {@link makeRegistry} on this test's server and clock. */
+  setup(extra?: Parameters<typeof makeRegistry>[2]): ReturnType<typeof makeRegistry>;
+  /** Runs `fn` after the test, before the server closes. */
+  onClose(fn: () => Promise<unknown>): void;
+}
+
+/** Registers the per-test hooks of a {@link RegistryFixture} (call once at the top of a test file). */
+export function registryFixture(): RegistryFixture {
+  let server: MapServer | undefined;
+  let clock: ManualClock | undefined;
+  const closers: (() => Promise<unknown>)[] = [];
+  beforeEach(async () => {
+    server = await startMapServer();
+    clock = new ManualClock();
+  });
+  afterEach(async () => {
+    for (const c of closers.splice(0)) await c();
+    await server?.close();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get clock() {
+      return clock!;
+    },
+    setup(extra = {}) {
+      const made = makeRegistry(server!, clock!, extra);
+      closers.push(() => made.registry.close());
+      return made;
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+  };
 }

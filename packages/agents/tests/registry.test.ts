@@ -1,57 +1,31 @@
 import { createTestTracing } from '@cortex-os/telemetry/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConnectorsMapExpiredError,
   ConnectorUnavailableError,
   type RegistryAvailabilityEvent,
   type RegistryChangeEvent,
 } from '../src/index.js';
-import {
-  connector,
-  hsSigner,
-  ManualClock,
-  signedMap,
-  startMapServer,
-  waitFor,
-  type MapServer,
-} from './helpers.js';
-import { makeRegistry, recordingFactory, sample } from './registry-helpers.js';
+import { connector, hsSigner, signedMap, waitFor } from './helpers.js';
+import { registryFixture, recordingFactory, sample } from './registry-helpers.js';
 
 const TTL_MS = 300_000;
-let server: MapServer;
-let clock: ManualClock;
-const closers: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  server = await startMapServer();
-  clock = new ManualClock();
-});
-
-afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
-  await server.close();
-});
-
-function setup(extra: Parameters<typeof makeRegistry>[2] = {}): ReturnType<typeof makeRegistry> {
-  const made = makeRegistry(server, clock, extra);
-  closers.push(() => made.registry.close());
-  return made;
-}
+const fx = registryFixture();
 
 const A = connector('alpha', 'http://127.0.0.1:9/mcp');
 const B = connector('beta', 'http://127.0.0.1:9/mcp', { enabled: false });
 const C = connector('gamma', 'http://127.0.0.1:9/mcp');
 
-async function serve(version: number, connectors = [A, B, C], now = clock.now()): Promise<string> {
+async function serve(version: number, connectors = [A, B, C], now = fx.clock.now()): Promise<string> {
   const raw = await signedMap({ connectors, version, now, signer: await hsSigner() });
-  server.serve(raw);
+  fx.server.serve(raw);
   return raw;
 }
 
 describe('hydration', () => {
   it('one proxy per enabled connector, created lazily once, reused across refreshes, closed when disabled or removed', async () => {
     await serve(1);
-    const { registry, rec } = setup();
+    const { registry, rec } = fx.setup();
     const changes: RegistryChangeEvent[] = [];
     const availability: RegistryAvailabilityEvent[] = [];
     registry.on('change', (e) => changes.push(e));
@@ -113,7 +87,7 @@ describe('hydration', () => {
       A,
       connector('bad', 'http://127.0.0.1:9/mcp', { auth: { type: 'bearer', secretRef: 'env:X' } }),
     ]);
-    const { registry } = setup({
+    const { registry } = fx.setup({
       proxyFactory: (c) => {
         if (c.id === 'bad') throw Object.assign(new Error('nope'), { code: 'AUTH_CONFIG_INVALID' });
         return recordingFactory().factory(c);
@@ -132,13 +106,13 @@ describe('cache, telemetry and refresh', () => {
     const tracing = createTestTracing();
     tracing.reset();
     await serve(1);
-    const { registry, metrics } = setup();
+    const { registry, metrics } = fx.setup();
     await registry.ready();
     await registry.ready();
-    await clock.advance(TTL_MS / 2 - 1);
+    await fx.clock.advance(TTL_MS / 2 - 1);
     for (let i = 0; i < 5; i += 1) expect(registry.current().version).toBe(1);
-    expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]?.authorization).toBe('Bearer brainwav-test-api-key-123456');
+    expect(fx.server.requests).toHaveLength(1);
+    expect(fx.server.requests[0]?.authorization).toBe('Bearer brainwav-test-api-key-123456');
     expect(await sample(metrics.refreshLatencyMs, {}, 'brainwav_connector_refresh_latency_ms_count')).toBe(1);
     const span = tracing.spans().find((s) => s.name === 'connectors.registry.hydrate');
     expect(span?.attributes).toMatchObject({
@@ -151,28 +125,28 @@ describe('cache, telemetry and refresh', () => {
 
   it('revalidates from half the TTL with If-None-Match: 304 keeps the map, a new map replaces it', async () => {
     await serve(1);
-    const { registry } = setup();
+    const { registry } = fx.setup();
     await registry.ready();
-    expect(clock.pending()).toContain(clock.now() + TTL_MS / 2);
-    await clock.advance(TTL_MS / 2);
-    await waitFor(() => server.requests.length === 2);
-    expect(server.requests[1]?.ifNoneMatch).toBe('"v1"');
-    await waitFor(() => registry.status().state === 'stale' && clock.pending().length === 2);
+    expect(fx.clock.pending()).toContain(fx.clock.now() + TTL_MS / 2);
+    await fx.clock.advance(TTL_MS / 2);
+    await waitFor(() => fx.server.requests.length === 2);
+    expect(fx.server.requests[1]?.ifNoneMatch).toBe('"v1"');
+    await waitFor(() => registry.status().state === 'stale' && fx.clock.pending().length === 2);
     expect(registry.current().version).toBe(1);
 
     await serve(2);
-    server.hold();
+    fx.server.hold();
     const pending = registry.refresh();
     expect(registry.current().version).toBe(1); // stale-while-revalidate: still served during the fetch
-    server.release();
+    fx.server.release();
     expect(await pending).toEqual({ outcome: 'updated', version: 2 });
     expect(registry.current().version).toBe(2);
   });
 
   it('shares one in-flight fetch between concurrent callers', async () => {
     await serve(1);
-    const { registry } = setup();
-    server.hold();
+    const { registry } = fx.setup();
+    fx.server.hold();
     const all = Promise.all([
       registry.ready(),
       registry.ready(),
@@ -180,23 +154,23 @@ describe('cache, telemetry and refresh', () => {
       registry.refresh(),
       registry.refresh(),
     ]);
-    await waitFor(() => server.requests.length === 1);
-    server.release();
+    await waitFor(() => fx.server.requests.length === 1);
+    fx.server.release();
     const [m1, m2, r1, r2] = await all;
     expect([m1.version, m2.version, r1.outcome, r2.outcome]).toEqual([1, 1, 'updated', 'updated']);
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it('makes connectors unavailable with CONNECTORS_MAP_EXPIRED when the map expires without a replacement, then recovers', async () => {
     await serve(1);
-    const { registry, rec } = setup({ minRefreshIntervalMs: 1_000, maxBackoffMs: 10_000 });
+    const { registry, rec } = fx.setup({ minRefreshIntervalMs: 1_000, maxBackoffMs: 10_000 });
     const availability: RegistryAvailabilityEvent[] = [];
     registry.on('availability', (e) => availability.push(e));
     await registry.ready();
     registry.proxy('alpha');
     registry.proxy('gamma');
-    server.down(true);
-    await clock.advance(TTL_MS);
+    fx.server.down(true);
+    await fx.clock.advance(TTL_MS);
     await waitFor(() => rec.closed.length === 2);
     expect(() => registry.current()).toThrow(ConnectorsMapExpiredError);
     expect(() => registry.proxy('alpha')).toThrowError(
@@ -208,13 +182,13 @@ describe('cache, telemetry and refresh', () => {
     ]);
     expect(registry.status().state).toBe('expired');
 
-    await waitFor(() => clock.pending().length === 1); // the retry timer, no fetch in flight
-    server.down(false);
+    await waitFor(() => fx.clock.pending().length === 1); // the retry timer, no fetch in flight
+    fx.server.down(false);
     await serve(2);
-    const before = server.requests.length;
-    await clock.advance(10_000);
+    const before = fx.server.requests.length;
+    await fx.clock.advance(10_000);
     await waitFor(() => registry.status().state === 'fresh');
-    expect(server.requests.length).toBeGreaterThan(before);
+    expect(fx.server.requests.length).toBeGreaterThan(before);
     expect(registry.current().version).toBe(2);
     expect(registry.proxy('alpha').connectorId).toBe('alpha');
   });
@@ -223,32 +197,32 @@ describe('cache, telemetry and refresh', () => {
 describe('lifecycle', () => {
   it('same bytes under a new ETag are "unchanged" (no re-hydration), then 304 with the new ETag', async () => {
     const raw = await serve(1);
-    const { registry, rec } = setup();
+    const { registry, rec } = fx.setup();
     const changes: RegistryChangeEvent[] = [];
     registry.on('change', (e) => changes.push(e));
     await registry.ready();
-    server.serve(raw); // same bytes, ETag "v2"
+    fx.server.serve(raw); // same bytes, ETag "v2"
     expect(await registry.refresh()).toEqual({ outcome: 'unchanged', version: 1 });
     expect(await registry.refresh()).toEqual({ outcome: 'not-modified', version: 1 });
-    expect(server.requests.map((r) => r.ifNoneMatch)).toEqual([undefined, '"v1"', '"v2"']);
+    expect(fx.server.requests.map((r) => r.ifNoneMatch)).toEqual([undefined, '"v1"', '"v2"']);
     expect(changes.map((c) => c.map?.version)).toEqual([1]);
     expect(rec.created).toEqual([]);
   });
 
   it('close() aborts the in-flight request, closes every proxy and refuses further use with NOT_READY', async () => {
     await serve(1);
-    const { registry, rec } = setup();
+    const { registry, rec } = fx.setup();
     await registry.ready();
     registry.proxy('alpha');
     registry.proxy('gamma');
-    server.hold();
+    fx.server.hold();
     const pending = registry.refresh().catch((e: unknown) => e);
-    await waitFor(() => server.requests.length === 2);
+    await waitFor(() => fx.server.requests.length === 2);
     await registry.close();
     expect(await pending).toMatchObject({ code: 'NOT_READY' });
     expect([...rec.closed].sort()).toEqual(['alpha', 'gamma']);
     expect(() => registry.current()).toThrowError(expect.objectContaining({ code: 'NOT_READY' }) as Error);
     expect(registry.status().state).toBe('closed');
-    server.release();
+    fx.server.release();
   });
 });
