@@ -1,4 +1,5 @@
 import { diagnoseMapHealth } from '../lib/mapHealth.js';
+import { AlertCard } from './AlertCard.js';
 import type { MapHealth } from '../types.js';
 
 /** Props of the map-health card. */
@@ -17,19 +18,7 @@ export function MapHealthCard({ health, expiresAt, onRetry }: MapHealthCardProps
   const d = diagnoseMapHealth(health, expiresAt);
   if (!d) return null;
   return (
-    <section
-      className="trouble"
-      role="alert"
-      aria-labelledby="map-health-title"
-      data-map-health={health.state}
-    >
-      <h2 id="map-health-title">{d.title}</h2>
-      <p>
-        <strong>Cause:</strong> {d.cause}
-      </p>
-      <p>
-        <strong>Fix:</strong> {d.fix}
-      </p>
+    <AlertCard titleId="map-health-title" content={d} data-map-health={health.state}>
       {onRetry ? (
         <div className="actions">
           <button type="button" onClick={onRetry}>
@@ -37,6 +26,6 @@ export function MapHealthCard({ health, expiresAt, onRetry }: MapHealthCardProps
           </button>
         </div>
       ) : null}
-    </section>
+    </AlertCard>
   );
 }

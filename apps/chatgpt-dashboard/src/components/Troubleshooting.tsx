@@ -1,5 +1,6 @@
 import type { DashboardError } from '../lib/errors.js';
 import { diagnose } from '../lib/troubleshooting.js';
+import { AlertCard } from './AlertCard.js';
 
 /** Props of the troubleshooting card. */
 export interface TroubleshootingProps {
@@ -13,14 +14,7 @@ export interface TroubleshootingProps {
 export function Troubleshooting({ error, onRetry, onChangeKey }: TroubleshootingProps): React.JSX.Element {
   const d = diagnose(error);
   return (
-    <section className="trouble" role="alert" aria-labelledby="trouble-title">
-      <h2 id="trouble-title">{d.title}</h2>
-      <p>
-        <strong>Cause:</strong> {d.cause}
-      </p>
-      <p>
-        <strong>Fix:</strong> {d.fix}
-      </p>
+    <AlertCard titleId="trouble-title" content={d}>
       <p className="detail">{error.message}</p>
       <div className="actions">
         {onRetry ? (
@@ -34,6 +28,6 @@ export function Troubleshooting({ error, onRetry, onChangeKey }: Troubleshooting
           </button>
         ) : null}
       </div>
-    </section>
+    </AlertCard>
   );
 }
