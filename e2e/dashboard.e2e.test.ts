@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
   focusableControls,
-  launchChromium,
-  openDashboard,
+  openDashboardSession,
+  type DashboardSession,
   pillOf,
   runAxe,
   saveScreenshot,
@@ -15,28 +15,22 @@ import { API_KEY, BREAKER_RESET_MS, startStack, type Stack } from './stack.js';
  * Issue 6: the widget in real Chromium against the real connectors server, a real asbr and real upstreams
  * (the fixture MCP server and @modelcontextprotocol/server-everything), all on free ports.
  */
-type Browser = Awaited<ReturnType<typeof launchChromium>>;
-type BrowserContext = Awaited<ReturnType<Browser['newContext']>>;
-type Page = Parameters<typeof openDashboard>[0];
+type Page = DashboardSession['page'];
 
 const TTL_SECONDS = 30;
 let stack: Stack;
-let browser: Browser;
-let context: BrowserContext;
+let session: DashboardSession | undefined;
 let page: Page;
 
 beforeAll(async () => {
   const distDir = await ensureBuilt();
   stack = await startStack({ distDir, ttlSeconds: TTL_SECONDS, probeIntervalMs: 250 });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await openDashboard(page, stack.url, API_KEY);
+  session = await openDashboardSession(stack.url, API_KEY);
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await session?.close();
   await stack?.close();
 });
 

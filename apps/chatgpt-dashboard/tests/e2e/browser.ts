@@ -90,6 +90,30 @@ export async function openDashboard(page: Page, baseUrl: string, apiKey: string 
   await list.waitFor({ timeout: 30_000 });
 }
 
+/** A Chromium with one 1280×900 page showing the dashboard. */
+export interface DashboardSession {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Closes the page's context and the browser. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium and opens the dashboard served at `baseUrl` (typing `apiKey` once when asked). */
+export async function openDashboardSession(baseUrl: string, apiKey: string): Promise<DashboardSession> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await openDashboard(page, baseUrl, apiKey);
+  return {
+    browser,
+    page,
+    close: async () => {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
 /** Violations axe-core finds in the live page (WCAG 2.x A/AA + best practices), as rule id + target. */
 export async function runAxe(
   page: Page,

@@ -1,13 +1,14 @@
 // @vitest-environment node
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeData } from '../support/fixtures.js';
 import { startApiServer, type ApiServer } from '../support/apiServer.js';
 import {
   ensureBuilt,
   focusableControls,
-  launchChromium,
   openDashboard,
+  openDashboardSession,
+  type DashboardSession,
   pillOf,
   runAxe,
   saveScreenshot,
@@ -17,21 +18,19 @@ import {
 const KEY = 'e2e-key-0123456789abcdef';
 let browser: Browser;
 let server: ApiServer;
-let context: BrowserContext;
+let session: DashboardSession | undefined;
 let page: Page;
 
 beforeAll(async () => {
   const distDir = await ensureBuilt();
   server = await startApiServer({ apiKey: KEY, data: makeData(6), distDir });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await openDashboard(page, server.url, KEY);
+  session = await openDashboardSession(server.url, KEY);
+  browser = session.browser;
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await session?.close();
   await server?.close();
 });
 
