@@ -1,5 +1,6 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { BridgeError, type BridgeErrorCode } from './errors.js';
+import { STREAM_LOST_CODE } from './node-http-transport.js';
 
 /** Kind of operation a failure happened in. */
 export type ProxyOperation = 'connect' | 'list' | 'probe' | 'call';
@@ -129,6 +130,13 @@ export function classify(error: unknown, op: ProxyOperation, signal?: AbortSigna
   if (isAbort(error)) return make('REQUEST_ABORTED', 'aborted by the caller');
   if (error instanceof SdkHttpError) return classifyHttp(error, op);
   if (error instanceof SdkError) return classifySdk(error);
+  if (error instanceof ProtocolError && error.code === STREAM_LOST_CODE) {
+    return make('UPSTREAM_UNAVAILABLE', 'upstream closed the response before the result', {
+      retryable: true,
+      sessionLost: true,
+      outage: true,
+    });
+  }
   if (error instanceof ProtocolError) {
     return make(
       op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE',

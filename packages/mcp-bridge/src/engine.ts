@@ -10,7 +10,6 @@ import type { ProxyConnector } from './connector.js';
 import { BridgeError, UpstreamError, type ProxyErrorInfo } from './errors.js';
 import type { RemoteToolProxyOptions, ResolvedOptions } from './options.js';
 import { withRetries } from './retry.js';
-import { withPerRequestSignal } from './fetch-signal.js';
 import { closeSession, openSession, type UpstreamSession } from './session.js';
 
 /** How one operation runs through the engine. */
@@ -239,7 +238,7 @@ export class ProxyEngine {
     const session: UpstreamSession = await openSession({
       connector: this.deps.connector,
       headers,
-      fetch: withPerRequestSignal(o.fetch ?? ((url, init) => fetch(url, init))),
+      fetch: o.fetch,
       clientInfo: o.clientInfo ?? { name: 'brainwav-mcp-bridge', version: '0.1.0' },
       capabilities: o.capabilities ?? {},
       timeoutMs: this.deps.resolved.connectTimeoutMs,

@@ -11,6 +11,10 @@ export { CircuitBreaker } from './breaker.js';
 export type { ProxyClock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
 export { DEFAULT_RETRY, backoffDelay } from './retry.js';
+export { NodeHttpClientTransport, STREAM_LOST_CODE } from './node-http-transport.js';
+export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-transport.js';
+export { SseParser } from './sse-parser.js';
+export type { SseEvent } from './sse-parser.js';
 export type { RetryOptions } from './retry.js';
 export {
   AuthConfigError,

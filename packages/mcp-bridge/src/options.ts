@@ -37,7 +37,11 @@ export interface RemoteToolProxyOptions {
   readonly clock?: ProxyClock;
   /** Random source in [0, 1) for the backoff jitter (default `Math.random`). */
   readonly random?: () => number;
-  /** fetch used by the MCP transports (default global fetch). */
+  /**
+   * fetch for the MCP transports. Default: Streamable HTTP runs on `NodeHttpClientTransport` (Node's http
+   * with keep-alive, no fetch) and legacy SSE on the global fetch; giving a fetch switches Streamable HTTP
+   * to the SDK's fetch-based `StreamableHTTPClientTransport`.
+   */
   readonly fetch?: FetchLike;
   /** `clientInfo` sent upstream (default `{ name: 'brainwav-mcp-bridge', version: '0.1.0' }`). */
   readonly clientInfo?: Implementation;

@@ -7,6 +7,8 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import type { ProxyConnector } from './connector.js';
+import { withPerRequestSignal } from './fetch-signal.js';
+import { NodeHttpClientTransport } from './node-http-transport.js';
 
 /** An open MCP client session to one upstream. */
 export interface UpstreamSession {
@@ -20,7 +22,11 @@ export interface UpstreamSession {
 export interface OpenSessionOptions {
   readonly connector: ProxyConnector;
   readonly headers: Readonly<Record<string, string>>;
-  readonly fetch: FetchLike;
+  /**
+   * A custom fetch runs the SDK's fetch-based transports; without one, Streamable HTTP connectors use
+   * {@link NodeHttpClientTransport} (Node's http, keep-alive) and legacy SSE the global fetch.
+   */
+  readonly fetch?: FetchLike | undefined;
   readonly clientInfo: Implementation;
   readonly capabilities: ClientCapabilities;
   readonly timeoutMs: number;
@@ -46,11 +52,13 @@ export function fetchWithHeaders(base: FetchLike, extra: Readonly<Record<string,
 
 function createTransport(options: OpenSessionOptions): Transport {
   const url = new URL(options.connector.endpoint);
-  const fetch = fetchWithHeaders(options.fetch, options.headers);
-  if (options.connector.transport === 'sse') {
-    return new SSEClientTransport(url, { fetch, eventSourceInit: { fetch } });
-  }
-  return new StreamableHTTPClientTransport(url, { fetch });
+  const sse = options.connector.transport === 'sse';
+  if (!sse && options.fetch === undefined)
+    return new NodeHttpClientTransport(url, { headers: options.headers });
+  const base = withPerRequestSignal(options.fetch ?? ((input, init) => fetch(input, init)));
+  const fetchLike = fetchWithHeaders(base, options.headers);
+  if (sse) return new SSEClientTransport(url, { fetch: fetchLike, eventSourceInit: { fetch: fetchLike } });
+  return new StreamableHTTPClientTransport(url, { fetch: fetchLike });
 }
 
 /**

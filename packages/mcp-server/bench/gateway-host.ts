@@ -1,10 +1,12 @@
 /**
  * Hosts the gateway in its own process, as deployed (the connectors server is a separate process from its MCP
  * clients): one connector `everything` → UPSTREAM_URL. Prints `READY <base url>` and serves until SIGTERM.
+ * `GET /bench/timings` returns (and clears) per-call timings taken inside this process: the whole aggregate
+ * request (first byte in → response finished) and its upstream leg (the proxy's callTool), in ms.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
+import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
 import { createConnectorsGateway, staticConnectorSource } from '../src/index.js';
 
 const upstream = process.env.UPSTREAM_URL;
@@ -18,9 +20,33 @@ const connector = {
   auth: { type: 'none' as const },
   quotas: { perMinute: 1_000_000, perHour: 10_000_000 },
 };
+const timings = { requestMs: [] as number[], upstreamMs: [] as number[] };
 const proxy = createRemoteToolProxy(connector, { probeIntervalMs: 0 });
-const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy }]) });
-const server = createServer((req, res) => void gateway.handleAggregate(req, res));
+const timed = new Proxy(proxy, {
+  get(target, key, receiver) {
+    if (key !== 'callTool') return Reflect.get(target, key, receiver) as unknown;
+    return async (...args: Parameters<RemoteToolProxy['callTool']>) => {
+      const started = performance.now();
+      try {
+        return await target.callTool(...args);
+      } finally {
+        timings.upstreamMs.push(performance.now() - started);
+      }
+    };
+  },
+});
+const gateway = createConnectorsGateway({ source: staticConnectorSource([{ connector, proxy: timed }]) });
+const server = createServer((req, res) => {
+  if (req.url === '/bench/timings') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(timings));
+    timings.requestMs = [];
+    timings.upstreamMs = [];
+    return;
+  }
+  const started = performance.now();
+  res.once('finish', () => timings.requestMs.push(performance.now() - started));
+  void gateway.handleAggregate(req, res);
+});
 server.listen(0, '127.0.0.1', () => {
   void gateway
     .ready()

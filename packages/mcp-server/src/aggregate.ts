@@ -9,6 +9,7 @@ import { errorResult, runToolCall, type CallDeps, type FailureKind } from './cal
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
 import type { ExtensionSet } from './extensions.js';
+import type { FastPath } from './fast-lane.js';
 import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 
 /** Identity the aggregate endpoint reports in `initialize`. */
@@ -59,6 +60,30 @@ export function createAggregateServer(deps: AggregateDeps, callerId: string): Se
     return client.getPrompt({ ...request.params, name: route.prompt });
   });
   return server;
+}
+
+/**
+ * The aggregate session's fast lane: `tools/list` without a cursor from the catalog's pre-encoded
+ * result, and `tools/call` of a known tool (connector or extension) straight into the call pipeline.
+ * Anything else (unknown tools, malformed params, other methods) is declined, so the SDK server
+ * answers it exactly as before.
+ */
+export function createAggregateFastPath(deps: AggregateDeps, callerId: string): FastPath {
+  return (request, signal) => {
+    const params = request.params;
+    if (request.method === 'tools/list')
+      return params?.cursor === undefined ? deps.catalog.cachedResultJson() : undefined;
+    if (request.method !== 'tools/call') return undefined;
+    const name = params?.name;
+    const args = params?.arguments;
+    if (typeof name !== 'string' || !isArguments(args)) return undefined;
+    if (!deps.extensions.hasTool(name) && !deps.catalog.route(name)) return undefined;
+    return callAggregateTool(deps, callerId, name, args, signal);
+  };
+}
+
+function isArguments(value: unknown): value is Record<string, unknown> | undefined {
+  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { SPAN_PROXY_CALL, withSpan, type ConnectorsMetrics } from '@cortex-os/telemetry';
 import type { AuditSink, CallOutcome } from './audit.js';
@@ -51,7 +51,7 @@ export async function runToolCall(
     SPAN_PROXY_CALL,
     { 'connector.id': id, 'tool.name': ctx.tool, 'mcp.endpoint': ctx.endpoint },
     async (span) => {
-      const traceId = validTraceId(span.spanContext().traceId);
+      const spanTraceId = span.spanContext().traceId;
       let outcome: CallOutcome = 'failed';
       try {
         await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
@@ -75,7 +75,7 @@ export async function runToolCall(
           tool: ctx.tool,
           outcome,
           durationMs: Math.round(seconds * 1000),
-          traceId,
+          traceId: validTraceId(spanTraceId),
           endpoint: ctx.endpoint,
         });
       }
@@ -137,6 +137,7 @@ function safeReason(error: unknown): string {
   return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
 
+/** The span's trace id, or a fresh random one (same 32-hex shape) when tracing is off (all zeros). */
 function validTraceId(traceId: string): string {
-  return /^0+$/.test(traceId) ? randomBytes(16).toString('hex') : traceId;
+  return /^0+$/.test(traceId) ? randomUUID().replaceAll('-', '') : traceId;
 }

@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
-import { callConnectorTool, createAggregateServer, PromptCatalog } from './aggregate.js';
+import {
+  callConnectorTool,
+  createAggregateFastPath,
+  createAggregateServer,
+  PromptCatalog,
+} from './aggregate.js';
 import type { AuditSink } from './audit.js';
 import { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorSource } from './contracts.js';
@@ -136,17 +141,16 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
         res,
         parsedBody,
         () => {
-          const server = createAggregateServer(aggregateDeps, callerOf(req));
+          const callerId = callerOf(req);
+          const server = createAggregateServer(aggregateDeps, callerId);
           aggregateServers.add(server);
           return Promise.resolve({
             server,
+            fastPath: createAggregateFastPath(aggregateDeps, callerId),
             dispose: () => Promise.resolve(void aggregateServers.delete(server)),
           });
         },
-        {
-          jsonResponse: true,
-          cachedResult: (message) => (isToolsList(message) ? catalog.cachedResultJson() : undefined),
-        },
+        { jsonResponse: true },
       );
     },
     handleConnector: async (connectorId, req, res, parsedBody) => {
@@ -177,14 +181,6 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
       if (ownsStore) await store.close?.();
     },
   };
-}
-
-/** A single `tools/list` request without a cursor (served from the catalog's serialized cache). */
-function isToolsList(message: unknown): boolean {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
-  const m = message as { jsonrpc?: unknown; method?: unknown; id?: unknown; params?: { cursor?: unknown } };
-  const idOk = typeof m.id === 'string' || typeof m.id === 'number';
-  return m.jsonrpc === '2.0' && m.method === 'tools/list' && idOk && m.params?.cursor === undefined;
 }
 
 function validate(options: ConnectorsGatewayOptions): void {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { isInitializeRequest, SUPPORTED_PROTOCOL_VERSIONS, type Server } from '@modelcontextprotocol/server';
+import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
 import { errorMessage } from './catalog.js';
 import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.js';
+import { FastLane, fastLaneEligible, type FastPath } from './fast-lane.js';
 import { checkHostAndOrigin, sendJsonError, type OriginPolicy } from './guard.js';
 import type { GatewayLogger } from './logger.js';
 
@@ -12,6 +13,8 @@ export interface SessionServer {
   server: Server;
   /** Called once when the session closes (DELETE, idle expiry, gateway close). */
   dispose(): Promise<void>;
+  /** Requests this session answers itself, without the SDK transport (see {@link FastLane}). */
+  fastPath?: FastPath;
 }
 
 /** Builds the server of a new session from its `initialize` request body. */
@@ -21,16 +24,12 @@ export type SessionFactory = (initialize: unknown) => Promise<SessionServer>;
 export interface SessionOptions {
   /** Answer POSTs with plain JSON instead of an SSE stream (no mid-request notifications). */
   jsonResponse: boolean;
-  /**
-   * Fast path for requests of an existing session: returns the pre-encoded JSON-RPC `result` to send
-   * for `message`, or undefined to let the SDK transport handle it.
-   */
-  cachedResult?: (message: unknown) => Buffer | undefined;
 }
 
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   owner: SessionServer;
+  lane: FastLane | undefined;
   lastSeenMs: number;
   closed: boolean;
 }
@@ -76,7 +75,7 @@ export class SessionHost {
     options: SessionOptions = { jsonResponse: false },
   ): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
-    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody, options);
+    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody);
     if (req.method !== 'POST')
       return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
     const body = parsedBody ?? (await readJson(req, res));
@@ -98,17 +97,14 @@ export class SessionHost {
     req: IncomingMessage,
     res: ServerResponse,
     parsed: unknown,
-    options: SessionOptions,
   ) {
     const session = this.sessions.get(`${scope}\0${id}`);
     if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
     session.lastSeenMs = this.now();
     let body = parsed;
-    if (options.cachedResult && req.method === 'POST' && protocolVersionOk(req)) {
+    if (session.lane && fastLaneEligible(req)) {
       body ??= await readJson(req, res);
-      if (body === undefined) return;
-      const result = options.cachedResult(body);
-      if (result !== undefined) return sendCached(res, id, body, result);
+      if (body === undefined || session.lane.serve(id, body, res)) return;
     }
     await session.transport.handleRequest(req, res, body);
   }
@@ -137,7 +133,14 @@ export class SessionHost {
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: options.jsonResponse,
       onsessioninitialized: (id) => {
-        this.sessions.set(`${scope}\0${id}`, { transport, owner, lastSeenMs: this.now(), closed: false });
+        const lane = owner.fastPath && new FastLane(owner.fastPath);
+        this.sessions.set(`${scope}\0${id}`, {
+          transport,
+          owner,
+          lane,
+          lastSeenMs: this.now(),
+          closed: false,
+        });
       },
       onsessionclosed: (id) => void this.end(`${scope}\0${id}`),
     });
@@ -157,6 +160,7 @@ export class SessionHost {
     if (!session || session.closed) return;
     session.closed = true;
     this.sessions.delete(key);
+    session.lane?.abortAll();
     try {
       await session.owner.server.close();
     } finally {
@@ -173,25 +177,6 @@ export class SessionHost {
   }
 }
 
-function protocolVersionOk(req: IncomingMessage): boolean {
-  const version = header(req, 'mcp-protocol-version');
-  return version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version);
-}
-
-function sendCached(res: ServerResponse, sessionId: string, message: unknown, result: Buffer): void {
-  const head = Buffer.from(
-    `{"jsonrpc":"2.0","id":${JSON.stringify((message as { id: string | number }).id)},"result":`,
-  );
-  res.writeHead(200, {
-    'content-type': 'application/json',
-    'mcp-session-id': sessionId,
-    'content-length': head.length + result.length + 1,
-  });
-  res.write(head);
-  res.write(result);
-  res.end('}');
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -201,21 +186,31 @@ function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
 
-async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      sendJsonError(res, 413, 'PAYLOAD_TOO_LARGE', 'request body too large');
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    sendJsonError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
-    return undefined;
-  }
+function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (status: number, code: string, message: string): void => {
+      req.removeAllListeners('data');
+      req.resume();
+      sendJsonError(res, status, code, message);
+      resolve(undefined);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) fail(413, 'PAYLOAD_TOO_LARGE', 'request body too large');
+      else chunks.push(chunk);
+    });
+    req.once('error', () => resolve(undefined));
+    req.once('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      try {
+        const text =
+          chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve(JSON.parse(text) as unknown);
+      } catch {
+        fail(400, 'BAD_REQUEST', 'request body is not valid JSON');
+      }
+    });
+  });
 }

@@ -1,0 +1,63 @@
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** A keep-alive agent for `url`'s scheme (one per transport, destroyed with it). */
+export function keepAliveAgent(url: URL): HttpAgent {
+  const options = { keepAlive: true, keepAliveMsecs: 1_000, scheduling: 'lifo' as const };
+  return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+/** An HTTP exchange in flight: its response (headers received) and a way to abort it. */
+export interface Exchange {
+  readonly response: Promise<IncomingMessage>;
+  abort(reason: Error): void;
+}
+
+/**
+ * Starts one HTTP request on `agent` with `body` (if any) and resolves with the response once its
+ * headers arrived. Network failures reject with Node's own error (`ECONNREFUSED`, `ECONNRESET`, …).
+ */
+export function exchange(
+  url: URL,
+  agent: HttpAgent,
+  method: 'GET' | 'POST' | 'DELETE',
+  headers: OutgoingHttpHeaders,
+  body?: string,
+): Exchange {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const req = send(url, { method, agent, headers });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  if (body === undefined) req.end();
+  else req.end(body);
+  return { response, abort: (reason) => req.destroy(reason) };
+}
+
+/** Reads a whole response body as UTF-8, at most `limit` bytes (the rest is discarded). */
+export function readBody(res: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.once('error', reject);
+    res.once('close', () => {
+      if (!res.complete) reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
+/** Media type of a Content-Type header without parameters, lower-cased. */
+export function mediaType(res: IncomingMessage): string {
+  return (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}

@@ -1,0 +1,63 @@
+/** Markdown rendering of the brAInwav gateway benchmark result. */
+import type { DeployedResult } from './deployed.js';
+export function markdown(r: {
+  generatedAt: string;
+  loadAverage: number[];
+  cpus: number;
+  node: string;
+  a: {
+    direct: { p50: number; p99: number };
+    gateway: { p50: number; p99: number };
+    addedP50Ms: number;
+    cpuMsPerCall: { direct: number; gateway: number; added: number };
+    pass: boolean;
+  };
+  hop: {
+    bareSdk: { p50: number; cpuMs: number };
+    gateway: { p50: number; cpuMs: number };
+    addedP50Ms: number;
+    addedCpuMs: number;
+  };
+  b: { directCallsPerS: number; gatewayCallsPerS: number; ratio: number; pass: boolean };
+  separate: DeployedResult & { passA: boolean; passB: boolean };
+  c: {
+    gateway50: { p50: number; p99: number };
+    direct1: { p50: number; p99: number };
+    sdkClient: { gateway50: { p50: number }; direct1: { p50: number } };
+    toolsListed: number;
+    payloadBytes: number;
+    pass: boolean;
+  };
+  d: {
+    samples: Array<{ calls: number; rssMb: number; heapMb: number }>;
+    heapGrowthMb: number;
+    rssGrowthSecondHalfMb: number;
+    gcExposed: boolean;
+    pass: boolean;
+  };
+}): string {
+  const ok = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+  return [
+    `# brAInwav MCP gateway benchmark`,
+    ``,
+    `${r.generatedAt}, Node ${r.node}, upstream server-everything (streamableHttp, separate process).`,
+    `Rows (a)/(b) "as deployed" run the gateway in its own process (bench/gateway-host.ts), like the connectors server;`,
+    `the in-process rows put the MCP client, the gateway and its proxy in one Node process (one core for all three).`,
+    ``,
+    `| case | baseline (direct) | target (gateway) | result | target | verdict |`,
+    `|---|---|---|---|---|---|`,
+    `| (a) as deployed: 1,000 sequential echo, ms | p50 ${r.separate.direct.p50} / p99 ${r.separate.direct.p99} | p50 ${r.separate.gateway.p50} / p99 ${r.separate.gateway.p99} | added p50 ${r.separate.addedP50Ms} ms | ≤ 1 ms | ${ok(r.separate.passA)} |`,
+    `| (a) as deployed, timed inside the gateway process, ms | upstream leg p50 ${r.separate.inside.upstreamP50} | whole request p50 ${r.separate.inside.requestP50} | gateway's own work p50 ${r.separate.inside.ownP50} | | |`,
+    `| (b) as deployed: echo calls/s, 16 in flight (median of 3 paired rounds) | ${r.separate.directCallsPerS} | ${r.separate.gatewayCallsPerS} | ratio ${r.separate.ratio} (rounds ${r.separate.rounds.map((x) => x.ratio).join(', ')}) | ≥ 0.5 | ${ok(r.separate.passB)} |`,
+    `| (a) in-process: 1,000 sequential echo, ms | p50 ${r.a.direct.p50} / p99 ${r.a.direct.p99} | p50 ${r.a.gateway.p50} / p99 ${r.a.gateway.p99} | added p50 ${r.a.addedP50Ms} ms | ≤ 1 ms | ${ok(r.a.pass)} |`,
+    `| (a') CPU ms per echo call (this process) | ${r.a.cpuMsPerCall.direct} | ${r.a.cpuMsPerCall.gateway} | added ${r.a.cpuMsPerCall.added} ms | (load-independent view of (a)) | |`,
+    `| (a'') one MCP hop, sequential echo: bare SDK McpServer vs gateway aggregate with in-memory proxy, ms | p50 ${r.hop.bareSdk.p50}, CPU ${r.hop.bareSdk.cpuMs}/call | p50 ${r.hop.gateway.p50}, CPU ${r.hop.gateway.cpuMs}/call | added p50 ${r.hop.addedP50Ms}, CPU ${r.hop.addedCpuMs} | gateway hop ≈ an SDK hop | |`,
+    `| (b) in-process: echo calls/s, 16 in flight | ${r.b.directCallsPerS} | ${r.b.gatewayCallsPerS} | ratio ${r.b.ratio} | ≥ 0.5 | ${ok(r.b.pass)} |`,
+    `| (c) tools/list over raw HTTP, ms (gateway: 50 connectors, ${r.c.toolsListed} tools, ${r.c.payloadBytes} B) | p50 ${r.c.direct1.p50} / p99 ${r.c.direct1.p99} (1 upstream) | p50 ${r.c.gateway50.p50} / p99 ${r.c.gateway50.p99} | serialized cache | p50 ≤ 2 ms | ${ok(r.c.pass)} |`,
+    `| (c') tools/list via SDK Client (incl. client-side schema parsing), ms | p50 ${r.c.sdkClient.direct1.p50} | p50 ${r.c.sdkClient.gateway50.p50} | | | |`,
+    `| (d) memory over 10,000 gateway calls (RSS / heap after GC) | | ${r.d.samples.map((s) => `${s.calls}: ${s.rssMb}/${s.heapMb} MB`).join(', ')} | heap ${r.d.heapGrowthMb >= 0 ? '+' : ''}${r.d.heapGrowthMb} MB over 10k; RSS median of 6k–10k vs 0–4k ${r.d.rssGrowthSecondHalfMb >= 0 ? '+' : ''}${r.d.rssGrowthSecondHalfMb} MB | flat (heap ≤ 5 MB, RSS ≤ 10 MB) | ${ok(r.d.pass)} |`,
+    ``,
+    `GC forced before each RSS sample: ${r.d.gcExposed ? 'yes' : 'no (run with --expose-gc)'}. Machine load average at start: ${r.loadAverage.join(' / ')} on ${r.cpus} cores (wall-clock figures are load-sensitive).`,
+    ``,
+  ].join('\n');
+}
