@@ -98,9 +98,8 @@ export class FastLane {
         ? this.inflight.get(requestId)
         : undefined;
     if (!controller) return false;
-    controller.abort(
-      new Error(`brAInwav: cancelled by the client (${String(m.params?.reason ?? 'no reason')})`),
-    );
+    const reason = typeof m.params?.reason === 'string' ? m.params.reason : 'no reason given';
+    controller.abort(new Error(`brAInwav: cancelled by the client (${reason})`));
     res.writeHead(202).end();
     return true;
   }
