@@ -27,7 +27,8 @@ export function fastLaneEligible(req: IncomingMessage): boolean {
   if (req.method !== 'POST') return false;
   const accept = req.headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
-  if (!(req.headers['content-type'] ?? '').includes('application/json')) return false;
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== 'application/json') return false;
   const version = req.headers['mcp-protocol-version'];
   return (
     version === undefined || (typeof version === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(version))
@@ -65,7 +66,10 @@ export class FastLane {
     res.once('close', onClose);
     void answer
       .then(
-        (result) => writeResult(res, sessionId, request.id, Buffer.from(JSON.stringify(result))),
+        (result) => {
+          if (controller.signal.aborted) endCancelled(res);
+          else writeResult(res, sessionId, request.id, Buffer.from(JSON.stringify(result)));
+        },
         (error: unknown) => {
           if (controller.signal.aborted) endCancelled(res);
           else writeError(res, sessionId, request.id, error);
@@ -109,13 +113,17 @@ function asRequest(message: unknown): FastRequest | undefined {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
   const m = message as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
   if (m.jsonrpc !== '2.0' || typeof m.method !== 'string') return undefined;
-  if (typeof m.id !== 'string' && typeof m.id !== 'number') return undefined;
+  if (typeof m.id !== 'string' && !Number.isInteger(m.id)) return undefined;
   if (
     m.params !== undefined &&
     (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))
   )
     return undefined;
-  return { id: m.id, method: m.method, params: m.params as Record<string, unknown> | undefined };
+  return {
+    id: m.id as string | number,
+    method: m.method,
+    params: m.params as Record<string, unknown> | undefined,
+  };
 }
 
 function writeResult(res: ServerResponse, sessionId: string, id: string | number, result: Buffer): void {

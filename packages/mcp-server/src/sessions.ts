@@ -201,7 +201,10 @@ function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
       if (size > MAX_BODY_BYTES) fail(413, 'PAYLOAD_TOO_LARGE', 'request body too large');
       else chunks.push(chunk);
     });
-    req.once('error', () => resolve(undefined));
+    req.once('error', () => {
+      res.destroy(); // the upload broke off: nobody is left to answer
+      resolve(undefined);
+    });
     req.once('end', () => {
       if (size > MAX_BODY_BYTES) return;
       try {
