@@ -46,8 +46,9 @@ export function readBody(res: IncomingMessage, limit = 16 * 1024 * 1024): Promis
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
+      const room = limit - size;
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+      if (room > 0) chunks.push(room >= chunk.length ? chunk : chunk.subarray(0, room));
     });
     res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.once('error', reject);

@@ -23,6 +23,7 @@ export class SseParser {
   private event: string | undefined;
   private id: string | undefined;
   private pendingCr = false;
+  private atStart = true;
 
   constructor(
     private readonly onEvent: (event: SseEvent) => void,
@@ -32,6 +33,11 @@ export class SseParser {
   /** Feeds one chunk; dispatches every event it completes. */
   push(chunk: Buffer): void {
     let text = this.decoder.write(chunk);
+    if (text === '') return;
+    if (this.atStart) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a leading BOM is ignored
+    }
     if (this.pendingCr && text.startsWith('\n')) text = text.slice(1);
     this.pendingCr = false;
     this.buffer += text;
