@@ -1,33 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
-import {
-  createConnectorsGateway,
-  createMemoryAuditSink,
-  staticConnectorSource,
-  type ConnectorsGateway,
-} from '../src/index.js';
-import { connectClient, connectorEntry, eventually, serveGateway } from './helpers/http.js';
+import { startFixtureServer } from '@cortex-os/mcp-bridge/testing';
+import { createConnectorsGateway, staticConnectorSource, type ConnectorsGateway } from '../src/index.js';
+import { connectClient, connectorEntry, eventually } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
+import { serveAndConnect, useGatewayHarness } from './helpers/harness.js';
 
 describe('aggregate endpoint /mcp', () => {
-  let fixtures: FixtureServer[] = [];
-  let closers: Array<() => Promise<void>> = [];
-  let metrics: ConnectorsMetrics;
-  let audit: ReturnType<typeof createMemoryAuditSink>;
-
-  beforeEach(() => {
-    metrics = createConnectorsMetrics();
-    audit = createMemoryAuditSink();
-  });
-  afterEach(async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await Promise.all(fixtures.map((f) => f.stop()));
-    fixtures = [];
-    closers = [];
-  });
+  const h = useGatewayHarness();
+  const { fixtures, closers } = h;
 
   async function binding(id: string, tools?: string[], extra = {}) {
     const fixture = await startFixtureServer({ name: `fixture-${id}`, ...(tools ? { tools } : {}) });
@@ -41,16 +23,14 @@ describe('aggregate endpoint /mcp', () => {
   async function start(
     source: ReturnType<typeof staticConnectorSource>,
   ): Promise<{ gateway: ConnectorsGateway; client: Client; base: string }> {
-    const gateway = createConnectorsGateway({ source, metrics, audit, callerId: () => 'key-test-1' });
-    const http = await serveGateway(gateway);
-    closers.push(
-      () => gateway.close(),
-      () => http.close(),
-    );
-    await gateway.ready();
-    const client = await connectClient(`${http.base}/mcp`);
-    closers.push(() => client.close());
-    return { gateway, client, base: http.base };
+    const gateway = createConnectorsGateway({
+      source,
+      metrics: h.metrics,
+      audit: h.audit,
+      callerId: () => 'key-test-1',
+    });
+    const { client, base } = await serveAndConnect(gateway, closers);
+    return { gateway, client, base };
   }
 
   it('serves tools/list from the serialized cache with the same body the SDK path produces', async () => {
@@ -115,13 +95,13 @@ describe('aggregate endpoint /mcp', () => {
     expect(b.fixture.calls.filter((call) => call.tool === 'echo')).toHaveLength(2);
     expect(a.fixture.calls.map((call) => call.tool)).toEqual(['image']);
     expect(
-      await metricValue(metrics, 'toolCallsTotal', { connector: 'beta', tool: 'echo', outcome: 'ok' }),
+      await metricValue(h.metrics, 'toolCallsTotal', { connector: 'beta', tool: 'echo', outcome: 'ok' }),
     ).toBe(1);
-    expect(await metricValue(metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'image' })).toBe(
-      1,
-    );
-    expect(audit.records).toHaveLength(2);
-    expect(audit.records[0]).toMatchObject({
+    expect(
+      await metricValue(h.metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'image' }),
+    ).toBe(1);
+    expect(h.audit.records).toHaveLength(2);
+    expect(h.audit.records[0]).toMatchObject({
       brand: 'brAInwav',
       callerId: 'key-test-1',
       connectorId: 'beta',
@@ -129,8 +109,8 @@ describe('aggregate endpoint /mcp', () => {
       outcome: 'ok',
       endpoint: 'aggregate',
     });
-    expect(audit.records[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(JSON.stringify(audit.records)).not.toContain('hi');
+    expect(h.audit.records[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(h.audit.records)).not.toContain('hi');
     await expect(client.callTool({ name: 'nope__echo', arguments: {} })).rejects.toThrow(
       /unknown tool nope__echo/,
     );
@@ -146,7 +126,7 @@ describe('aggregate endpoint /mcp', () => {
     expect(denied).toMatchObject({ isError: true, _meta: { 'io.brainwav/error': { code: 'NOT_FOUND' } } });
     const missing = await gateway.callTool('nope', 'echo', {}, { callerId: 'key-rest' });
     expect(missing.content).toEqual([{ type: 'text', text: 'brAInwav: no enabled connector "nope"' }]);
-    expect(audit.records).toEqual([
+    expect(h.audit.records).toEqual([
       expect.objectContaining({
         callerId: 'key-rest',
         connectorId: 'alpha',
@@ -156,7 +136,7 @@ describe('aggregate endpoint /mcp', () => {
       }),
     ]);
     expect(
-      await metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', tool: 'echo', outcome: 'ok' }),
+      await metricValue(h.metrics, 'toolCallsTotal', { connector: 'alpha', tool: 'echo', outcome: 'ok' }),
     ).toBe(1);
     expect(await gateway.getQuotaUse('alpha')).toEqual({ minute: 1, hour: 1 });
   });
@@ -196,8 +176,8 @@ describe('aggregate endpoint /mcp', () => {
     expect(offline._meta).toEqual({
       'io.brainwav/error': { brand: 'brAInwav', code: 'UPSTREAM_UNAVAILABLE' },
     });
-    expect(await metricValue(metrics, 'offlineFallbackTotal', { connector: 'beta' })).toBe(1);
-    expect(await metricValue(metrics, 'toolCallsTotal', { connector: 'beta', outcome: 'offline' })).toBe(1);
+    expect(await metricValue(h.metrics, 'offlineFallbackTotal', { connector: 'beta' })).toBe(1);
+    expect(await metricValue(h.metrics, 'toolCallsTotal', { connector: 'beta', outcome: 'offline' })).toBe(1);
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['alpha__echo', 'beta__echo']);
     expect(await client.callTool({ name: 'alpha__echo', arguments: { text: 'still' } })).toMatchObject({
       content: [{ type: 'text', text: 'still' }],

@@ -10,48 +10,8 @@ import {
 } from '../src/index.js';
 import { connectClient, connectorEntry, serveGateway } from './helpers/http.js';
 import { bridgeProxy } from './helpers/proxy.js';
-
-const UI_URI = 'ui://test/panel.html';
-
-function panelExtension(seen: ExtensionCallContext[]): AggregateExtension {
-  return {
-    tools: [
-      {
-        definition: {
-          name: 'show_panel',
-          description: 'Shows the panel',
-          inputSchema: { type: 'object', properties: {} },
-          _meta: { ui: { resourceUri: UI_URI } },
-        },
-        call: (args, context) => {
-          seen.push(context);
-          return Promise.resolve({
-            content: [{ type: 'text', text: `panel ${JSON.stringify(args ?? {})}` }],
-            structuredContent: { ok: true },
-          });
-        },
-      },
-      {
-        definition: { name: 'broken_panel', inputSchema: { type: 'object', properties: {} } },
-        call: () => Promise.reject(new Error('brAInwav: panel store unavailable')),
-      },
-    ],
-    resources: [
-      {
-        resource: {
-          uri: UI_URI,
-          name: 'panel',
-          mimeType: 'text/html;profile=mcp-app',
-          _meta: { ui: { prefersBorder: true } },
-        },
-        read: () =>
-          Promise.resolve({
-            contents: [{ uri: UI_URI, mimeType: 'text/html;profile=mcp-app', text: '<p>brAInwav panel</p>' }],
-          }),
-      },
-    ],
-  };
-}
+import { serveAndConnect } from './helpers/harness.js';
+import { panelExtension, UI_URI } from './helpers/panel.js';
 
 describe('aggregate extensions', () => {
   const closers: Array<() => Promise<void>> = [];
@@ -73,14 +33,7 @@ describe('aggregate extensions', () => {
       extensions: [panelExtension(seen)],
       callerId: () => 'key-ext',
     });
-    const http = await serveGateway(gateway);
-    closers.push(
-      () => gateway.close(),
-      () => http.close(),
-    );
-    await gateway.ready();
-    const client = await connectClient(`${http.base}/mcp`);
-    closers.push(() => client.close());
+    const { client } = await serveAndConnect(gateway, closers);
 
     const { tools } = await client.listTools(undefined, { cacheMode: 'bypass' });
     expect(tools.map((t) => t.name)).toEqual(['alpha__echo', 'show_panel', 'broken_panel']);

@@ -1,18 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProtocolError, type Client } from '@modelcontextprotocol/client';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
 import {
   createConnectorsGateway,
-  createMemoryAuditSink,
   staticConnectorSource,
   type AggregateExtension,
   type ConnectorsGateway,
   type ExtensionCallContext,
 } from '../src/index.js';
-import { connectClient, connectorEntry, eventually, serveGateway } from './helpers/http.js';
+import { connectorEntry, eventually } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
+import { serveAndConnect, useGatewayHarness } from './helpers/harness.js';
+import { panelExtension } from './helpers/panel.js';
 import {
   cancelled,
   laneResultPrefix,
@@ -28,21 +28,8 @@ const CANCEL_WINDOW_MS = 3_000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)', () => {
-  let fixtures: FixtureServer[] = [];
-  let closers: Array<() => Promise<void>> = [];
-  let metrics: ConnectorsMetrics;
-  let audit: ReturnType<typeof createMemoryAuditSink>;
-
-  beforeEach(() => {
-    metrics = createConnectorsMetrics();
-    audit = createMemoryAuditSink();
-  });
-  afterEach(async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await Promise.all(fixtures.map((f) => f.stop()));
-    fixtures = [];
-    closers = [];
-  });
+  const h = useGatewayHarness();
+  const { fixtures, closers } = h;
 
   async function start(
     options: { tools?: string[]; extensions?: AggregateExtension[] } = {},
@@ -57,26 +44,19 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
     closers.push(() => proxy.close());
     const gateway = createConnectorsGateway({
       source: staticConnectorSource([{ connector, proxy }]),
-      metrics,
-      audit,
+      metrics: h.metrics,
+      audit: h.audit,
       callerId: () => 'key-fast',
       ...(options.extensions ? { extensions: options.extensions } : {}),
     });
-    const http = await serveGateway(gateway);
-    closers.push(
-      () => gateway.close(),
-      () => http.close(),
-    );
-    await gateway.ready();
-    const client = await connectClient(`${http.base}/mcp`);
-    closers.push(() => client.close());
-    return { fixture, gateway, client, session: rawSessionOf(client, `${http.base}/mcp`) };
+    const { client, base } = await serveAndConnect(gateway, closers);
+    return { fixture, gateway, client, session: rawSessionOf(client, `${base}/mcp`) };
   }
 
   const callsOf = (fixture: FixtureServer, tool: string) => fixture.calls.filter((c) => c.tool === tool);
   const outcomes = (tool: string, outcome: string) =>
-    metricValue(metrics, 'toolCallsTotal', { connector: 'alpha', tool, outcome });
-  const allCalls = () => metricValue(metrics, 'toolCallsTotal', {});
+    metricValue(h.metrics, 'toolCallsTotal', { connector: 'alpha', tool, outcome });
+  const allCalls = () => metricValue(h.metrics, 'toolCallsTotal', {});
 
   it('answers tools/call of a connector tool as plain JSON echoing string and number ids, with metric and audit', async () => {
     const { fixture, session } = await start();
@@ -106,9 +86,9 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
     });
 
     expect(await outcomes('echo', 'ok')).toBe(2);
-    expect(await metricValue(metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'echo' })).toBe(
-      2,
-    );
+    expect(
+      await metricValue(h.metrics, 'toolCallDurationSeconds', { connector: 'alpha', tool: 'echo' }),
+    ).toBe(2);
     expect(callsOf(fixture, 'echo').map((c) => c.args)).toEqual([
       { text: 'fast hello' },
       { text: 'número ✓ 🚀' },
@@ -121,8 +101,8 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
       outcome: 'ok',
       endpoint: 'aggregate',
     };
-    expect(audit.records).toEqual([expect.objectContaining(line), expect.objectContaining(line)]);
-    expect(audit.records[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(h.audit.records).toEqual([expect.objectContaining(line), expect.objectContaining(line)]);
+    expect(h.audit.records[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('takes requests whose headers the SDK accepts too (JSON with charset, no protocol-version header)', async () => {
@@ -213,7 +193,7 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
 
     expect(fixture.calls).toEqual([]);
     expect(await allCalls()).toBe(0);
-    expect(audit.records).toEqual([]);
+    expect(h.audit.records).toEqual([]);
   });
 
   it('leaves the 406, 415 and 400 header answers to the SDK transport', async () => {
@@ -325,7 +305,7 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
     expect(fixture.requests.filter((r) => r.rpcMethod === 'notifications/cancelled')).toHaveLength(1);
     expect(await outcomes('slow', 'cancelled')).toBe(1);
     expect(await allCalls()).toBe(1);
-    expect(audit.records).toEqual([
+    expect(h.audit.records).toEqual([
       expect.objectContaining({
         connectorId: 'alpha',
         tool: 'slow',
@@ -487,16 +467,7 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
     const seen: ExtensionCallContext[] = [];
     const extension: AggregateExtension = {
       tools: [
-        {
-          definition: { name: 'show_panel', inputSchema: { type: 'object', properties: {} } },
-          call: (args, context) => {
-            seen.push(context);
-            return Promise.resolve({
-              content: [{ type: 'text', text: `panel ${JSON.stringify(args ?? {})}` }],
-              structuredContent: { ok: true },
-            });
-          },
-        },
+        ...(panelExtension(seen).tools ?? []).slice(0, 1),
         {
           definition: { name: 'wait_for_abort', inputSchema: { type: 'object', properties: {} } },
           call: (_args, context) => {
