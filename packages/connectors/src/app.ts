@@ -143,6 +143,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs,
     downDebounceMs: options.downDebounceMs ?? 2_000,
     breaker: { resetTimeoutMs: config.breakerResetMs },
+    // the gateway relays results to MCP clients that validate them: skip the SDK client's parsing
+    relayToolResults: true,
   };
   const registry = createConnectorsRegistry({
     source,

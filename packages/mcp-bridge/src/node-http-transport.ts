@@ -2,6 +2,7 @@ import type { Agent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import {
   isInitializedNotification,
   isInitializeRequest,
+  ProtocolError,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
@@ -18,6 +19,12 @@ import { SseParser, type SseEvent } from './sse-parser.js';
  * its timeout. Inside the implementation-defined server-error range.
  */
 export const STREAM_LOST_CODE = -32099;
+
+/** A request sent with {@link NodeHttpClientTransport.rawRequest}, waiting for its response. */
+interface Waiter {
+  answer(response: JSONRPCMessage): void;
+  fail(error: Error): void;
+}
 
 /** Reconnection of the standalone GET event stream (server notifications such as list_changed). */
 export interface EventStreamReconnect {
@@ -76,6 +83,8 @@ export class NodeHttpClientTransport implements Transport {
   private lastEventId: string | undefined;
   private serverRetryMs: number | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly waiting = new Map<string, Waiter>();
+  private requestSeq = 0;
 
   constructor(
     private readonly url: URL,
@@ -123,6 +132,61 @@ export class NodeHttpClientTransport implements Transport {
     );
   }
 
+  /**
+   * Sends one JSON-RPC request outside the SDK protocol layer and resolves with its raw `result`, for
+   * relays that pass results on unchanged (the gateway): no result schema parsing. Other messages on
+   * the response stream (notifications, server→client requests) still reach the connected `Client`.
+   * Failures match the SDK's: a JSON-RPC error is a `ProtocolError`, the timeout an `SdkError`
+   * `RequestTimeout`, an abort rejects with the signal's reason; both of the latter send
+   * `notifications/cancelled` upstream.
+   */
+  rawRequest(
+    method: string,
+    params: Record<string, unknown>,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<unknown> {
+    const id = `brainwav-${(this.requestSeq += 1)}`;
+    const { signal, timeoutMs } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise<unknown>((resolve, reject) => {
+      const settle = (fn: () => void): void => {
+        if (!this.waiting.delete(id)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const cancel = (reason: string): void =>
+        void this.send({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: id, reason },
+        }).catch(() => undefined);
+      const timer = setTimeout(() => {
+        cancel('timeout');
+        settle(() =>
+          reject(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })),
+        );
+      }, timeoutMs);
+      const onAbort = (): void => {
+        cancel('aborted by the caller');
+        settle(() => reject(signal?.reason as Error));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.set(id, {
+        answer: (response) =>
+          settle(() => {
+            const error = (response as { error?: { code: number; message: string; data?: unknown } }).error;
+            if (error) reject(ProtocolError.fromError(error.code, error.message, error.data));
+            else resolve((response as { result?: unknown }).result);
+          }),
+        fail: (error) => settle(() => reject(error)),
+      });
+      this.send({ jsonrpc: '2.0', id, method, params }).catch((error: unknown) =>
+        settle(() => reject(error)),
+      );
+    });
+  }
+
   /** Ends the session upstream (HTTP DELETE); a 405 (server keeps no sessions) is fine. */
   async terminateSession(): Promise<void> {
     if (this.sessionId === undefined || this.closed) return;
@@ -140,6 +204,8 @@ export class NodeHttpClientTransport implements Transport {
     clearTimeout(this.reconnectTimer);
     for (const ex of this.inflight) ex.abort(new Error('brAInwav: transport closed'));
     this.inflight.clear();
+    for (const waiter of [...this.waiting.values()])
+      waiter.fail(new SdkError(SdkErrorCode.ConnectionClosed, 'brAInwav: connection closed'));
     this.agent.destroy();
     this.onclose?.();
     return Promise.resolve();
@@ -266,7 +332,11 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   private deliver(message: JSONRPCMessage): void {
-    if (!this.closed) this.onmessage?.(message);
+    if (this.closed) return;
+    const id = (message as { id?: unknown }).id;
+    const waiter = !('method' in message) && typeof id === 'string' ? this.waiting.get(id) : undefined;
+    if (waiter) waiter.answer(message);
+    else this.onmessage?.(message);
   }
 
   /** Fails the given requests at once (unless the transport is closing, which fails them anyway). */

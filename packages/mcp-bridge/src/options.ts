@@ -53,6 +53,13 @@ export interface RemoteToolProxyOptions {
    * Do not replace the `notifications/tools/list_changed` handler (use `onToolsChanged`).
    */
   readonly configureClient?: (client: Client) => void;
+  /**
+   * Relay mode for gateways: `callTool` returns the upstream's result unchanged (checked only for a
+   * `content` array) instead of running it through the SDK client's result parsing and output-schema
+   * validation, which the gateway's own clients do anyway. Applies to Streamable HTTP connectors on the
+   * default transport and calls without `onprogress`; default false.
+   */
+  readonly relayToolResults?: boolean;
   /** Receives every upstream notification (logging, progress, resources/updated, list_changed …). */
   readonly onNotification?: (notification: Notification) => void;
 }

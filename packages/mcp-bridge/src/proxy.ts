@@ -7,7 +7,9 @@ import { systemClock } from './clock.js';
 import { validateConnector, type ProxyConnector } from './connector.js';
 import { ProxyEngine, raceAbort } from './engine.js';
 import { BridgeError, type ProxyErrorInfo } from './errors.js';
+import { NodeHttpClientTransport } from './node-http-transport.js';
 import { resolveOptions, type RemoteToolProxyOptions } from './options.js';
+import { relayToolCall } from './relay.js';
 import type { CallToolOptions, ProbeResult, ProxyState, RemoteToolProxy } from './types.js';
 
 function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
@@ -133,15 +135,19 @@ class Proxy implements RemoteToolProxy {
         const result = await this.engine.run(
           { op: 'call', what: `tools/call ${name}`, signal: options.signal, idempotent },
           (s) =>
-            s.client.callTool(
-              { name, arguments: args },
-              {
-                timeout,
-                maxTotalTimeout: timeout,
-                ...(options.signal ? { signal: options.signal } : {}),
-                ...(options.onprogress ? { onprogress: options.onprogress } : {}),
-              },
-            ),
+            this.options.relayToolResults === true &&
+            options.onprogress === undefined &&
+            s.transport instanceof NodeHttpClientTransport
+              ? relayToolCall(s.transport, name, args, { timeoutMs: timeout, signal: options.signal })
+              : s.client.callTool(
+                  { name, arguments: args },
+                  {
+                    timeout,
+                    maxTotalTimeout: timeout,
+                    ...(options.signal ? { signal: options.signal } : {}),
+                    ...(options.onprogress ? { onprogress: options.onprogress } : {}),
+                  },
+                ),
         );
         span.setAttribute('is_error', result.isError === true);
         return result;

@@ -760,3 +760,99 @@ describe('createRemoteToolProxy on NodeHttpClientTransport', () => {
     }
   });
 });
+
+describe('relayToolResults: raw tools/call on NodeHttpClientTransport', () => {
+  /** JSON answers; tools/call ids are recorded, and the tool name picks the result shape. */
+  async function relayUpstream(): Promise<{ tiny: Tiny; callIds: unknown[] }> {
+    const callIds: unknown[] = [];
+    const base = jsonHandler();
+    const tiny = await startTiny((req, res, message) => {
+      if (message?.method !== 'tools/call' || message.id === undefined) return base(req, res, message);
+      callIds.push(message.id);
+      const name = message.params?.name;
+      const reply =
+        name === 'custom'
+          ? { result: { content: [{ type: 'brainwav/custom', payload: 1 }], extra: 'kept' } }
+          : name === 'nocontent'
+            ? { result: { foo: 1 } }
+            : { error: { code: -32602, message: `no tool ${String(name)}`, data: { hint: 'list first' } } };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, ...reply }));
+    });
+    return { tiny, callIds };
+  }
+
+  function relayProxy(url: string, relay: boolean): RemoteToolProxy {
+    const proxy = createRemoteToolProxy(connectorFor(url), {
+      probeIntervalMs: 0,
+      retries: { attempts: 1 },
+      relayToolResults: relay,
+    });
+    cleanups.push(() => proxy.close());
+    return proxy;
+  }
+
+  it('returns the upstream result unchanged under its own string request ids', async () => {
+    const { tiny, callIds } = await relayUpstream();
+    const result = await relayProxy(tiny.url, true).callTool('custom', { a: 1 });
+    expect(result).toEqual({ content: [{ type: 'brainwav/custom', payload: 1 }], extra: 'kept' });
+    expect(callIds).toHaveLength(1);
+    expect(String(callIds[0])).toMatch(/^brainwav-\d+$/);
+    // the SDK client's callTool refuses the same result (unknown content type)
+    const sdkError = await rejectionOf(relayProxy(tiny.url, false).callTool('custom', { a: 1 }));
+    expect(sdkError.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(typeof callIds[1]).toBe('number');
+  });
+
+  it('refuses a result without a content array and maps a JSON-RPC error to TOOL_CALL_FAILED', async () => {
+    const { tiny } = await relayUpstream();
+    const proxy = relayProxy(tiny.url, true);
+    const invalid = await rejectionOf(proxy.callTool('nocontent'));
+    expect(invalid.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(invalid.message).toMatch(/INVALID_RESULT/);
+    const failed = await rejectionOf(proxy.callTool('missing'));
+    expect(failed.code).toBe('TOOL_CALL_FAILED');
+    expect(failed.message).toContain('upstream error -32602: no tool missing');
+  });
+
+  it('times out and aborts like the SDK path, sending notifications/cancelled for its own id', async () => {
+    const proxy = relayProxy(fixture.url, true);
+    await proxy.connect();
+    const timedOut = await rejectionOf(proxy.callTool('slow', { ms: 30_000 }, { timeoutMs: 300 }));
+    expect(timedOut.code).toBe('UPSTREAM_TIMEOUT');
+    await waitFor(() => fixture.cancelledCount === 1);
+    const controller = new AbortController();
+    const pending = proxy.callTool('slow', { ms: 30_000 }, { signal: controller.signal });
+    await waitFor(() => fixture.calls.filter((c) => c.tool === 'slow').length === 2);
+    controller.abort();
+    expect((await rejectionOf(pending)).code).toBe('REQUEST_ABORTED');
+    await waitFor(() => fixture.cancelledCount === 2);
+    expect(textOf(await proxy.callTool('echo', { text: 'still fine' }))).toBe('still fine');
+  });
+
+  it('fails a relayed call in flight with ConnectionClosed when the transport closes', async () => {
+    const { transport } = await connect(fixture.url);
+    const pending = transport.rawRequest(
+      'tools/call',
+      { name: 'slow', arguments: { ms: 30_000 } },
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    await waitFor(() => fixture.calls.some((c) => c.tool === 'slow'));
+    await transport.close();
+    const error = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SdkError);
+    expect((error as SdkError).code).toBe(SdkErrorCode.ConnectionClosed);
+    await expect(
+      transport.rawRequest(
+        'ping',
+        {},
+        { timeoutMs: 1_000, signal: AbortSignal.abort(new Error('pre-aborted')) },
+      ),
+    ).rejects.toThrow('pre-aborted');
+  });
+});

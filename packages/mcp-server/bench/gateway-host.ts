@@ -21,7 +21,7 @@ const connector = {
   quotas: { perMinute: 1_000_000, perHour: 10_000_000 },
 };
 const timings = { requestMs: [] as number[], upstreamMs: [] as number[] };
-const proxy = createRemoteToolProxy(connector, { probeIntervalMs: 0 });
+const proxy = createRemoteToolProxy(connector, { probeIntervalMs: 0, relayToolResults: true });
 const timed = new Proxy(proxy, {
   get(target, key, receiver) {
     if (key !== 'callTool') return Reflect.get(target, key, receiver) as unknown;
