@@ -182,7 +182,7 @@ export class NodeHttpClientTransport implements Transport {
         fail: (error) => settle(() => reject(error)),
       });
       this.send({ jsonrpc: '2.0', id, method, params }).catch((error: unknown) =>
-        settle(() => reject(error)),
+        settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
       );
     });
   }

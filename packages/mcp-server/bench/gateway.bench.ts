@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const everything = await startEverythingServer();
   const proxies: RemoteToolProxy[] = [];
   const newProxy = (id: string): RemoteToolProxy => {
-    const proxy = createRemoteToolProxy(connector(id, everything.url), { probeIntervalMs: 0, relayToolResults: true });
+    const proxy = createRemoteToolProxy(connector(id, everything.url), {
+      probeIntervalMs: 0,
+      relayToolResults: true,
+    });
     proxies.push(proxy);
     return proxy;
   };
