@@ -2,15 +2,23 @@ import type { Agent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import {
   isInitializedNotification,
   isInitializeRequest,
-  ProtocolError,
   SdkError,
   SdkErrorCode,
-  SdkHttpError,
   type JSONRPCMessage,
   type Transport,
   type TransportSendOptions,
 } from '@modelcontextprotocol/client';
-import { exchange, keepAliveAgent, mediaType, readBody, type Exchange } from './node-http.js';
+import {
+  exchange,
+  headerValue,
+  httpError,
+  keepAliveAgent,
+  mediaType,
+  readBody,
+  requestIds,
+  type Exchange,
+} from './node-http.js';
+import { RawRequests } from './raw-requests.js';
 import { SseParser, type SseEvent } from './sse-parser.js';
 
 /**
@@ -19,12 +27,6 @@ import { SseParser, type SseEvent } from './sse-parser.js';
  * its timeout. Inside the implementation-defined server-error range.
  */
 export const STREAM_LOST_CODE = -32099;
-
-/** A request sent with {@link NodeHttpClientTransport.rawRequest}, waiting for its response. */
-interface Waiter {
-  answer(response: JSONRPCMessage): void;
-  fail(error: Error): void;
-}
 
 /** Reconnection of the standalone GET event stream (server notifications such as list_changed). */
 export interface EventStreamReconnect {
@@ -83,8 +85,7 @@ export class NodeHttpClientTransport implements Transport {
   private lastEventId: string | undefined;
   private serverRetryMs: number | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly waiting = new Map<string, Waiter>();
-  private requestSeq = 0;
+  private readonly raw = new RawRequests((message) => this.send(message));
 
   constructor(
     private readonly url: URL,
@@ -145,46 +146,7 @@ export class NodeHttpClientTransport implements Transport {
     params: Record<string, unknown>,
     options: { timeoutMs: number; signal?: AbortSignal | undefined },
   ): Promise<unknown> {
-    const id = `brainwav-${(this.requestSeq += 1)}`;
-    const { signal, timeoutMs } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    return new Promise<unknown>((resolve, reject) => {
-      const settle = (fn: () => void): void => {
-        if (!this.waiting.delete(id)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const cancel = (reason: string): void =>
-        void this.send({
-          jsonrpc: '2.0',
-          method: 'notifications/cancelled',
-          params: { requestId: id, reason },
-        }).catch(() => undefined);
-      const timer = setTimeout(() => {
-        cancel('timeout');
-        settle(() =>
-          reject(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: timeoutMs })),
-        );
-      }, timeoutMs);
-      const onAbort = (): void => {
-        cancel('aborted by the caller');
-        settle(() => reject(signal?.reason as Error));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.set(id, {
-        answer: (response) =>
-          settle(() => {
-            const error = (response as { error?: { code: number; message: string; data?: unknown } }).error;
-            if (error) reject(ProtocolError.fromError(error.code, error.message, error.data));
-            else resolve((response as { result?: unknown }).result);
-          }),
-        fail: (error) => settle(() => reject(error)),
-      });
-      this.send({ jsonrpc: '2.0', id, method, params }).catch((error: unknown) =>
-        settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
-      );
-    });
+    return this.raw.request(method, params, options);
   }
 
   /** Ends the session upstream (HTTP DELETE); a 405 (server keeps no sessions) is fine. */
@@ -204,8 +166,7 @@ export class NodeHttpClientTransport implements Transport {
     clearTimeout(this.reconnectTimer);
     for (const ex of this.inflight) ex.abort(new Error('brAInwav: transport closed'));
     this.inflight.clear();
-    for (const waiter of [...this.waiting.values()])
-      waiter.fail(new SdkError(SdkErrorCode.ConnectionClosed, 'brAInwav: connection closed'));
+    this.raw.failAll(() => new SdkError(SdkErrorCode.ConnectionClosed, 'brAInwav: connection closed'));
     this.agent.destroy();
     this.onclose?.();
     return Promise.resolve();
@@ -332,11 +293,8 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   private deliver(message: JSONRPCMessage): void {
-    if (this.closed) return;
-    const id = (message as { id?: unknown }).id;
-    const waiter = !('method' in message) && typeof id === 'string' ? this.waiting.get(id) : undefined;
-    if (waiter) waiter.answer(message);
-    else this.onmessage?.(message);
+    if (this.closed || this.raw.answer(message)) return;
+    this.onmessage?.(message);
   }
 
   /** Fails the given requests at once (unless the transport is closing, which fails them anyway). */
@@ -354,31 +312,4 @@ export class NodeHttpClientTransport implements Transport {
       });
     }
   }
-}
-
-function requestIds(message: JSONRPCMessage): Array<string | number> {
-  const m = message as { id?: string | number; method?: unknown };
-  return m.method !== undefined && m.id !== undefined ? [m.id] : [];
-}
-
-function headerValue(res: IncomingMessage, name: string): string | undefined {
-  const value = res.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-async function httpError(res: IncomingMessage, what: string): Promise<SdkHttpError> {
-  const status = res.statusCode ?? 0;
-  const text = await readBody(res, 64 * 1024).catch(() => '');
-  const code =
-    status === 401
-      ? SdkErrorCode.ClientHttpAuthentication
-      : status === 403
-        ? SdkErrorCode.ClientHttpForbidden
-        : SdkErrorCode.ClientHttpNotImplemented;
-  const body = text.length > 500 ? `${text.slice(0, 500)}…` : text;
-  return new SdkHttpError(code, `${what}: HTTP ${status}${body ? ` ${body}` : ''}`, {
-    status,
-    statusText: res.statusMessage ?? '',
-    text,
-  });
 }

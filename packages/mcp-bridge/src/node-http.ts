@@ -5,6 +5,7 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { SdkErrorCode, SdkHttpError, type JSONRPCMessage } from '@modelcontextprotocol/client';
 
 /** A keep-alive agent for `url`'s scheme (one per transport, destroyed with it). */
 export function keepAliveAgent(url: URL): HttpAgent {
@@ -61,4 +62,34 @@ export function readBody(res: IncomingMessage, limit = 16 * 1024 * 1024): Promis
 /** Media type of a Content-Type header without parameters, lower-cased. */
 export function mediaType(res: IncomingMessage): string {
   return (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Ids of the requests in `message` (none for notifications and responses). */
+export function requestIds(message: JSONRPCMessage): Array<string | number> {
+  const m = message as { id?: string | number; method?: unknown };
+  return m.method !== undefined && m.id !== undefined ? [m.id] : [];
+}
+
+/** First value of a response header. */
+export function headerValue(res: IncomingMessage, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** An `SdkHttpError` for a non-2xx response (401/403 coded as the SDK does), with up to 500 chars of its body. */
+export async function httpError(res: IncomingMessage, what: string): Promise<SdkHttpError> {
+  const status = res.statusCode ?? 0;
+  const text = await readBody(res, 64 * 1024).catch(() => '');
+  const code =
+    status === 401
+      ? SdkErrorCode.ClientHttpAuthentication
+      : status === 403
+        ? SdkErrorCode.ClientHttpForbidden
+        : SdkErrorCode.ClientHttpNotImplemented;
+  const body = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return new SdkHttpError(code, `${what}: HTTP ${status}${body ? ` ${body}` : ''}`, {
+    status,
+    statusText: res.statusMessage ?? '',
+    text,
+  });
 }

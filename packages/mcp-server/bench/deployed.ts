@@ -7,6 +7,8 @@ export interface DeployedResult {
   direct: ReturnType<typeof stats>;
   gateway: ReturnType<typeof stats>;
   addedP50Ms: number;
+  /** Median over the 10 interleaved blocks of (gateway block p50 − direct block p50): robust to drift. */
+  addedP50PairedMs: number;
   /** Inside the gateway process, per call: whole request, its upstream leg, and the difference (the gateway's own work). */
   inside: { requestP50: number; upstreamP50: number; ownP50: number };
   directCallsPerS: number;
@@ -35,9 +37,13 @@ export async function measureDeployed(
   await readHostTimings(host.base);
   const aDirect: number[] = [];
   const aGateway: number[] = [];
+  const blockDiffs: number[] = [];
   for (let block = 0; block < 10; block += 1) {
-    aDirect.push(...(await sequential(100, directEcho)));
-    aGateway.push(...(await sequential(100, gatewayEcho)));
+    const direct = await sequential(100, directEcho);
+    const gateway = await sequential(100, gatewayEcho);
+    blockDiffs.push(stats(gateway).p50 - stats(direct).p50);
+    aDirect.push(...direct);
+    aGateway.push(...gateway);
   }
   const timings = await readHostTimings(host.base);
   const own = timings.requestMs.map((ms, i) => ms - (timings.upstreamMs[i] ?? 0));
@@ -55,6 +61,7 @@ export async function measureDeployed(
     direct,
     gateway,
     addedP50Ms: round(gateway.p50 - direct.p50),
+    addedP50PairedMs: round(median(blockDiffs)),
     inside: {
       requestP50: stats(timings.requestMs).p50,
       upstreamP50: stats(timings.upstreamMs).p50,
