@@ -1,4 +1,5 @@
 import type { ConnectorStatus } from '../types.js';
+import { formatUtcTime } from '../lib/mapHealth.js';
 import { StatusPill } from './StatusPill.js';
 
 /** Props of one connector card. */
@@ -34,11 +35,7 @@ export function ConnectorCard({ connector: c, onTry }: ConnectorCardProps): Reac
           hour
         </dd>
       </dl>
-      {c.lastError ? (
-        <p className="last-error">
-          <strong>Last error:</strong> {c.lastError.message} <code>{c.lastError.code}</code>
-        </p>
-      ) : null}
+      {c.lastError ? <LastError error={c.lastError} recovered={c.availability === 'online'} /> : null}
       {onTry && c.enabled && c.tools.length > 0 ? (
         <button
           type="button"
@@ -50,5 +47,30 @@ export function ConnectorCard({ connector: c, onTry }: ConnectorCardProps): Reac
         </button>
       ) : null}
     </article>
+  );
+}
+
+/**
+ * The connector's last error: an alert-coloured line while it is not online; once it is online again,
+ * a muted "Recovered" note with the time, so an old failure does not read as a current one.
+ */
+function LastError({
+  error,
+  recovered,
+}: {
+  error: NonNullable<ConnectorStatus['lastError']>;
+  recovered: boolean;
+}): React.JSX.Element {
+  const at = error.at ? ` at ${formatUtcTime(error.at)}` : '';
+  return recovered ? (
+    <p className="last-error recovered">
+      <strong>Recovered</strong> from {error.message} <code>{error.code}</code>
+      {at}
+    </p>
+  ) : (
+    <p className="last-error">
+      <strong>Last error:</strong> {error.message} <code>{error.code}</code>
+      {at}
+    </p>
   );
 }
