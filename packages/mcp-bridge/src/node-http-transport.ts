@@ -1,7 +1,5 @@
 import type { Agent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import {
-  isInitializedNotification,
-  isInitializeRequest,
   SdkError,
   SdkErrorCode,
   type JSONRPCMessage,
@@ -109,7 +107,9 @@ export class NodeHttpClientTransport implements Transport {
     if (this.closed) throw new SdkError(SdkErrorCode.NotConnected, 'brAInwav: transport is closed');
     if (options?.resumptionToken !== undefined)
       throw new SdkError(SdkErrorCode.SendFailed, 'brAInwav: stream resumption is not supported');
-    const handshake = isInitializeRequest(message);
+    // plain method checks: the SDK's is* guards run a Zod parse, on every message of the hot path
+    const method = (message as { method?: unknown }).method;
+    const handshake = method === 'initialize' && (message as { id?: unknown }).id !== undefined;
     const headers = this.headers(handshake, options?.headers);
     headers['content-type'] = 'application/json';
     headers.accept = 'application/json, text/event-stream';
@@ -120,7 +120,7 @@ export class NodeHttpClientTransport implements Transport {
     const ids = requestIds(message);
     if (status === 202 || ids.length === 0) {
       res.resume();
-      if (isInitializedNotification(message)) this.openEventStream(0);
+      if (method === 'notifications/initialized') this.openEventStream(0);
       return;
     }
     const type = mediaType(res);

@@ -13,6 +13,29 @@ export function keepAliveAgent(url: URL): HttpAgent {
   return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+  auth?: string;
+}
+
+const targets = new WeakMap<URL, Target>();
+
+/** `http.request` options of `url`, computed once per URL object (the transport's URL never changes). */
+function targetOf(url: URL): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    target = { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}` };
+    if (url.username !== '')
+      target.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** An HTTP exchange in flight: its response (headers received) and a way to abort it. */
 export interface Exchange {
   readonly response: Promise<IncomingMessage>;
@@ -31,7 +54,7 @@ export function exchange(
   body?: string,
 ): Exchange {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method, agent, headers });
+  const req = send({ ...targetOf(url), method, agent, headers });
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
     req.once('error', reject);

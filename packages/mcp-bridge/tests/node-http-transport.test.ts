@@ -66,6 +66,8 @@ function unconnected(url: string, options: NodeHttpTransportOptions = {}): Conne
 
 interface TinyRequest {
   readonly httpMethod: string;
+  /** Request target (path and query). */
+  readonly path: string | undefined;
   readonly rpcMethod: string | undefined;
   readonly toolName: string | undefined;
   readonly headers: IncomingMessage['headers'];
@@ -101,6 +103,7 @@ async function startTiny(handler: TinyHandler): Promise<Tiny> {
       if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
       requests.push({
         httpMethod: req.method ?? '',
+        path: req.url,
         rpcMethod: message?.method,
         toolName: message?.params?.name,
         headers: req.headers,
@@ -854,5 +857,21 @@ describe('relayToolResults: raw tools/call on NodeHttpClientTransport', () => {
         { timeoutMs: 1_000, signal: AbortSignal.abort(new Error('pre-aborted')) },
       ),
     ).rejects.toThrow('pre-aborted');
+  });
+});
+
+describe('exchange() request targets', () => {
+  it('sends the path, the query and URL credentials as Basic auth, reusing the parsed target', async () => {
+    const tiny = await startTiny((_req, res) => void res.writeHead(200).end('ok'));
+    const url = new URL(tiny.url.replace('http://', 'http://user:p%40ss@') + '?x=1');
+    const agent = keepAliveAgent(url);
+    cleanups.push(() => Promise.resolve(agent.destroy()));
+    for (let i = 0; i < 2; i += 1)
+      expect(await readBody(await exchange(url, agent, 'GET', {}).response)).toBe('ok');
+    expect(tiny.requests.map((r) => r.path)).toEqual(['/mcp?x=1', '/mcp?x=1']);
+    expect(tiny.requests.map((r) => r.headers.authorization)).toEqual([
+      `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+      `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    ]);
   });
 });
