@@ -64,12 +64,12 @@ function LastError({
   const at = error.at ? ` at ${formatUtcTime(error.at)}` : '';
   return recovered ? (
     <p className="last-error recovered">
-      <strong>Recovered</strong> from {error.message} <code>{error.code}</code>
+      <strong>Recovered</strong> from <span>{error.message}</span> <code>{error.code}</code>
       {at}
     </p>
   ) : (
     <p className="last-error">
-      <strong>Last error:</strong> {error.message} <code>{error.code}</code>
+      <strong>Last error:</strong> <span>{error.message}</span> <code>{error.code}</code>
       {at}
     </p>
   );
