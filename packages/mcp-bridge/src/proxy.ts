@@ -10,6 +10,7 @@ import { BridgeError, type ProxyErrorInfo } from './errors.js';
 import { NodeHttpClientTransport } from './node-http-transport.js';
 import { resolveOptions, type RemoteToolProxyOptions } from './options.js';
 import { relayToolCall } from './relay.js';
+import type { UpstreamSession } from './session.js';
 import type { CallToolOptions, ProbeResult, ProxyState, RemoteToolProxy } from './types.js';
 
 function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
@@ -134,23 +135,35 @@ class Proxy implements RemoteToolProxy {
       async (span) => {
         const result = await this.engine.run(
           { op: 'call', what: `tools/call ${name}`, signal: options.signal, idempotent },
-          (s) =>
-            this.options.relayToolResults === true &&
-            options.onprogress === undefined &&
-            s.transport instanceof NodeHttpClientTransport
-              ? relayToolCall(s.transport, name, args, { timeoutMs: timeout, signal: options.signal })
-              : s.client.callTool(
-                  { name, arguments: args },
-                  {
-                    timeout,
-                    maxTotalTimeout: timeout,
-                    ...(options.signal ? { signal: options.signal } : {}),
-                    ...(options.onprogress ? { onprogress: options.onprogress } : {}),
-                  },
-                ),
+          (s) => this.invokeTool(s, name, args, timeout, options),
         );
         span.setAttribute('is_error', result.isError === true);
         return result;
+      },
+    );
+  }
+
+  /** One `tools/call` on `session`: raw in relay mode (see `relayToolResults`), else the SDK client's. */
+  private invokeTool(
+    session: UpstreamSession,
+    name: string,
+    args: Record<string, unknown>,
+    timeout: number,
+    options: CallToolOptions,
+  ): Promise<CallToolResult> {
+    const { signal, onprogress } = options;
+    if (this.options.relayToolResults === true && onprogress === undefined) {
+      const transport = session.transport;
+      if (transport instanceof NodeHttpClientTransport)
+        return relayToolCall(transport, name, args, { timeoutMs: timeout, signal });
+    }
+    return session.client.callTool(
+      { name, arguments: args },
+      {
+        timeout,
+        maxTotalTimeout: timeout,
+        ...(signal ? { signal } : {}),
+        ...(onprogress ? { onprogress } : {}),
       },
     );
   }
