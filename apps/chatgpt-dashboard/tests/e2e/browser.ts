@@ -161,10 +161,6 @@ export async function pillOf(page: Page, connectorId: string): Promise<string | 
   return page.locator(`[data-connector="${connectorId}"] [role="img"]`).getAttribute('aria-label');
 }
 
-/**
- * Clicks the page's top-left corner (resetting the sequential focus start), then presses Tab until focus returns to the first stop (or `max` presses) and describes every focused control,
- * e.g. `button:Refresh`, `select:Connector`.
- */
 /** Every control the keyboard should reach, as `tag:label`, in document order (what {@link tabWalk} must visit). */
 export function focusableControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -183,6 +179,10 @@ export function focusableControls(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * Clicks the page's top-left corner (resetting the sequential focus start), then presses Tab until focus returns to the first stop (or `max` presses) and describes every focused control,
+ * e.g. `button:Refresh`, `select:Connector`.
+ */
 export async function tabWalk(page: Page, max = 80): Promise<string[]> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.click(2, 2);
