@@ -111,17 +111,11 @@ export function callConnectorTool(
     );
   }
   const signal = options.signal ?? new AbortController().signal;
-  const ctx = { connector: binding.connector, tool, callerId: options.callerId, endpoint: 'rest' as const };
-  return runToolCall(
-    deps,
-    ctx,
-    (error) => classifyProxyError(binding, error, signal),
-    () =>
-      binding.proxy.callTool(tool, args, {
-        signal,
-        ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}),
-      }),
-  );
+  return callThroughProxy(deps, binding, tool, args, {
+    callerId: options.callerId,
+    endpoint: 'rest',
+    signal,
+  });
 }
 
 async function callAggregateTool(
@@ -141,13 +135,24 @@ async function callAggregateTool(
   const binding = route && deps.catalog.binding(route.connectorId);
   if (!route || !binding)
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
-  const ctx = { connector: binding.connector, tool: route.tool, callerId, endpoint: 'aggregate' as const };
+  return callThroughProxy(deps, binding, route.tool, args, { callerId, endpoint: 'aggregate', signal });
+}
+
+/** One upstream tool call of `binding` through the pipeline (quota, span, metrics, audit, offline fallback). */
+function callThroughProxy(
+  deps: AggregateDeps,
+  binding: GatewayConnectorBinding,
+  tool: string,
+  args: Record<string, unknown> | undefined,
+  call: { callerId: string; endpoint: 'aggregate' | 'rest'; signal: AbortSignal },
+): Promise<CallToolResult> {
+  const { callerId, endpoint, signal } = call;
   return runToolCall(
     deps,
-    ctx,
+    { connector: binding.connector, tool, callerId, endpoint },
     (error) => classifyProxyError(binding, error, signal),
     () =>
-      binding.proxy.callTool(route.tool, args, {
+      binding.proxy.callTool(tool, args, {
         signal,
         ...(deps.callTimeoutMs ? { timeoutMs: deps.callTimeoutMs } : {}),
       }),
