@@ -33,6 +33,11 @@ import { markdown } from './report.js';
 async function main(): Promise<void> {
   const loadAtStart = loadavg().map((l) => round(l, 2));
   const everything = await startEverythingServer();
+  // a failed run exits early: never leave the upstream child behind
+  let upstreamStopped = false;
+  process.once('exit', () => {
+    if (!upstreamStopped) killQuietly(everything.pid);
+  });
   const proxies: RemoteToolProxy[] = [];
   const newProxy = (id: string): RemoteToolProxy => {
     const proxy = createRemoteToolProxy(connector(id, everything.url), {
@@ -173,9 +178,18 @@ async function main(): Promise<void> {
   await http50.close();
   await Promise.all(proxies.map((p) => p.close()));
   await everything.stop();
+  upstreamStopped = true;
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

@@ -12,6 +12,10 @@ export async function startGatewayProcess(
     env: { ...process.env, UPSTREAM_URL: upstreamUrl, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // a failed run exits early: never leave the gateway host behind
+  process.once('exit', () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
