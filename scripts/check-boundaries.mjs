@@ -10,17 +10,19 @@ const m = '@cortex-os/connectors-manifest';
 const t = '@cortex-os/telemetry';
 const b = '@cortex-os/mcp-bridge';
 const a = '@cortex-os/asbr';
+const k = '@cortex-os/server-kit';
 /** Allowed runtime edges; `dev` edges are for tests only (a real asbr in a test, say). */
 const ALLOWED = {
   [m]: { deps: [], dev: [] },
   [t]: { deps: [m], dev: [] },
-  [a]: { deps: [m, t], dev: [] },
+  [k]: { deps: [m, t], dev: [] },
+  [a]: { deps: [m, t, k], dev: [] },
   '@cortex-os/connectors-cli': { deps: [m], dev: [] },
   [b]: { deps: [m, t], dev: [] },
   '@cortex-os/agents': { deps: [m, t, b], dev: [a] },
-  '@cortex-os/mcp-server': { deps: [m, t, b], dev: [a] },
+  '@cortex-os/mcp-server': { deps: [m, t, b, k], dev: [a] },
   '@cortex-os/connectors': {
-    deps: [m, t, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
+    deps: [m, t, k, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
     dev: ['@cortex-os/chatgpt-dashboard'],
   },
   '@cortex-os/chatgpt-dashboard': { deps: [m], dev: [] },
