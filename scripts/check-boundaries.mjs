@@ -11,18 +11,20 @@ const t = '@cortex-os/telemetry';
 const b = '@cortex-os/mcp-bridge';
 const a = '@cortex-os/asbr';
 const k = '@cortex-os/server-kit';
+const p = '@cortex-os/policy';
 /** Allowed runtime edges; `dev` edges are for tests only (a real asbr in a test, say). */
 const ALLOWED = {
   [m]: { deps: [], dev: [] },
   [t]: { deps: [m], dev: [] },
   [k]: { deps: [m, t], dev: [] },
+  [p]: { deps: [m], dev: [] },
   [a]: { deps: [m, t, k], dev: [] },
-  '@cortex-os/connectors-cli': { deps: [m], dev: [] },
+  '@cortex-os/connectors-cli': { deps: [m, p], dev: [] },
   [b]: { deps: [m, t], dev: [] },
-  '@cortex-os/agents': { deps: [m, t, b], dev: [a] },
-  '@cortex-os/mcp-server': { deps: [m, t, b, k], dev: [a] },
+  '@cortex-os/agents': { deps: [m, t, b, p], dev: [a] },
+  '@cortex-os/mcp-server': { deps: [m, t, b, k, p], dev: [a] },
   '@cortex-os/connectors': {
-    deps: [m, t, k, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
+    deps: [m, t, k, p, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
     dev: ['@cortex-os/chatgpt-dashboard'],
   },
   '@cortex-os/chatgpt-dashboard': { deps: [m], dev: [] },
