@@ -19,6 +19,8 @@ export interface ConnectorState {
   announcement: string;
   /** Live stream state in the browser host. */
   connection: 'open' | 'reconnecting' | 'failed' | 'idle';
+  /** Why the live stream is reconnecting (e.g. `EVENT_TOO_LARGE`), `null` while it is open. */
+  connectionError: DashboardError | null;
   theme: Theme | undefined;
   /** Fetches now, aborting any request in flight. */
   refresh: () => Promise<void>;
@@ -41,6 +43,7 @@ export function useConnectorState(adapter: HostAdapter, options: ConnectorStateO
   const [error, setError] = useState<DashboardError | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [connection, setConnection] = useState<ConnectorState['connection']>('idle');
+  const [connectionError, setConnectionError] = useState<DashboardError | null>(null);
   const [theme, setTheme] = useState<Theme | undefined>(() => adapter.theme());
   const controllerRef = useRef<AbortController | null>(null);
   const dataRef = useRef<DashboardData | null>(null);
@@ -99,6 +102,8 @@ export function useConnectorState(adapter: HostAdapter, options: ConnectorStateO
           return setTheme(event.theme);
         case 'connection':
           setConnection(event.state);
+          if (event.state === 'open') setConnectionError(null);
+          else if (event.error) setConnectionError(toDashboardError(event.error));
           if (event.state === 'failed' && event.error) setError(toDashboardError(event.error));
           return;
       }
@@ -137,5 +142,15 @@ export function useConnectorState(adapter: HostAdapter, options: ConnectorStateO
     return () => clearTimeout(timer);
   }, [generatedAt, expiresAt, receivedAt, refresh]);
 
-  return { data, statuses: data?.connectors ?? [], loading, error, announcement, connection, theme, refresh };
+  return {
+    data,
+    statuses: data?.connectors ?? [],
+    loading,
+    error,
+    announcement,
+    connection,
+    connectionError,
+    theme,
+    refresh,
+  };
 }

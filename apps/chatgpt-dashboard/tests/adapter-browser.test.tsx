@@ -72,6 +72,34 @@ describe('browser adapter (GET /v1/connectors + fetch-streamed SSE)', () => {
     await waitFor(() => expect(pillNames()[0]).toBe('Availability: online'));
   });
 
+  it('drops the stream on an oversized event, shows the branded error and reconnects with backoff', async () => {
+    server = await startApiServer({ apiKey: KEY, data: makeData(3) });
+    const adapter = createBrowserAdapter({
+      baseUrl: server.url,
+      apiKey: KEY,
+      initialBackoffMs: 600,
+      maxBackoffMs: 600,
+      random: () => 1,
+      maxEventSize: 32 * 1024,
+    });
+    render(<Dashboard adapter={adapter} />);
+    await screen.findByRole('heading', { name: 'Connectors (3)' });
+    await waitFor(() => expect(server!.openStreams()).toBe(1));
+    // an endless event: 256 KiB of one data line in 16 KiB writes, never terminated
+    server.writeRaw(`id: 99\nevent: availability\ndata: ${'x'.repeat(256 * 1024)}`);
+    const hint = await screen.findByText(/Live updates interrupted; reconnecting/);
+    expect(hint.textContent).toContain(
+      'brAInwav: a live status event exceeded 32768 characters; the stream was dropped and will reconnect',
+    );
+    await waitFor(() => expect(server!.openStreams()).toBe(0));
+    await waitFor(() => expect(server!.lastEventIds).toHaveLength(2), { timeout: 5000 });
+    // the half-received event's id was never taken; the new stream works
+    expect(server.lastEventIds[1]).toBe('1');
+    act(() => server!.setAvailability('alpha', 'offline'));
+    await waitFor(() => expect(pillNames()[0]).toBe('Availability: offline'));
+    expect(screen.queryByText(/Live updates interrupted/)).toBeNull();
+  });
+
   it('shows a branded troubleshooting alert when the server rejects the key', async () => {
     server = await startApiServer({ apiKey: KEY, data: makeData(3) });
     const adapter = createBrowserAdapter({ baseUrl: server.url, apiKey: 'wrong-key' });

@@ -6,7 +6,7 @@ import { formatRemaining } from '../src/components/ExpiryCountdown.js';
 import { DashboardError, branded, httpError } from '../src/lib/errors.js';
 import { parseDashboardData } from '../src/lib/parse.js';
 import { argumentsFromValues, fieldsFromSchema } from '../src/lib/schemaForm.js';
-import { SseParser, backoffDelay, type SseMessage } from '../src/lib/sse.js';
+import { DEFAULT_MAX_EVENT_SIZE, SseParser, backoffDelay, type SseMessage } from '../src/lib/sse.js';
 import { applyAvailability, describeChanges, refreshDelay } from '../src/lib/state.js';
 import { diagnose } from '../src/lib/troubleshooting.js';
 import { makeData } from './support/fixtures.js';
@@ -22,6 +22,58 @@ describe('SseParser', () => {
       { id: '7', event: 'availability', data: '{"connectorId":"a",\n"availability":"offline"}' },
       { id: '7', event: 'message', data: 'plain' },
     ]);
+  });
+
+  it('treats a CR | LF split across two chunks as one line end, not two', () => {
+    const got: SseMessage[] = [];
+    const parser = new SseParser((m) => got.push(m));
+    parser.feed('id: 1\r');
+    parser.feed('\nevent: quota\r');
+    parser.feed('\ndata: a\r');
+    parser.feed('\ndata: b\r');
+    parser.feed('\n\r');
+    parser.feed('\ndata: next\r\n\r\n');
+    expect(got).toEqual([
+      { id: '1', event: 'quota', data: 'a\nb' },
+      { id: '1', event: 'message', data: 'next' },
+    ]);
+  });
+
+  it('throws a branded EVENT_TOO_LARGE error once an event outgrows the cap, buffering no more than that', () => {
+    const got: SseMessage[] = [];
+    const parser = new SseParser((m) => got.push(m), { maxEventSize: 64 * 1024 });
+    const chunk = 'x'.repeat(16 * 1024);
+    parser.feed('data: ');
+    let fed = 0;
+    let failure: unknown;
+    try {
+      // an endless event: without a cap this loop would buffer 4 MiB
+      while (fed < 256) {
+        fed += 1;
+        parser.feed(chunk);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(DashboardError);
+    expect((failure as DashboardError).code).toBe('EVENT_TOO_LARGE');
+    expect((failure as DashboardError).message).toBe(
+      'brAInwav: a live status event exceeded 65536 characters; the stream was dropped and will reconnect',
+    );
+    // the chunk that crossed 64 KiB is the one that failed: 4 × 16 KiB + the 6-character prefix
+    expect(fed).toBe(4);
+    // the partial event was dropped: the parser starts afresh and the cap holds for the next event too
+    parser.feed('data: small\n\n');
+    expect(got).toEqual([{ id: undefined, event: 'message', data: 'small' }]);
+    expect(() => parser.feed(`data: ${'y'.repeat(70 * 1024)}\n\n`)).toThrow('exceeded 65536 characters');
+    expect(got).toHaveLength(1);
+  });
+
+  it('defaults to a 1 MiB event cap', () => {
+    expect(DEFAULT_MAX_EVENT_SIZE).toBe(1024 * 1024);
+    const parser = new SseParser(() => undefined);
+    expect(() => parser.feed(`data: ${'z'.repeat(DEFAULT_MAX_EVENT_SIZE - 16)}`)).not.toThrow();
+    expect(() => parser.feed('z'.repeat(32))).toThrow('exceeded 1048576 characters');
   });
 });
 

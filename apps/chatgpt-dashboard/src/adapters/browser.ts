@@ -22,6 +22,8 @@ export interface BrowserAdapterOptions {
   /** Largest reconnect delay (default 15 000 ms). */
   maxBackoffMs?: number;
   random?: () => number;
+  /** Largest SSE event in decoded characters (default 1 MiB); a bigger one drops the stream, which reconnects. */
+  maxEventSize?: number;
 }
 
 function toEvent(message: SseMessage): DashboardEvent | null {
@@ -44,13 +46,22 @@ function toEvent(message: SseMessage): DashboardEvent | null {
   return parsed ? ({ type, data: parsed } as DashboardEvent) : null;
 }
 
+/**
+ * Feeds the stream to `parser` through a streaming UTF-8 decoder (a character split across chunks stays whole).
+ * When the parser throws (an oversized event) the response body is cancelled before the error propagates.
+ */
 async function readStream(body: ReadableStream<Uint8Array>, parser: SseParser): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    parser.feed(decoder.decode(value, { stream: true }));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return parser.feed(decoder.decode());
+      parser.feed(decoder.decode(value, { stream: true }));
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
   }
 }
 
@@ -71,15 +82,22 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
   function subscribe(onEvent: (event: DashboardEvent) => void): () => void {
     const controller = new AbortController();
     let lastEventId: string | undefined;
-    const parser = new SseParser((message) => {
-      if (message.id !== undefined) lastEventId = message.id;
-      try {
-        const event = toEvent(message);
-        if (event) onEvent(event);
-      } catch (error) {
-        onEvent({ type: 'connection', state: 'reconnecting', error: toDashboardError(error) });
-      }
-    });
+    let attempt = 0;
+    let oversized = false;
+    const parser = new SseParser(
+      (message) => {
+        if (message.id !== undefined) lastEventId = message.id;
+        attempt = 0;
+        oversized = false;
+        try {
+          const event = toEvent(message);
+          if (event) onEvent(event);
+        } catch (error) {
+          onEvent({ type: 'connection', state: 'reconnecting', error: toDashboardError(error) });
+        }
+      },
+      { maxEventSize: options.maxEventSize },
+    );
 
     async function connectOnce(): Promise<void> {
       const headers = authHeaders(http.apiKey, {
@@ -94,11 +112,12 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
       if (!response.ok || !response.body)
         throw httpError(response.status, await response.json().catch(() => null));
       onEvent({ type: 'connection', state: 'open' });
-      attempt = 0;
+      // after an oversized event only a delivered event resets the backoff (a replay of it must not spin)
+      if (!oversized) attempt = 0;
+      parser.reset();
       await readStream(response.body, parser);
     }
 
-    let attempt = 0;
     async function loop(): Promise<void> {
       while (!controller.signal.aborted) {
         try {
@@ -111,6 +130,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
             error instanceof DashboardError
               ? error
               : new DashboardError('NETWORK', 'the live status stream was interrupted', { cause: error });
+          oversized = failure.code === 'EVENT_TOO_LARGE';
           const fatal = failure.code === 'UNAUTHORIZED' || failure.code === 'FORBIDDEN';
           onEvent({ type: 'connection', state: fatal ? 'failed' : 'reconnecting', error: failure });
           if (fatal) return;

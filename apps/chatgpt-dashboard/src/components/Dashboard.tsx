@@ -66,7 +66,15 @@ export function Dashboard({
         {state.announcement}
       </p>
       {state.connection === 'reconnecting' ? (
-        <p className="hint">Live updates interrupted; reconnecting…</p>
+        <p className="hint">
+          Live updates interrupted; reconnecting…
+          {state.connectionError ? (
+            <>
+              {' '}
+              <span>{state.connectionError.message}</span>
+            </>
+          ) : null}
+        </p>
       ) : null}
       {error ? (
         <Troubleshooting error={error} onRetry={() => void state.refresh()} onChangeKey={onChangeKey} />

@@ -10,6 +10,7 @@ export type DashboardErrorCode =
   | 'MAP_UNAVAILABLE'
   | 'MAP_EXPIRED'
   | 'INVALID_DATA'
+  | 'EVENT_TOO_LARGE'
   | 'HOST'
   | 'TOOL'
   | 'ABORTED';

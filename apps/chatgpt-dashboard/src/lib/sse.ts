@@ -1,51 +1,83 @@
+import { createParser, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { DashboardError } from './errors.js';
+
 /** One Server-Sent Event as dispatched by the parser. */
 export interface SseMessage {
+  /** The last event id seen on the stream (it persists across events, as `EventSource.lastEventId` does). */
   id: string | undefined;
   event: string;
   data: string;
 }
 
+/** Default cap of one event (1 MiB of decoded characters): a status stream's events are a few KiB at most. */
+export const DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
+
+/** Options of {@link SseParser}. */
+export interface SseParserOptions {
+  /**
+   * Largest event, in decoded characters, the parser buffers (the unfinished line plus the event's data so
+   * far; default {@link DEFAULT_MAX_EVENT_SIZE}). Over it `feed` throws an `EVENT_TOO_LARGE` error.
+   */
+  maxEventSize?: number;
+}
+
 /**
- * Incremental `text/event-stream` parser (WHATWG HTML §9.2): feed it decoded text chunks of any size and
- * it calls `onMessage` for every complete event. Comment lines (`: heartbeat`) are ignored.
+ * Incremental `text/event-stream` parser (WHATWG HTML §9.2) on `eventsource-parser`: feed it decoded text
+ * chunks of any size (CR, LF and CRLF line ends, also split across chunks) and it calls `onMessage` for every
+ * complete event. Comment lines (`: heartbeat`) are ignored. Buffering is bounded by `maxEventSize`.
  */
 export class SseParser {
-  private buffer = '';
-  private data: string[] = [];
-  private event = '';
-  private id: string | undefined;
+  private readonly parser: EventSourceParser;
+  private readonly maxEventSize: number;
+  private lastId: string | undefined;
+  private overflow: DashboardError | undefined;
 
-  constructor(private readonly onMessage: (message: SseMessage) => void) {}
+  constructor(
+    private readonly onMessage: (message: SseMessage) => void,
+    options: SseParserOptions = {},
+  ) {
+    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.parser = createParser({
+      maxBufferSize: this.maxEventSize,
+      onEvent: (event) => {
+        if (this.overflow) return;
+        // an oversized event that arrived whole inside one chunk is refused too
+        if (event.data.length > this.maxEventSize) return this.tooLarge();
+        if (event.id !== undefined) this.lastId = event.id;
+        this.onMessage({ id: this.lastId, event: event.event ?? 'message', data: event.data });
+      },
+      onError: (error) => {
+        // unknown fields and a bad `retry:` are ignored, as the spec says; only the size cap is fatal
+        if (error.type === 'max-buffer-size-exceeded') this.tooLarge(error);
+      },
+    });
+  }
 
-  /** Feeds one decoded chunk. */
+  /**
+   * Feeds one decoded chunk.
+   * @throws DashboardError `EVENT_TOO_LARGE` when an event outgrows `maxEventSize`; the partial event is
+   *   dropped and the parser starts afresh (the caller should drop the stream and reconnect).
+   */
   feed(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.search(/\r\n|\r|\n/);
-    while (newline >= 0) {
-      const line = this.buffer.slice(0, newline);
-      const width = this.buffer.startsWith('\r\n', newline) ? 2 : 1;
-      this.buffer = this.buffer.slice(newline + width);
-      this.line(line);
-      newline = this.buffer.search(/\r\n|\r|\n/);
-    }
+    this.parser.feed(chunk);
+    const overflow = this.overflow;
+    if (!overflow) return;
+    this.reset();
+    throw overflow;
   }
 
-  private line(line: string): void {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.id = value;
+  /** Forgets any partial event (a new stream starts); the last event id is kept for `Last-Event-ID`. */
+  reset(): void {
+    this.overflow = undefined;
+    this.parser.reset();
   }
 
-  private dispatch(): void {
-    if (this.data.length > 0)
-      this.onMessage({ id: this.id, event: this.event || 'message', data: this.data.join('\n') });
-    this.data = [];
-    this.event = '';
+  private tooLarge(cause?: ParseError): void {
+    this.overflow = new DashboardError(
+      'EVENT_TOO_LARGE',
+      `a live status event exceeded ${this.maxEventSize} characters; the stream was dropped and will reconnect`,
+      { cause },
+    );
   }
 }
 

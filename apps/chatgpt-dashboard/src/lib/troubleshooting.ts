@@ -95,6 +95,13 @@ export function diagnose(error: DashboardError): Diagnosis {
         fix: 'Make sure the widget and the connectors server come from the same release.',
         keyProblem: false,
       };
+    case 'EVENT_TOO_LARGE':
+      return {
+        title,
+        cause: 'The live status stream sent an event larger than the widget accepts.',
+        fix: 'Look at the connectors server logs for the oversized event; the widget reconnects by itself.',
+        keyProblem: false,
+      };
     case 'HOST':
       return {
         title,

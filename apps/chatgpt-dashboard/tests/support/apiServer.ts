@@ -29,6 +29,10 @@ export interface ApiServer {
   setMapUnavailable(down: boolean): void;
   /** Drops every open SSE connection (clients must reconnect). */
   dropStreams(): void;
+  /** Writes raw `text/event-stream` text to every open SSE connection, in `chunkSize` pieces. */
+  writeRaw(text: string, chunkSize?: number): void;
+  /** Number of SSE connections open right now. */
+  openStreams(): number;
   close(): Promise<void>;
 }
 
@@ -199,6 +203,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     dropStreams() {
       for (const res of streams) res.destroy();
       streams.clear();
+    },
+    writeRaw(text: string, chunkSize = 16 * 1024) {
+      for (const res of streams)
+        for (let at = 0; at < text.length; at += chunkSize) res.write(text.slice(at, at + chunkSize));
+    },
+    openStreams() {
+      return streams.size;
     },
     close() {
       if (!server.listening) return Promise.resolve();
