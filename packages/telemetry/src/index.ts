@@ -1,5 +1,14 @@
 export { BRAND, HEADER_REDACT_PATHS, createLogger, createSilentLogger } from './logger.js';
 export type { CreateLoggerOptions } from './logger.js';
+export {
+  ACCESS_LOG_MODES,
+  ACCESS_LOG_SAMPLE_EVERY,
+  ACCESS_LOG_SLOW_MS,
+  DEFAULT_ACCESS_LOG_MODE,
+  accessLogHook,
+  accessLogSampler,
+} from './access-log.js';
+export type { AccessLogMode, AccessLogReply, AccessLogRequest } from './access-log.js';
 export { MIN_SECRET_LENGTH, REDACTED, createRedactingDestination, redactSecrets } from './redact.js';
 export {
   REFRESH_LATENCY_BUCKETS_MS,

@@ -32,7 +32,7 @@ export interface CreateLoggerOptions {
   level?: LevelWithSilent;
   /** Secret values replaced with "[REDACTED]" wherever they appear (values < 4 chars are ignored). */
   secrets?: readonly string[];
-  /** Where lines are written; default stdout (fd 1). */
+  /** Where lines are written; default stdout (fd 1), asynchronous, flushed on exit. */
   destination?: DestinationStream;
   /** Extra base fields; `brand` and `component` always win. */
   base?: Record<string, unknown>;
@@ -58,6 +58,15 @@ function validate(options: CreateLoggerOptions): void {
 }
 
 /**
+ * Asynchronous stdout (fd 1): lines are queued and written by libuv without blocking the request that logged
+ * them (writes coalesce while one is in flight). pino flushes what is queued synchronously on `exit` (also
+ * after `process.exit()` and an uncaught exception) and on `beforeExit`, so nothing is lost on shutdown.
+ */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+/**
  * Creates the brAInwav pino logger: JSON lines with `brand: "brAInwav"` and `component` base fields,
  * `trace_id` of the active OpenTelemetry span, credential headers (authorization, cookie, x-api-key under
  * `req.headers`, `res.headers`, `headers`) censored, and every configured secret value replaced with
@@ -69,7 +78,7 @@ function validate(options: CreateLoggerOptions): void {
 export function createLogger(options: CreateLoggerOptions): Logger {
   validate(options);
   const destination = createRedactingDestination(
-    options.destination ?? pino.destination(1),
+    options.destination ?? stdoutDestination(),
     options.secrets ?? [],
   );
   return pino(
