@@ -1,6 +1,6 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { BridgeError, type BridgeErrorCode } from './errors.js';
-import { STREAM_LOST_CODE } from './node-http-transport.js';
+import { RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE, tooLargeMessage } from './node-http-transport.js';
 
 /** Kind of operation a failure happened in. */
 export type ProxyOperation = 'connect' | 'list' | 'probe' | 'call';
@@ -136,6 +136,11 @@ export function classify(error: unknown, op: ProxyOperation, signal?: AbortSigna
       sessionLost: true,
       outage: true,
     });
+  }
+  if (error instanceof ProtocolError && error.code === RESPONSE_TOO_LARGE_CODE) {
+    // the upstream is alive and the session intact: only this response was refused
+    const limit = (error.data as { limitBytes?: unknown } | undefined)?.limitBytes;
+    return make('UPSTREAM_RESPONSE_TOO_LARGE', tooLargeMessage(typeof limit === 'number' ? limit : NaN));
   }
   if (error instanceof ProtocolError) {
     return make(

@@ -242,6 +242,7 @@ export class ProxyEngine {
       clientInfo: o.clientInfo ?? { name: 'brainwav-mcp-bridge', version: '0.1.0' },
       capabilities: o.capabilities ?? {},
       timeoutMs: this.deps.resolved.connectTimeoutMs,
+      maxMessageBytes: this.deps.resolved.maxMessageBytes,
       configureClient: o.configureClient,
       onNotification: o.onNotification,
       onToolsListChanged: () => {

@@ -12,6 +12,7 @@ export const BRIDGE_ERROR_CODES = [
   'UPSTREAM_AUTH_FAILED',
   'CIRCUIT_OPEN',
   'TOOL_CALL_FAILED',
+  'UPSTREAM_RESPONSE_TOO_LARGE',
   'REQUEST_ABORTED',
   'PROXY_CLOSED',
   'CONFIG_INVALID',
@@ -19,6 +20,33 @@ export const BRIDGE_ERROR_CODES = [
 
 /** One of {@link BRIDGE_ERROR_CODES}. */
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
+
+/** How a gateway reports a failed upstream call: the connector is offline, the call failed, or it was cancelled. */
+export type BridgeFailureKind = 'offline' | 'failed' | 'cancelled';
+
+/**
+ * The failure kind of every {@link BridgeErrorCode} (a new code must be classified here: the `Record` type makes a
+ * missing entry a compile error). `offline` is only for availability failures (unreachable, circuit open, proxy
+ * closed); configuration, credential, timeout, size and tool failures are `failed`.
+ */
+export const BRIDGE_FAILURE_KIND: Readonly<Record<BridgeErrorCode, BridgeFailureKind>> = Object.freeze({
+  AUTH_CONFIG_INVALID: 'failed',
+  SECRET_UNRESOLVED: 'failed',
+  UPSTREAM_UNAVAILABLE: 'offline',
+  UPSTREAM_TIMEOUT: 'failed',
+  UPSTREAM_AUTH_FAILED: 'failed',
+  CIRCUIT_OPEN: 'offline',
+  TOOL_CALL_FAILED: 'failed',
+  UPSTREAM_RESPONSE_TOO_LARGE: 'failed',
+  REQUEST_ABORTED: 'cancelled',
+  PROXY_CLOSED: 'offline',
+  CONFIG_INVALID: 'failed',
+});
+
+/** True when `code` is one of {@link BRIDGE_ERROR_CODES}. */
+export function isBridgeErrorCode(code: unknown): code is BridgeErrorCode {
+  return typeof code === 'string' && Object.hasOwn(BRIDGE_FAILURE_KIND, code);
+}
 
 /**
  * Base error of `@cortex-os/mcp-bridge`: a {@link ConnectorsError} (message starts with `brAInwav: `)
@@ -58,7 +86,7 @@ export class SecretUnresolvedError extends BridgeError {
   }
 }
 
-/** The upstream failed (unreachable, timed out, refused auth, circuit open, tool call failed, aborted, closed). */
+/** The upstream failed (unreachable, timed out, refused auth, circuit open, tool call failed, response too large, aborted, closed). */
 export class UpstreamError extends BridgeError {}
 
 /** An option of `createRemoteToolProxy` is invalid (names the option and the received value). Code `CONFIG_INVALID`. */

@@ -11,18 +11,24 @@ export { CircuitBreaker } from './breaker.js';
 export type { ProxyClock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
 export { DEFAULT_RETRY, backoffDelay } from './retry.js';
-export { NodeHttpClientTransport, STREAM_LOST_CODE } from './node-http-transport.js';
+export {
+  NodeHttpClientTransport,
+  RESPONSE_TOO_LARGE_CODE,
+  STREAM_LOST_CODE,
+} from './node-http-transport.js';
 export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-transport.js';
-export { SseParser } from './sse-parser.js';
-export type { SseEvent } from './sse-parser.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, SseParser } from './sse-parser.js';
+export type { SseEvent, SseParserOptions } from './sse-parser.js';
 export type { RetryOptions } from './retry.js';
 export {
   AuthConfigError,
   BRIDGE_ERROR_CODES,
+  BRIDGE_FAILURE_KIND,
   BridgeError,
   ProxyOptionsError,
   SecretUnresolvedError,
   UpstreamError,
   isBridgeError,
+  isBridgeErrorCode,
 } from './errors.js';
-export type { BridgeErrorCode, ProxyErrorInfo } from './errors.js';
+export type { BridgeErrorCode, BridgeFailureKind, ProxyErrorInfo } from './errors.js';

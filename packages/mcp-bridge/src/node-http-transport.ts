@@ -6,7 +6,9 @@ import {
   type Transport,
   type TransportSendOptions,
 } from '@modelcontextprotocol/client';
+import { readStream, streamState, type StreamEnd, type StreamState } from './event-stream.js';
 import {
+  BodyTooLargeError,
   exchange,
   headerValue,
   httpError,
@@ -17,7 +19,7 @@ import {
   type Exchange,
 } from './node-http.js';
 import { RawRequests } from './raw-requests.js';
-import { SseParser, type SseEvent } from './sse-parser.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, type SseEvent } from './sse-parser.js';
 
 /**
  * JSON-RPC error code the transport answers a request with when the upstream closed its response
@@ -25,6 +27,12 @@ import { SseParser, type SseEvent } from './sse-parser.js';
  * its timeout. Inside the implementation-defined server-error range.
  */
 export const STREAM_LOST_CODE = -32099;
+
+/**
+ * JSON-RPC error code the transport answers a request with when its response (one SSE event's data or a
+ * JSON body) exceeds `maxMessageBytes`; `error.data.limitBytes` names the limit. The response is destroyed.
+ */
+export const RESPONSE_TOO_LARGE_CODE = -32098;
 
 /** Reconnection of the standalone GET event stream (server notifications such as list_changed). */
 export interface EventStreamReconnect {
@@ -40,6 +48,11 @@ export interface NodeHttpTransportOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Default: 1 s, ×1.5, at most 30 s, 2 retries (the SDK transport's defaults). */
   readonly reconnect?: EventStreamReconnect;
+  /**
+   * Largest upstream message in bytes: the data of one SSE event, or a JSON response body (default 16 MiB).
+   * A request whose response is larger fails at once with {@link RESPONSE_TOO_LARGE_CODE}.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 const DEFAULT_RECONNECT: EventStreamReconnect = {
@@ -63,8 +76,14 @@ const RESERVED = new Set([
  * v2 SDK `Client`. It speaks the same wire protocol as the SDK's `StreamableHTTPClientTransport`
  * (POST per message, JSON or SSE responses, session id and protocol-version headers, the standalone
  * GET event stream after `notifications/initialized`, DELETE to terminate) without WHATWG fetch and
- * web streams, which dominated the CPU profile of a proxied tool call. It has no OAuth and no
- * stream resumption: connectors authenticate with static headers from the manifest.
+ * web streams, which dominated the CPU profile of a proxied tool call. It has no OAuth: connectors
+ * authenticate with static headers from the manifest.
+ *
+ * Resumption works as in the SDK transport: every stream (the standalone GET stream, each POST's SSE
+ * response) keeps its own last event id. A dropped GET stream is reopened with its own `Last-Event-ID`; a
+ * dropped POST stream that carried an event id (a server with an event store primes it) and still owes
+ * its response is resumed by a GET with that stream's id; one without an id fails its requests at once
+ * with {@link STREAM_LOST_CODE}. `resumptionToken` and `onresumptiontoken` send options are honoured.
  *
  * Errors match the SDK transport's, so the proxy classifies both the same way: HTTP failures are
  * `SdkHttpError` with the status; network failures are Node's errors (`ECONNREFUSED`, …).
@@ -78,11 +97,13 @@ export class NodeHttpClientTransport implements Transport {
   private readonly agent: Agent;
   private readonly inflight = new Set<Exchange>();
   private readonly reconnect: EventStreamReconnect;
+  private readonly maxMessageBytes: number;
+  /** Ids of requests whose response is still awaited on a stream or JSON body. */
+  private readonly awaiting = new Set<string | number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private started = false;
   private closed = false;
-  private lastEventId: string | undefined;
   private serverRetryMs: number | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly raw = new RawRequests((message) => this.send(message));
 
   constructor(
@@ -91,6 +112,7 @@ export class NodeHttpClientTransport implements Transport {
   ) {
     this.agent = keepAliveAgent(url);
     this.reconnect = options.reconnect ?? DEFAULT_RECONNECT;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
   start(): Promise<void> {
@@ -105,8 +127,13 @@ export class NodeHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new SdkError(SdkErrorCode.NotConnected, 'brAInwav: transport is closed');
-    if (options?.resumptionToken !== undefined)
-      throw new SdkError(SdkErrorCode.SendFailed, 'brAInwav: stream resumption is not supported');
+    const ids = requestIds(message);
+    if (options?.resumptionToken !== undefined) {
+      // as the SDK: no POST; a GET with Last-Event-ID, responses delivered under this request's id
+      this.track(ids);
+      const extra = { lastEventId: options.resumptionToken, onId: options.onresumptiontoken, replayId: ids[0] };
+      return this.openStream(streamState(false, ids, extra), 0);
+    }
     // plain method checks: the SDK's is* guards run a Zod parse, on every message of the hot path
     const method = (message as { method?: unknown }).method;
     const handshake = method === 'initialize' && (message as { id?: unknown }).id !== undefined;
@@ -117,14 +144,16 @@ export class NodeHttpClientTransport implements Transport {
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) throw await httpError(res, 'Error POSTing to endpoint');
     if (handshake) this.sessionId = headerValue(res, 'mcp-session-id');
-    const ids = requestIds(message);
     if (status === 202 || ids.length === 0) {
       res.resume();
-      if (method === 'notifications/initialized') this.openEventStream(0);
+      if (method === 'notifications/initialized') this.openStream(streamState(true), 0);
       return;
     }
     const type = mediaType(res);
-    if (type === 'text/event-stream') return this.consumeEvents(res, ids);
+    if (type === 'text/event-stream') {
+      this.track(ids);
+      return this.read(res, streamState(false, ids, { lastEventId: undefined, onId: options?.onresumptiontoken }));
+    }
     if (type === 'application/json') return this.consumeJson(res, ids);
     res.resume();
     throw new SdkError(
@@ -163,7 +192,8 @@ export class NodeHttpClientTransport implements Transport {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    clearTimeout(this.reconnectTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     for (const ex of this.inflight) ex.abort(new Error('brAInwav: transport closed'));
     this.inflight.clear();
     this.raw.failAll(() => new SdkError(SdkErrorCode.ConnectionClosed, 'brAInwav: connection closed'));
@@ -199,90 +229,119 @@ export class NodeHttpClientTransport implements Transport {
     }
   }
 
+  private track(ids: Array<string | number>): void {
+    for (const id of ids) this.awaiting.add(id);
+  }
+
   private async consumeJson(res: IncomingMessage, ids: Array<string | number>): Promise<void> {
+    this.track(ids);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readBody(res));
+      parsed = JSON.parse(await readBody(res, this.maxMessageBytes));
     } catch (error) {
+      if (error instanceof BodyTooLargeError) return this.tooLarge(ids);
       return this.lost(ids, error);
     }
     for (const message of Array.isArray(parsed) ? parsed : [parsed]) this.deliver(message as JSONRPCMessage);
   }
 
-  /**
-   * Reads a POST's SSE response in the background; requests it never answered fail with
-   * {@link STREAM_LOST_CODE}. A response that follows notifications on its stream is delivered one
-   * macrotask later: the SDK runs notification handlers (progress) asynchronously but settles a response
-   * at once, which would otherwise drop the last progress update.
-   */
-  private consumeEvents(res: IncomingMessage, ids: Array<string | number>): void {
-    const pending = new Set(ids);
-    let notified = false;
-    const parser = new SseParser((event) => {
-      const message = this.parseEvent(event);
-      if (!message) return;
-      if ('method' in message) notified = true;
-      else if (message.id !== undefined) {
-        pending.delete(message.id);
-        if (notified) return void setImmediate(() => this.deliver(message));
-      }
-      this.deliver(message);
-    });
-    res.on('data', (chunk: Buffer) => parser.push(chunk));
-    res.once('close', () => {
-      if (pending.size > 0) this.lost([...pending], new Error('response stream closed before the result'));
+  /** Reads one SSE response of `state` in the background (see {@link readStream}). */
+  private read(res: IncomingMessage, state: StreamState): void {
+    readStream(res, state, {
+      maxEventBytes: this.maxMessageBytes,
+      parse: (event) => this.parseEvent(event),
+      deliver: (message) => this.deliver(message),
+      onRetry: (ms) => (this.serverRetryMs = ms),
+      onEnd: (s, end) => this.streamEnded(s, end),
     });
   }
 
-  /** The standalone GET stream for server-initiated messages; reconnected with backoff when it drops. */
-  private openEventStream(attempt: number): void {
+  /**
+   * A stream's response closed. The standalone stream is reopened from its own cursor; a POST stream that
+   * still owes responses is resumed when it carried an event id, else its requests fail at once. An event
+   * over the cap fails what the stream owes with {@link RESPONSE_TOO_LARGE_CODE}; a standalone stream is then
+   * reopened without its cursor (the upstream would replay the same event), at most `maxRetries` times.
+   */
+  private streamEnded(state: StreamState, end: StreamEnd): void {
+    if (this.closed) return;
+    const owed = this.owed(state);
+    if (end === 'overflow') {
+      this.onerror?.(new Error(`brAInwav: ${tooLargeMessage(this.maxMessageBytes)}; stream dropped`));
+      this.tooLarge(owed);
+      if (!state.standalone) return;
+      state.lastEventId = undefined;
+      state.overflows += 1;
+      return this.scheduleStream(state, state.overflows);
+    }
+    if (state.standalone) return this.scheduleStream(state, 0);
+    if (owed.length === 0) return;
+    if (state.lastEventId) return this.scheduleStream(state, 0);
+    this.lost(owed, new Error('response stream closed before the result'));
+  }
+
+  /** Opens (or resumes, with `Last-Event-ID`) a GET event stream of `state`. */
+  private openStream(state: StreamState, attempt: number): void {
     if (this.closed) return;
     const headers = this.headers(false);
     headers.accept = 'text/event-stream';
-    if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
+    if (state.lastEventId) headers['last-event-id'] = state.lastEventId;
     this.request('GET', headers).then(
       async (res) => {
         const status = res.statusCode ?? 0;
-        if (status === 405) return void res.resume();
+        if (status === 405) {
+          res.resume();
+          return this.abandon(state, new Error('the upstream has no GET event stream (HTTP 405)'));
+        }
         if (status < 200 || status >= 300 || mediaType(res) !== 'text/event-stream') {
-          this.onerror?.(await httpError(res, 'Failed to open SSE stream'));
-          if (status >= 500) this.scheduleEventStream(attempt + 1);
+          const error = await httpError(res, 'Failed to open SSE stream');
+          this.onerror?.(error);
+          if (status >= 500) this.scheduleStream(state, attempt + 1);
+          else this.abandon(state, error);
           return;
         }
-        const parser = new SseParser(
-          (event) => {
-            const message = this.parseEvent(event);
-            if (message) this.deliver(message);
-          },
-          (ms) => (this.serverRetryMs = ms),
-        );
-        res.on('data', (chunk: Buffer) => parser.push(chunk));
-        res.once('close', () => this.scheduleEventStream(0));
+        this.read(res, state);
       },
       (error: unknown) => {
         if (this.closed) return;
-        this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-        this.scheduleEventStream(attempt + 1);
+        const err = error instanceof Error ? error : new Error(String(error));
+        this.onerror?.(err);
+        // a resumption that cannot even connect fails its requests at once (the upstream is gone)
+        if (state.standalone) this.scheduleStream(state, attempt + 1);
+        else this.abandon(state, err);
       },
     );
   }
 
-  private scheduleEventStream(attempt: number): void {
+  private scheduleStream(state: StreamState, attempt: number): void {
     if (this.closed) return;
     const { initialDelayMs, growFactor, maxDelayMs, maxRetries } = this.reconnect;
     if (attempt > maxRetries) {
-      this.onerror?.(
-        new Error(`brAInwav: event stream lost; gave up after ${maxRetries} reconnection attempts`),
+      const error = new Error(
+        `brAInwav: event stream lost; gave up after ${maxRetries} reconnection attempts`,
       );
-      return;
+      this.onerror?.(error);
+      return this.abandon(state, error);
     }
     const delay = this.serverRetryMs ?? Math.min(initialDelayMs * growFactor ** attempt, maxDelayMs);
-    this.reconnectTimer = setTimeout(() => this.openEventStream(attempt), delay);
-    this.reconnectTimer.unref();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.openStream(state, attempt);
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Gives a stream up: the requests it still owes fail with {@link STREAM_LOST_CODE}. */
+  private abandon(state: StreamState, cause: Error): void {
+    this.lost(this.owed(state), cause);
+  }
+
+  /** Requests `state` owes that are still awaited (another stream may have answered them). */
+  private owed(state: StreamState): Array<string | number> {
+    return [...state.pending].filter((id) => this.awaiting.has(id));
   }
 
   private parseEvent(event: SseEvent): JSONRPCMessage | undefined {
-    if (event.id !== undefined) this.lastEventId = event.id;
     if (event.event !== undefined && event.event !== 'message') return undefined;
     try {
       return JSON.parse(event.data) as JSONRPCMessage;
@@ -293,23 +352,36 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   private deliver(message: JSONRPCMessage): void {
-    if (this.closed || this.raw.answer(message)) return;
+    if (this.closed) return;
+    const id = (message as { id?: string | number }).id;
+    if (id !== undefined && !('method' in message)) this.awaiting.delete(id);
+    if (this.raw.answer(message)) return;
     this.onmessage?.(message);
   }
 
   /** Fails the given requests at once (unless the transport is closing, which fails them anyway). */
   private lost(ids: Array<string | number>, cause: unknown): void {
-    if (this.closed) return;
+    if (this.closed || ids.length === 0) return;
     this.onerror?.(new Error(`brAInwav: upstream response lost: ${String(cause)}`));
+    this.failWith(ids, STREAM_LOST_CODE, 'brAInwav: upstream closed the response before the result');
+  }
+
+  /** Fails the given requests with {@link RESPONSE_TOO_LARGE_CODE}, naming the limit. */
+  private tooLarge(ids: Array<string | number>): void {
+    if (this.closed) return;
+    const limitBytes = this.maxMessageBytes;
+    this.failWith(ids, RESPONSE_TOO_LARGE_CODE, `brAInwav: ${tooLargeMessage(limitBytes)}`, { limitBytes });
+  }
+
+  private failWith(ids: Array<string | number>, code: number, message: string, data?: unknown): void {
     for (const id of ids) {
-      this.deliver({
-        jsonrpc: '2.0',
-        id,
-        error: {
-          code: STREAM_LOST_CODE,
-          message: 'brAInwav: upstream closed the response before the result',
-        },
-      });
+      const error = data === undefined ? { code, message } : { code, message, data };
+      this.deliver({ jsonrpc: '2.0', id, error });
     }
   }
+}
+
+/** Text of a size failure, naming the limit. */
+export function tooLargeMessage(limitBytes: number): string {
+  return `upstream response exceeds maxMessageBytes (${limitBytes} bytes)`;
 }

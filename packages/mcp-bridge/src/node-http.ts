@@ -64,15 +64,40 @@ export function exchange(
   return { response, abort: (reason) => req.destroy(reason) };
 }
 
-/** Reads a whole response body as UTF-8, at most `limit` bytes (the rest is discarded). */
-export function readBody(res: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+/** A response body outgrew its read limit; the response was destroyed, nothing more is buffered. */
+export class BodyTooLargeError extends Error {
+  readonly code = 'BODY_TOO_LARGE';
+
+  constructor(readonly limitBytes: number) {
+    super(`brAInwav: response body exceeds the read limit of ${limitBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * Reads a whole response body as UTF-8, at most `limit` bytes. Over the limit (by `Content-Length` at once,
+ * or while reading) it rejects with {@link BodyTooLargeError} and destroys the response, or with
+ * `truncate` resolves with the first `limit` bytes (the rest is discarded).
+ */
+export function readBody(
+  res: IncomingMessage,
+  limit = 16 * 1024 * 1024,
+  overLimit: 'fail' | 'truncate' = 'fail',
+): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = (): void => {
+      reject(new BodyTooLargeError(limit));
+      res.destroy();
+    };
+    if (overLimit === 'fail' && Number(res.headers['content-length'] ?? 0) > limit) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
       const room = limit - size;
       size += chunk.length;
-      if (room > 0) chunks.push(room >= chunk.length ? chunk : chunk.subarray(0, room));
+      if (room >= chunk.length) chunks.push(chunk);
+      else if (overLimit === 'fail') tooLarge();
+      else if (room > 0) chunks.push(chunk.subarray(0, room));
     });
     res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.once('error', reject);
@@ -102,7 +127,7 @@ export function headerValue(res: IncomingMessage, name: string): string | undefi
 /** An `SdkHttpError` for a non-2xx response (401/403 coded as the SDK does), with up to 500 chars of its body. */
 export async function httpError(res: IncomingMessage, what: string): Promise<SdkHttpError> {
   const status = res.statusCode ?? 0;
-  const text = await readBody(res, 64 * 1024).catch(() => '');
+  const text = await readBody(res, 64 * 1024, 'truncate').catch(() => '');
   const code =
     status === 401
       ? SdkErrorCode.ClientHttpAuthentication

@@ -11,6 +11,7 @@ import type { ProxyUpGauge } from './availability.js';
 import type { BreakerOptions } from './breaker.js';
 import type { ProxyClock } from './clock.js';
 import { ProxyOptionsError } from './errors.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './sse-parser.js';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 
 /** Options of `createRemoteToolProxy`. Every number is validated once at construction. */
@@ -62,6 +63,12 @@ export interface RemoteToolProxyOptions {
   readonly relayToolResults?: boolean;
   /** Receives every upstream notification (logging, progress, resources/updated, list_changed …). */
   readonly onNotification?: (notification: Notification) => void;
+  /**
+   * Largest upstream message in bytes on the default transport: one SSE event's data or a JSON response
+   * body (default 16 MiB, at least 1024). A larger response fails that request with
+   * `UPSTREAM_RESPONSE_TOO_LARGE` at once; the session and other calls are unaffected.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /** Options with defaults applied. */
@@ -73,6 +80,7 @@ export interface ResolvedOptions {
   readonly resetTimeoutMs: number;
   readonly probeIntervalMs: number;
   readonly downDebounceMs: number;
+  readonly maxMessageBytes: number;
 }
 
 function check(
@@ -130,5 +138,12 @@ export function resolveOptions(connectorId: string, options: RemoteToolProxyOpti
     resetTimeoutMs: check(connectorId, 'breaker.resetTimeoutMs', options.breaker?.resetTimeoutMs, 30_000, 1),
     probeIntervalMs: check(connectorId, 'probeIntervalMs', options.probeIntervalMs, 30_000, 0),
     downDebounceMs: check(connectorId, 'downDebounceMs', options.downDebounceMs, 5_000, 0),
+    maxMessageBytes: check(
+      connectorId,
+      'maxMessageBytes',
+      options.maxMessageBytes,
+      DEFAULT_MAX_MESSAGE_BYTES,
+      1024,
+    ),
   };
 }

@@ -30,6 +30,8 @@ export interface OpenSessionOptions {
   readonly clientInfo: Implementation;
   readonly capabilities: ClientCapabilities;
   readonly timeoutMs: number;
+  /** Largest upstream message of the default transport, bytes. */
+  readonly maxMessageBytes?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Installs caller handlers (sampling, elicitation, roots …) on every new Client before it connects. */
   readonly configureClient?: ((client: Client) => void) | undefined;
@@ -54,7 +56,10 @@ function createTransport(options: OpenSessionOptions): Transport {
   const url = new URL(options.connector.endpoint);
   const sse = options.connector.transport === 'sse';
   if (!sse && options.fetch === undefined)
-    return new NodeHttpClientTransport(url, { headers: options.headers });
+    return new NodeHttpClientTransport(url, {
+      headers: options.headers,
+      ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+    });
   const base = withPerRequestSignal(options.fetch ?? ((input, init) => fetch(input, init)));
   const fetchLike = fetchWithHeaders(base, options.headers);
   if (sse) return new SSEClientTransport(url, { fetch: fetchLike, eventSourceInit: { fetch: fetchLike } });

@@ -1,80 +1,105 @@
-import { StringDecoder } from 'node:string_decoder';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 
 /** One dispatched Server-Sent Event. */
 export interface SseEvent {
-  /** `event:` field; undefined means the default type `message`. */
+  /** `event:` field; undefined means the default type `message` (also for an empty `event:`). */
   readonly event: string | undefined;
   /** `data:` lines joined with `\n`. */
   readonly data: string;
-  /** `id:` field of this event, if any. */
+  /** Last `id:` seen on the stream up to this event (the stream's resumption cursor), if any. */
   readonly id: string | undefined;
 }
 
+/** Default largest upstream message, in bytes (16 MiB): one SSE event's data, or a JSON response body. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** Options of {@link SseParser}. */
+export interface SseParserOptions {
+  /** Largest event in bytes of its data (default {@link DEFAULT_MAX_MESSAGE_BYTES}); a longer one stops the parser. */
+  readonly maxEventBytes?: number;
+  /** Called once when an event (or an unfinished line: an endless event) exceeds `maxEventBytes`. */
+  readonly onOverflow?: (maxEventBytes: number) => void;
+  /** Called with every event id, also of events that are not dispatched (a priming event's empty data). */
+  readonly onId?: (id: string) => void;
+}
+
 /**
- * Incremental Server-Sent Events parser (WHATWG "event stream interpretation") over raw byte chunks:
- * CR, LF and CRLF line ends, `:` comments, `data`/`event`/`id`/`retry` fields, dispatch on a blank line.
- * UTF-8 is decoded across chunk boundaries. Events with empty data are not dispatched (as in browsers);
- * `onRetry` receives a valid `retry:` value.
+ * Incremental Server-Sent Events parser over raw byte chunks: `eventsource-parser` (WHATWG event stream
+ * interpretation, linear in the input however it is chunked) behind a streaming UTF-8 `TextDecoder`, with a
+ * size cap. A CR at the end of a chunk ends its line at once (a LF starting the next chunk is then the same
+ * line end). Events with empty data are not dispatched (as in browsers), but their id counts; `onRetry`
+ * receives a valid `retry:` value. Once an event outgrows `maxEventBytes` (its buffered data and unfinished
+ * line are capped in characters while it streams, its bytes checked when it completes), `onOverflow` is
+ * called, the buffers are dropped and later chunks are ignored.
  */
 export class SseParser {
-  private readonly decoder = new StringDecoder('utf8');
-  private buffer = '';
-  private data: string[] = [];
-  private event: string | undefined;
-  private id: string | undefined;
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly parser: EventSourceParser;
+  private readonly maxEventBytes: number;
   private pendingCr = false;
-  private atStart = true;
+  private failed = false;
+  private lastId: string | undefined;
 
   constructor(
     private readonly onEvent: (event: SseEvent) => void,
-    private readonly onRetry?: (ms: number) => void,
-  ) {}
+    onRetry?: (ms: number) => void,
+    private readonly options: SseParserOptions = {},
+  ) {
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.parser = createParser({
+      onEvent: (event) => this.dispatch(event),
+      ...(onRetry ? { onRetry } : {}),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') this.overflow();
+      },
+      // characters, not bytes: a UTF-8 byte is at most one UTF-16 unit, so this caps memory; bytes are checked on dispatch
+      maxBufferSize: this.maxEventBytes,
+    });
+  }
+
+  /** Id of the last event seen (the resumption cursor), if any. */
+  get lastEventId(): string | undefined {
+    return this.lastId;
+  }
+
+  /** True once an event exceeded the size cap; the parser ignores further input. */
+  get overflowed(): boolean {
+    return this.failed;
+  }
 
   /** Feeds one chunk; dispatches every event it completes. */
-  push(chunk: Buffer): void {
-    let text = this.decoder.write(chunk);
+  push(chunk: Uint8Array): void {
+    if (this.failed) return;
+    let text = this.decoder.decode(chunk, { stream: true });
+    if (this.pendingCr && text !== '') {
+      this.pendingCr = false;
+      if (text.charCodeAt(0) === 10) text = text.slice(1);
+    }
     if (text === '') return;
-    if (this.atStart) {
-      this.atStart = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a leading BOM is ignored
+    if (text.charCodeAt(text.length - 1) === 13) {
+      // eventsource-parser would hold a trailing CR back until it sees the next character
+      this.pendingCr = true;
+      text += '\n';
     }
-    if (this.pendingCr && text.startsWith('\n')) text = text.slice(1);
-    this.pendingCr = false;
-    this.buffer += text;
-    let start = 0;
-    for (let i = 0; i < this.buffer.length; i += 1) {
-      const ch = this.buffer.charCodeAt(i);
-      if (ch !== 10 && ch !== 13) continue;
-      this.line(this.buffer.slice(start, i));
-      if (ch === 13) {
-        if (i + 1 === this.buffer.length) this.pendingCr = true;
-        else if (this.buffer.charCodeAt(i + 1) === 10) i += 1;
-      }
-      start = i + 1;
-    }
-    this.buffer = this.buffer.slice(start);
+    this.parser.feed(text);
   }
 
-  private line(line: string): void {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.id = value;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.onRetry?.(Number(value));
+  private dispatch(message: EventSourceMessage): void {
+    if (this.failed) return;
+    if (message.id !== undefined) {
+      this.lastId = message.id;
+      this.options.onId?.(message.id);
+    }
+    const { data } = message;
+    if (data.length * 3 > this.maxEventBytes && Buffer.byteLength(data, 'utf8') > this.maxEventBytes)
+      return this.overflow();
+    if (data === '') return; // e.g. a resumability priming event: only its id counts
+    this.onEvent({ event: message.event, data, id: this.lastId });
   }
 
-  private dispatch(): void {
-    const data = this.data;
-    const event = this.event;
-    this.data = [];
-    this.event = undefined;
-    const joined = data.join('\n');
-    if (joined === '') return; // e.g. a resumability priming event: only its id counts
-    this.onEvent({ event, data: joined, id: this.id });
+  private overflow(): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.options.onOverflow?.(this.maxEventBytes);
   }
 }

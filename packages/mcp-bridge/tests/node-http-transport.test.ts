@@ -20,7 +20,7 @@ import {
   type RemoteToolProxy,
 } from '../src/index.js';
 import { classify } from '../src/classify.js';
-import { exchange, keepAliveAgent, mediaType, readBody } from '../src/node-http.js';
+import { BodyTooLargeError, exchange, keepAliveAgent, mediaType, readBody } from '../src/node-http.js';
 import { FIXTURE_TOOLS, startFixtureServer, type FixtureServer } from '../src/testing/index.js';
 import { connectorFor, rejectionOf, waitFor } from './helpers.js';
 
@@ -578,7 +578,7 @@ describe('NodeHttpClientTransport: wire shapes and faults (tiny node:http server
     expect(b.transport.sessionId).toBe(SESSION);
   });
 
-  it('send(): per-message headers cannot override transport headers; resumption tokens are refused', async () => {
+  it('send(): per-message headers cannot override transport headers; a resumption token resumes by GET', async () => {
     const tiny = await startTiny(jsonHandler());
     const transport = new NodeHttpClientTransport(new URL(tiny.url), { headers: { 'X-Static': 's' } });
     cleanups.push(() => transport.close());
@@ -616,12 +616,13 @@ describe('NodeHttpClientTransport: wire shapes and faults (tiny node:http server
       'x-extra': 'e',
       'x-static': 's',
     });
-    const error = await rejectionOf(
-      transport.send({ jsonrpc: '2.0', id: 3, method: 'ping' }, { resumptionToken: 'tok' }),
-    );
-    expect(error).toBeInstanceOf(SdkError);
-    expect((error as SdkError).code).toBe(SdkErrorCode.SendFailed);
+    // a resumption token resumes with a GET (Last-Event-ID), as the SDK does; a 405 fails the request
+    await transport.send({ jsonrpc: '2.0', id: 3, method: 'ping' }, { resumptionToken: 'tok' });
+    await waitFor(() => received.length === 3);
+    expect(received[2]).toMatchObject({ id: 3, error: { code: STREAM_LOST_CODE } });
     expect(tiny.requests.filter((r) => r.rpcMethod === 'ping')).toHaveLength(1);
+    const resumed = tiny.requests.filter((r) => r.httpMethod === 'GET');
+    expect(resumed.map((r) => r.headers['last-event-id'])).toEqual(['tok']);
   });
 
   it('rejects with the network error code when nothing listens', async () => {
@@ -662,8 +663,12 @@ describe('node-http helpers', () => {
     expect(tiny.requests.map((r) => r.socket)).toEqual([0, 0]);
 
     const small = await exchange(url, agent, 'GET', { 'x-h': 'three' }).response;
-    const limited = await readBody(small, 4);
-    expect(limited).toBe('GET '); // the first `limit` bytes are kept, the rest discarded
+    const limited = await readBody(small, 4, 'truncate');
+    expect(limited).toBe('GET '); // truncate: the first `limit` bytes are kept, the rest discarded
+    const over = await exchange(url, agent, 'GET', { 'x-h': 'four' }).response;
+    const tooLarge = await rejectionOf(readBody(over, 4));
+    expect(tooLarge).toBeInstanceOf(BodyTooLargeError);
+    expect(tooLarge.message).toBe('brAInwav: response body exceeds the read limit of 4 bytes');
 
     const cut = await exchange(new URL(`${tiny.url}/cut`), agent, 'GET', {}).response;
     expect(mediaType(cut)).toBe('application/json');

@@ -110,7 +110,8 @@ describe('SseParser: fields', () => {
       ev('a', undefined, '3'),
       ev('b', undefined, ''),
     ]);
-    expect(parse(['event\ndata: c\n\n']).events).toEqual([ev('c', '')]);
+    // an empty event type is the default type (`message`): reported as undefined
+    expect(parse(['event\ndata: c\n\n']).events).toEqual([ev('c', undefined)]);
   });
 
   it('strips exactly one leading space of a value and keeps later colons', () => {
@@ -213,7 +214,7 @@ describe('SseParser: line ends and chunking', () => {
             wire += line('');
             if (e.id !== undefined) lastId = e.id;
             const data = e.data.join('\n');
-            if (data !== '') expected.push({ event: e.event, data, id: lastId });
+            if (data !== '') expected.push({ event: e.event || undefined, data, id: lastId });
           }
           const bytes = Buffer.from(wire, 'utf8');
           const offsets = [...new Set(cuts.map((c) => (bytes.length > 1 ? 1 + (c % (bytes.length - 1)) : 0)))]
