@@ -1,0 +1,44 @@
+import { hash, timingSafeEqual } from 'node:crypto';
+
+/** One-shot SHA-256 (cheaper than `createHash` on the hot path). */
+const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
+
+/** Stable, non-secret id of a key for audit lines and principals: `key-` + 8 hex of its SHA-256. */
+export function keyId(key: string): string {
+  return `key-${sha256(key).toString('hex').slice(0, 8)}`;
+}
+
+/**
+ * A constant-time matcher over SHA-256 digests of the accepted keys: every key is compared with
+ * `crypto.timingSafeEqual` (no early exit), so timing reveals neither the key, its length nor which
+ * one matched.
+ */
+export function createKeyMatcher(keys: readonly string[]): (presented: string) => boolean {
+  const digests = keys.map(sha256);
+  return (presented) => {
+    const digest = sha256(presented);
+    let matched = 0;
+    for (const expected of digests) matched |= timingSafeEqual(digest, expected) ? 1 : 0;
+    return matched === 1;
+  };
+}
+
+/** Headers {@link presentedKey} reads. */
+export interface KeyHeaders {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * The credential a request presents: `Authorization: Bearer <key>` (scheme case-insensitive) first,
+ * else `X-API-Key`. `undefined` when neither carries a non-empty value.
+ */
+export function presentedKey(request: KeyHeaders): string | undefined {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer[ \t]+(\S.*)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const apiKey = request.headers['x-api-key'];
+  const value = Array.isArray(apiKey) ? apiKey[0] : apiKey;
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}
