@@ -5,6 +5,7 @@ import {
   type CallToolResult,
   type Prompt,
 } from '@modelcontextprotocol/server';
+import { BRIDGE_FAILURE_KIND, isBridgeErrorCode } from '@cortex-os/mcp-bridge';
 import { errorResult, runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
@@ -168,9 +169,11 @@ function registerExtensionResources(server: Server, extensions: ExtensionSet): v
 }
 
 /**
- * Offline when the proxy says so (state down/closed, breaker open) or the failure is an availability
- * error (bridge codes UPSTREAM_UNAVAILABLE, CIRCUIT_OPEN, PROXY_CLOSED, or a non-coded transport error);
- * timeouts, auth, secret and tool failures are `failed`; an aborted call is `cancelled`.
+ * Offline when the proxy says so (state down/closed, breaker open). Otherwise a bridge error code is
+ * classified by `BRIDGE_FAILURE_KIND` of @cortex-os/mcp-bridge (a typed table: a new bridge code must be
+ * classified there). An error without a code (a bare transport error) is `offline`; a JSON-RPC (number)
+ * code and any string code the bridge does not define are `failed`, so an unknown code never silently
+ * means offline; an aborted call is `cancelled`.
  */
 export function classifyProxyError(
   binding: GatewayConnectorBinding,
@@ -180,12 +183,9 @@ export function classifyProxyError(
   if (signal.aborted) return 'cancelled';
   const { state, breaker } = binding.proxy;
   if (state === 'down' || state === 'closed' || breaker === 'open') return 'offline';
-  const code = (error as { code?: unknown }).code;
-  if (code === 'REQUEST_ABORTED') return 'cancelled';
-  if (typeof code === 'number') return 'failed';
-  return typeof code === 'string' && /TIMEOUT|INVALID|NOT_FOUND|AUTH|SECRET|TOOL_CALL_FAILED/.test(code)
-    ? 'failed'
-    : 'offline';
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (isBridgeErrorCode(code)) return BRIDGE_FAILURE_KIND[code];
+  return code === undefined ? 'offline' : 'failed';
 }
 
 interface PromptRoute {
