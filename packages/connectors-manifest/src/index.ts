@@ -39,8 +39,28 @@ export {
   verifyInputFor,
   publicJwkOf,
   generateSigningKey,
+  privateMembersOf,
+  JWK_PRIVATE_MEMBERS,
   MIN_HS256_SECRET_BYTES,
 } from './keys.js';
+export {
+  KeyEnvError,
+  SIGNATURE_KEY_VAR,
+  SIGNING_JWK_VAR,
+  VERIFY_KEYS_VAR,
+  hsKey,
+  edSigningKey,
+  parseSigningJwk,
+  parseVerifyKeys,
+  signatureKeyFromEnv,
+  signingJwkFromEnv,
+  listedVerifyKeysFromEnv,
+  signingKeyFromEnv,
+  verifyKeysFromEnv,
+  keySecrets,
+  envKeySecrets,
+} from './key-env.js';
+export type { KeyEnv } from './key-env.js';
 export type { KeyInput, SigningKeyInput, KeySet, VerifyKey, SignatureAlg, GeneratedKey } from './keys.js';
 export { buildServiceMap, STATUS_ENABLED_MESSAGE, STATUS_DISABLED_MESSAGE } from './service-map.js';
 export type { BuildServiceMapOptions } from './service-map.js';

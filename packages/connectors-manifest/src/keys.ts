@@ -53,15 +53,26 @@ export function hsSecretBytes(secret: string): Uint8Array {
   return bytes;
 }
 
+/** JWK members that hold private key material (RFC 7518 §6: EC/OKP `d`, RSA `p`…`oth`, oct `k`). */
+export const JWK_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** The private members present in `jwk` (names only, never values). */
+export function privateMembersOf(jwk: object): string[] {
+  return JWK_PRIVATE_MEMBERS.filter((member) => member in jwk);
+}
+
+/** `remove "d"` / `remove "d", "p"`: the fix for a verify key that carries private members. */
+function removeHint(members: readonly string[]): string {
+  return `must be a public key: remove ${members.map((m) => `"${m}"`).join(', ')}`;
+}
+
 function assertEd25519(jwk: JWK, role: 'public' | 'private'): void {
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
     throw new ConnectorsError('KEY_INVALID', `EdDSA ${role} key must be an OKP Ed25519 JWK with "x"`);
   }
-  if (role === 'public' && 'd' in jwk) {
-    throw new ConnectorsError(
-      'KEY_INVALID',
-      'EdDSA verify key must be a public JWK: remove its private member "d"',
-    );
+  const members = privateMembersOf(jwk);
+  if (role === 'public' && members.length > 0) {
+    throw new ConnectorsError('KEY_INVALID', `EdDSA verify key ${removeHint(members)}`);
   }
   if (role === 'private' && typeof jwk.d !== 'string') {
     throw new ConnectorsError('KEY_INVALID', 'EdDSA signing key must be a private JWK with "d"');
@@ -113,8 +124,9 @@ export function verifyInputFor(input: SigningKeyInput): KeyInput {
 }
 
 /**
- * Parses `CONNECTORS_VERIFY_KEYS` (a JSON array of key inputs).
- * @throws ConnectorsError `KEY_INVALID` naming the entry index (never a secret).
+ * Parses `CONNECTORS_VERIFY_KEYS` (a JSON array of key inputs). Public keys only: an EdDSA entry whose
+ * `publicJwk` carries a private member (`d`, …) or that gives a `privateJwk` is refused.
+ * @throws ConnectorsError `KEY_INVALID` naming the entry index and member names (never a value).
  */
 export function parseKeySetJson(text: string): KeyInput[] {
   let parsed: unknown;
@@ -127,16 +139,29 @@ export function parseKeySetJson(text: string): KeyInput[] {
     );
   }
   if (!Array.isArray(parsed)) throw new ConnectorsError('KEY_INVALID', 'verify keys must be a JSON array');
-  return parsed.map((entry: unknown, i) => {
-    const e = entry as Record<string, unknown> | null;
-    const kidOk = e?.kid === undefined || typeof e.kid === 'string';
-    if (kidOk && e?.alg === 'HS256' && typeof e.secret === 'string') return e as KeyInput;
-    if (kidOk && e?.alg === 'EdDSA' && typeof e.publicJwk === 'object' && e.publicJwk) return e as KeyInput;
+  return parsed.map((entry: unknown, i) => keyInputAt(entry, i));
+}
+
+function keyInputAt(entry: unknown, i: number): KeyInput {
+  const e = entry as Record<string, unknown> | null;
+  const kidOk = e?.kid === undefined || typeof e.kid === 'string';
+  if (kidOk && e?.alg === 'HS256' && typeof e.secret === 'string') return e as KeyInput;
+  if (kidOk && e?.alg === 'EdDSA' && typeof e.publicJwk === 'object' && e.publicJwk) {
+    const members = privateMembersOf(e.publicJwk);
+    if (members.length > 0)
+      throw new ConnectorsError('KEY_INVALID', `verify keys[${i}].publicJwk ${removeHint(members)}`);
+    return e as KeyInput;
+  }
+  if (kidOk && e?.alg === 'EdDSA' && typeof e.privateJwk === 'object' && e.privateJwk) {
     throw new ConnectorsError(
       'KEY_INVALID',
-      `verify keys[${i}] must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`,
+      `verify keys[${i}] must be a public key: give publicJwk (kty, crv, x), not privateJwk`,
     );
-  });
+  }
+  throw new ConnectorsError(
+    'KEY_INVALID',
+    `verify keys[${i}] must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`,
+  );
 }
 
 /** A freshly generated signing key, as `keygen` prints it. */

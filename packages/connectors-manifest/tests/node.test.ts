@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { loadManifestFile, resolveSecretRef } from '@cortex-os/connectors-manifest/node';
+import {
+  createSecretRefPolicy,
+  loadManifestFile,
+  resolveSecretRef,
+} from '@cortex-os/connectors-manifest/node';
 import { canonicalize, parseSecretRef } from '@cortex-os/connectors-manifest';
 import { sampleManifest } from './helpers.js';
 
@@ -36,17 +40,18 @@ describe('loadManifestFile', () => {
 });
 
 describe('secret references', () => {
-  it('resolves env and file refs and never echoes values in errors', async () => {
+  it('resolves allowed env and file refs and never echoes values in errors', async () => {
     const file = join(dir, 'token');
     writeFileSync(file, 'file-secret-value\n');
-    expect(await resolveSecretRef('env:DEMO_TOKEN', { DEMO_TOKEN: 'env-secret-value' })).toBe(
+    const policy = createSecretRefPolicy({ secretDir: dir });
+    expect(await resolveSecretRef('env:CONNECTOR_TOKEN', { CONNECTOR_TOKEN: 'env-secret-value' })).toBe(
       'env-secret-value',
     );
-    expect(await resolveSecretRef(`file:${file}`)).toBe('file-secret-value');
-    await expect(resolveSecretRef('env:MISSING_TOKEN', {})).rejects.toThrowError(
-      'brAInwav: secretRef env:MISSING_TOKEN is not set',
+    expect(await resolveSecretRef(`file:${file}`, {}, policy)).toBe('file-secret-value');
+    await expect(resolveSecretRef('env:CONNECTOR_MISSING_TOKEN', {})).rejects.toThrowError(
+      'brAInwav: secretRef env:CONNECTOR_MISSING_TOKEN is not set',
     );
-    await expect(resolveSecretRef(`file:${join(dir, 'nope')}`)).rejects.toMatchObject({
+    await expect(resolveSecretRef(`file:${join(dir, 'nope')}`, {}, policy)).rejects.toMatchObject({
       code: 'SECRET_UNRESOLVED',
     });
     expect(() => parseSecretRef('sk-raw-secret')).toThrowError(
