@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ConnectorsError, createKeySet, createSigner, type Manifest } from '@cortex-os/connectors-manifest';
 import { loadManifestFile } from '@cortex-os/connectors-manifest/node';
-import { createConnectorsMetrics, createLogger, type ConnectorsMetrics } from '@cortex-os/telemetry';
+import {
+  accessLogHook,
+  createConnectorsMetrics,
+  createLogger,
+  type ConnectorsMetrics,
+} from '@cortex-os/telemetry';
 import { ulid } from 'ulid';
 import { authPlugin } from './auth.js';
 import type { AsbrConfig } from './config.js';
@@ -105,7 +110,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     source: config.manifestPath,
   });
 
-  const app = Fastify({ loggerInstance: logger, genReqId: requestIds(), return503OnClosing: true });
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: requestIds(),
+    return503OnClosing: true,
+    // one access line per selected response (LOG_ACCESS), not Fastify's two per request
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('asbr', {
     store,
     reloader,

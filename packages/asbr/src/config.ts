@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseKeySetJson, type KeyInput, type SigningKeyInput } from '@cortex-os/connectors-manifest';
+import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -31,6 +32,8 @@ export interface AsbrConfig {
   readonly host: string;
   /** pino level. */
   readonly logLevel: LogLevel;
+  /** Which responses get an access-log line (`LOG_ACCESS`, default `sampled`). */
+  readonly logAccess: AccessLogMode;
 }
 
 /** Environment shape read by {@link loadAsbrConfig}. */
@@ -122,6 +125,13 @@ function readLogLevel(env: AsbrEnv): LogLevel {
   return parsed.success ? parsed.data : fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 }
 
+function readLogAccess(env: AsbrEnv): AccessLogMode {
+  const raw = present(env, 'LOG_ACCESS');
+  if (raw === undefined) return DEFAULT_ACCESS_LOG_MODE;
+  const parsed = z.enum(ACCESS_LOG_MODES).safeParse(raw.trim());
+  return parsed.success ? parsed.data : fail('LOG_ACCESS', `must be one of ${ACCESS_LOG_MODES.join(', ')}`);
+}
+
 function readManifestPath(env: AsbrEnv, cwd: string): string {
   const raw = present(env, 'CONNECTORS_MANIFEST_PATH') ?? DEFAULT_MANIFEST_PATH;
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
@@ -157,5 +167,6 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     port: readPort(env),
     host: present(env, 'HOST')?.trim() ?? '127.0.0.1',
     logLevel: readLogLevel(env),
+    logAccess: readLogAccess(env),
   };
 }

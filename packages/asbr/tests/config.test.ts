@@ -32,6 +32,7 @@ describe('loadAsbrConfig', () => {
       port: 7070,
       host: '127.0.0.1',
       logLevel: 'info',
+      logAccess: 'sampled',
     });
   });
 
@@ -47,10 +48,12 @@ describe('loadAsbrConfig', () => {
         ASBR_PORT: '0',
         HOST: '0.0.0.0',
         LOG_LEVEL: 'warn',
+        LOG_ACCESS: 'all',
       },
       '/srv/app',
     );
     expect(config).toMatchObject({
+      logAccess: 'all',
       manifestPath: '/srv/app/m.json',
       apiKeys: ['a-key', 'b-key'],
       port: 0,
@@ -97,6 +100,7 @@ describe('loadAsbrConfig', () => {
     [{ ...base, ASBR_PORT: '70000' }, 'ASBR_PORT', /between 0 and 65535/],
     [{ ...base, ASBR_PORT: '80abc' }, 'ASBR_PORT', /integer/],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal/],
+    [{ ...base, LOG_ACCESS: 'some' }, 'LOG_ACCESS', /one of off, errors, sampled, all/],
   ])('fails fast naming the variable, never its value (%#)', (env, variable, reason) => {
     const error = failure(env);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID', variable, name: 'ConfigError' });
