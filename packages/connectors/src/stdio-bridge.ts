@@ -4,6 +4,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import { errorBody } from '@cortex-os/connectors-manifest';
+import { readJsonBody } from '@cortex-os/mcp-server';
 import { createKeyMatcher } from './auth.js';
 
 /** Options of {@link createStdioHttpBridge}. */
@@ -34,17 +35,6 @@ interface Pair {
 
 function deny(res: ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(code, message)));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 4 * 1024 * 1024) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
 }
 
 /**
@@ -90,8 +80,10 @@ export function createStdioHttpBridge(options: StdioHttpBridgeOptions): StdioHtt
         if (!match(token)) return deny(res, 403, 'FORBIDDEN', 'the bearer token is not accepted');
       }
       const sid = req.headers['mcp-session-id'];
-      const body = req.method === 'POST' ? await readJson(req).catch(() => null) : undefined;
-      if (body === null) return deny(res, 400, 'BAD_REQUEST', 'request body must be JSON');
+      // one body reader for every MCP endpoint: answers 400/413 itself; a parsed `null` is a body (the SDK refuses it)
+      const read = req.method === 'POST' ? await readJsonBody(req, res) : { value: undefined };
+      if (read === undefined) return;
+      const body = read.value;
       if (typeof sid === 'string') {
         const pair = sessions.get(sid);
         if (!pair) return deny(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');

@@ -20,6 +20,8 @@ export type { RedisQuotaStoreOptions } from './redis-quota.js';
 export { createJsonlAuditSink, createMemoryAuditSink } from './audit.js';
 export type { AuditRecord, AuditSink, CallOutcome } from './audit.js';
 export { checkHostAndOrigin, LOCALHOST_NAMES } from './guard.js';
+export { MAX_JSON_BODY_BYTES, readJsonBody } from './body.js';
+export type { JsonBody } from './body.js';
 export type { OriginPolicy } from './guard.js';
 export { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 export type { GatewayToolName } from './names.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
+import { jsonBodyOf } from './body.js';
 import { errorMessage } from './catalog.js';
 import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.js';
 import { FastLane, fastLaneEligible, type FastPath } from './fast-lane.js';
@@ -34,8 +35,6 @@ interface Session {
   closed: boolean;
 }
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 /**
  * Stateful Streamable HTTP sessions: one SDK server + transport per `Mcp-Session-Id`, scoped per
  * endpoint (`''` = aggregate, else a connector id) so an id from one endpoint is unknown on another.
@@ -65,7 +64,11 @@ export class SessionHost {
     return checkHostAndOrigin(req, res, this.policy);
   }
 
-  /** Serve one HTTP request of endpoint `scope` (call {@link guard} first); `factory` builds a new session's server. */
+  /**
+   * Serve one HTTP request of endpoint `scope` (call {@link guard} first); `factory` builds a new session's
+   * server. `parsedBody` is the JSON body when the framework already read it (a parsed `null` included);
+   * `undefined` means the body is still unread and is read here.
+   */
   async handle(
     scope: string,
     req: IncomingMessage,
@@ -78,11 +81,11 @@ export class SessionHost {
     if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody);
     if (req.method !== 'POST')
       return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
-    const body = parsedBody ?? (await readJson(req, res));
+    const body = await jsonBodyOf(req, res, parsedBody);
     if (body === undefined) return;
-    if (!isInitialize(body))
+    if (!isInitialize(body.value))
       return sendJsonError(res, 400, 'BAD_REQUEST', 'no session: send initialize first');
-    await this.open(scope, req, res, body, factory, options);
+    await this.open(scope, req, res, body.value, factory, options);
   }
 
   /** Close every session. */
@@ -101,12 +104,11 @@ export class SessionHost {
     const session = this.sessions.get(`${scope}\0${id}`);
     if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
     session.lastSeenMs = this.now();
-    let body = parsed;
-    if (session.lane && fastLaneEligible(req)) {
-      body ??= await readJson(req, res);
-      if (body === undefined || session.lane.serve(id, body, res)) return;
-    }
-    await session.transport.handleRequest(req, res, body);
+    if (!session.lane || !fastLaneEligible(req)) return session.transport.handleRequest(req, res, parsed);
+    // `parsed` may be a parsed `null`: only `undefined` means the body is still unread
+    const body = await jsonBodyOf(req, res, parsed);
+    if (body === undefined || session.lane.serve(id, body.value, res)) return;
+    await session.transport.handleRequest(req, res, body.value);
   }
 
   private async open(
@@ -184,36 +186,4 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function isInitialize(body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
-}
-
-function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const fail = (status: number, code: string, message: string): void => {
-      req.removeAllListeners('data');
-      req.resume();
-      sendJsonError(res, status, code, message);
-      resolve(undefined);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) fail(413, 'PAYLOAD_TOO_LARGE', 'request body too large');
-      else chunks.push(chunk);
-    });
-    req.once('error', () => {
-      res.destroy(); // the upload broke off: nobody is left to answer
-      resolve(undefined);
-    });
-    req.once('end', () => {
-      if (size > MAX_BODY_BYTES) return;
-      try {
-        const text =
-          chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve(JSON.parse(text) as unknown);
-      } catch {
-        fail(400, 'BAD_REQUEST', 'request body is not valid JSON');
-      }
-    });
-  });
 }

@@ -69,7 +69,7 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
 
   app.post('/v1/connectors/:id/tools/:tool/call', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
     const { id, tool } = parse(CallParams, request.params, 'path');
-    const body = parse(CallBody, request.body ?? undefined, 'body');
+    const body = parse(CallBody, request.body, 'body'); // a JSON `null` is refused, no body is fine
     const entry = runtime.connector(id);
     if (entry.status !== 'enabled') return disabledResult(entry);
     const controller = new AbortController();
