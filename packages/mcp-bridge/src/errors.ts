@@ -7,6 +7,7 @@ import { ConnectorsError } from '@cortex-os/connectors-manifest';
 export const BRIDGE_ERROR_CODES = [
   'AUTH_CONFIG_INVALID',
   'SECRET_UNRESOLVED',
+  'SECRET_REF_NOT_ALLOWED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_AUTH_FAILED',
@@ -32,6 +33,7 @@ export type BridgeFailureKind = 'offline' | 'failed' | 'cancelled';
 export const BRIDGE_FAILURE_KIND: Readonly<Record<BridgeErrorCode, BridgeFailureKind>> = Object.freeze({
   AUTH_CONFIG_INVALID: 'failed',
   SECRET_UNRESOLVED: 'failed',
+  SECRET_REF_NOT_ALLOWED: 'failed',
   UPSTREAM_UNAVAILABLE: 'offline',
   UPSTREAM_TIMEOUT: 'failed',
   UPSTREAM_AUTH_FAILED: 'failed',

@@ -3,7 +3,7 @@ export type { CallToolOptions, ProbeResult, ProxyState, RemoteToolProxy } from '
 export type { RemoteToolProxyOptions } from './options.js';
 export type { ProxyConnector } from './connector.js';
 export { validateConnector } from './connector.js';
-export { buildUpstreamHeaders, defaultResolveSecret } from './auth.js';
+export { buildUpstreamHeaders, defaultResolveSecret, SecretRefRefusedError } from './auth.js';
 export type { SecretResolver, UpstreamHeaders } from './auth.js';
 export type { AvailabilityEvent, ProxyUpGauge } from './availability.js';
 export type { BreakerOptions, BreakerState } from './breaker.js';
@@ -11,11 +11,7 @@ export { CircuitBreaker } from './breaker.js';
 export type { ProxyClock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
 export { DEFAULT_RETRY, backoffDelay } from './retry.js';
-export {
-  NodeHttpClientTransport,
-  RESPONSE_TOO_LARGE_CODE,
-  STREAM_LOST_CODE,
-} from './node-http-transport.js';
+export { NodeHttpClientTransport, RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE } from './node-http-transport.js';
 export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-transport.js';
 export { DEFAULT_MAX_MESSAGE_BYTES, SseParser } from './sse-parser.js';
 export type { SseEvent, SseParserOptions } from './sse-parser.js';

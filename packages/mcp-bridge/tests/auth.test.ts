@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@cortex-os/telemetry';
 import type { ConnectorEntry } from '@cortex-os/connectors-manifest';
+import { createSecretRefPolicy, createSecretResolver } from '@cortex-os/connectors-manifest/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildUpstreamHeaders,
@@ -15,7 +16,7 @@ import { startFixtureServer, startSseFixtureServer, type FixtureServer } from '.
 import { captureLines, connectorFor, rejectionOf } from './helpers.js';
 
 const SECRET = 'sk-live-9f8e7d6c5b4a3f2e1d';
-const ENV = 'BRIDGE_TEST_TOKEN_4711';
+const ENV = 'CONNECTOR_BRIDGE_TEST_TOKEN_4711';
 let fixture: FixtureServer;
 let dir: string;
 const proxies: RemoteToolProxy[] = [];
@@ -67,6 +68,7 @@ describe('auth headers', () => {
         connectorFor(fixture.url, {
           auth: { type: 'apiKey', headerName: 'X-Api-Key', secretRef: `file:${join(dir, 'key')}` },
         }),
+        { resolveSecret: createSecretResolver(createSecretRefPolicy({ secretDir: dir })) },
       ),
     );
     expect((await proxy.listTools()).length).toBeGreaterThan(0);
@@ -127,7 +129,7 @@ describe('auth headers', () => {
   it('fails with SECRET_UNRESOLVED naming the ref (never a value) and sends nothing', async () => {
     const proxy = track(
       createRemoteToolProxy(
-        connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: 'env:BRIDGE_MISSING_SECRET_X' } }),
+        connectorFor(fixture.url, { auth: { type: 'bearer', secretRef: 'env:CONNECTOR_MISSING_SECRET_X' } }),
         { retries: { attempts: 1 } },
       ),
     );
@@ -135,10 +137,10 @@ describe('auth headers', () => {
     expect(error).toMatchObject({
       code: 'SECRET_UNRESOLVED',
       connectorId: 'fixture',
-      secretRef: 'env:BRIDGE_MISSING_SECRET_X',
+      secretRef: 'env:CONNECTOR_MISSING_SECRET_X',
     });
     expect(error.message).toBe(
-      'brAInwav: connector fixture: secretRef env:BRIDGE_MISSING_SECRET_X could not be resolved',
+      'brAInwav: connector fixture: secretRef env:CONNECTOR_MISSING_SECRET_X could not be resolved',
     );
     expect(fixture.requests).toHaveLength(0);
     await expect(defaultResolveSecret(`env:${ENV}`)).resolves.toBe(SECRET);
@@ -167,6 +169,52 @@ describe('auth headers', () => {
     await proxy.connect();
     expect(proxy.connectorId).toBe('entry');
     expect(fixture.headersSeen[0]?.['x-from']).toBe('manifest');
+  });
+});
+
+describe('secretRef policy (the gateway keys are never sent upstream)', () => {
+  const GATEWAY_KEY = 'gateway-mcp-key-value-0123456789';
+  beforeEach(() => {
+    process.env.MCP_API_KEY = GATEWAY_KEY;
+    process.env.CONNECTOR_COPY_OF_GATEWAY_KEY = GATEWAY_KEY;
+  });
+  afterEach(() => {
+    delete process.env.MCP_API_KEY;
+    delete process.env.CONNECTOR_COPY_OF_GATEWAY_KEY;
+  });
+
+  it('refuses env:MCP_API_KEY with SECRET_REF_NOT_ALLOWED: the fixture never receives the key', async () => {
+    const out = captureLines();
+    const logger = createLogger({ component: 'mcp-bridge', level: 'debug', destination: out });
+    const proxy = track(
+      createRemoteToolProxy(
+        connectorFor(fixture.url, { id: 'search', auth: { type: 'bearer', secretRef: 'env:MCP_API_KEY' } }),
+        { logger, retries: { attempts: 1 }, downDebounceMs: 0 },
+      ),
+    );
+    const error = await rejectionOf(proxy.callTool('echo', { text: 'x' }));
+    expect(error).toMatchObject({ code: 'SECRET_REF_NOT_ALLOWED', connectorId: 'search' });
+    expect(error.message).toBe(
+      'brAInwav: connector "search": secretRef env:MCP_API_KEY is not allowed (CONNECTORS_SECRET_REFS)',
+    );
+    expect(proxy.lastError).toMatchObject({ code: 'SECRET_REF_NOT_ALLOWED', message: error.message });
+    expect(fixture.requests).toHaveLength(0);
+    expect(fixture.headersSeen.map((h) => JSON.stringify(h)).join('')).not.toContain(GATEWAY_KEY);
+    expect(out.lines.join('') + JSON.stringify(proxy.lastError) + error.stack).not.toContain(GATEWAY_KEY);
+  });
+
+  it('refuses an allowed name whose value is a gateway key, and any file: ref without a secret dir', async () => {
+    for (const secretRef of ['env:CONNECTOR_COPY_OF_GATEWAY_KEY', `file:${join(dir, 'key')}`]) {
+      const proxy = track(
+        createRemoteToolProxy(connectorFor(fixture.url, { auth: { type: 'bearer', secretRef } }), {
+          retries: { attempts: 1 },
+        }),
+      );
+      const error = await rejectionOf(proxy.connect());
+      expect(error).toMatchObject({ code: 'SECRET_REF_NOT_ALLOWED', secretRef });
+      expect(error.message).not.toContain(GATEWAY_KEY);
+    }
+    expect(fixture.requests).toHaveLength(0);
   });
 });
 

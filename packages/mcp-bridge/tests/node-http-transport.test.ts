@@ -697,7 +697,7 @@ describe('node-http helpers', () => {
 });
 
 describe('createRemoteToolProxy on NodeHttpClientTransport', () => {
-  const ENV = 'BRAINWAV_NODE_HTTP_TEST_TOKEN';
+  const ENV = 'CONNECTOR_NODE_HTTP_TEST_TOKEN';
   const proxies: RemoteToolProxy[] = [];
   beforeEach(() => {
     process.env[ENV] = 'tok-123';

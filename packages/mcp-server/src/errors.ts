@@ -8,6 +8,7 @@ import { ConnectorsError } from '@cortex-os/connectors-manifest';
  * - `UPSTREAM_UNAVAILABLE` (502): the upstream could not be reached (offline fallback).
  * - `TOOL_CALL_FAILED` (502): the upstream call failed for another reason.
  * - `SECRET_UNRESOLVED` (500): a connector's `auth.secretRef` could not be resolved.
+ * - `SECRET_REF_NOT_ALLOWED` (500): the secretRef policy refused a connector's `auth.secretRef`.
  * - `CONNECTOR_NOT_FOUND` (404): no enabled connector with that id.
  * - `NOT_FOUND` (404): unknown tool/prompt name or MCP session id.
  * - `HOST_NOT_ALLOWED` / `ORIGIN_NOT_ALLOWED` (403): DNS-rebinding guard refused the request.
@@ -20,6 +21,7 @@ export const GATEWAY_ERROR_STATUS = {
   UPSTREAM_UNAVAILABLE: 502,
   TOOL_CALL_FAILED: 502,
   SECRET_UNRESOLVED: 500,
+  SECRET_REF_NOT_ALLOWED: 500,
   CONNECTOR_NOT_FOUND: 404,
   NOT_FOUND: 404,
   HOST_NOT_ALLOWED: 403,
