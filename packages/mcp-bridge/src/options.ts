@@ -16,7 +16,10 @@ import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy } from './retry.js';
 
 /** Options of `createRemoteToolProxy`. Every number is validated once at construction. */
 export interface RemoteToolProxyOptions {
-  /** Resolves `auth.secretRef`; default: `env:NAME` → `process.env.NAME`, `file:/p` → file contents trimmed. */
+  /**
+   * Resolves `auth.secretRef`; default `defaultResolveSecret`: the default secretRef policy (`env:CONNECTOR_*`
+   * only, never a gateway key). Pass `createSecretResolver(policy)` of `@cortex-os/connectors-manifest/node` for another.
+   */
   readonly resolveSecret?: SecretResolver;
   /** pino logger (e.g. `createLogger` of `@cortex-os/telemetry`); default silent. Headers and arguments are never logged. */
   readonly logger?: Logger;
