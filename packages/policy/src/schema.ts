@@ -14,23 +14,31 @@ const NameList = z
 
 /** One rule of a policy file. */
 export const PolicyRuleSchema = z.strictObject({
-  id: z.string().regex(RULE_ID_PATTERN, 'must be 1-64 of letters, digits and ._:- (starting alphanumeric)'),
-  effect: z.enum(['allow', 'deny']),
+  id: z
+    .string()
+    .regex(RULE_ID_PATTERN, 'must be 1-64 of letters, digits and ._:- (starting alphanumeric)')
+    .describe('Unique rule id; decisions name it'),
+  effect: z.enum(['allow', 'deny']).describe('deny wins over allow; no matching rule denies'),
   description: z.string().max(1024).optional(),
   /** Globs over `principal.subject`; any may match. */
-  principals: GlobList.optional(),
+  principals: GlobList.optional().describe('Globs over the principal subject (any may match)'),
   /** The principal must hold at least one of these roles. */
-  roles: NameList.optional(),
+  roles: NameList.optional().describe('The principal must hold at least one of these roles'),
   /** The principal's credential must carry every one of these scopes. */
-  scopes: NameList.optional(),
+  scopes: NameList.optional().describe('The credential must carry every one of these scopes'),
   /** Globs over the connector id; any may match. */
-  connectors: GlobList.optional(),
+  connectors: GlobList.optional().describe('Globs over the connector id (any may match)'),
   /** Globs over the upstream tool name; any may match. */
-  tools: GlobList.optional(),
+  tools: GlobList.optional().describe('Globs over the upstream tool name (any may match)'),
   /** The phase(s) the rule applies to (default both). */
-  phase: z.enum(['list', 'call', 'both']).default('both'),
+  phase: z.enum(['list', 'call', 'both']).default('both').describe('list (tools/list), call (tools/call) or both'),
   /** CEL condition (must yield a bool) over `principal`, `connector`, `tool` and, in the call phase only, `args`. */
-  when: z.string().min(1).max(4096).optional(),
+  when: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('CEL condition over principal, connector, tool and (phase call only) args; must yield a bool'),
 });
 
 /** A policy file: `{ version: 1, rules: [...] }`. Rule ids are unique. */
