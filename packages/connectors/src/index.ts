@@ -38,9 +38,11 @@ export type {
 } from './snapshot.js';
 export { ConnectorsRuntime } from './runtime.js';
 export type { ProbeBody, Readiness, RuntimeDeps } from './runtime.js';
-export { WIDGET_BUILD_COMMAND, checkBundle, inlineHashes, strictCsp } from './bundle.js';
+export { WIDGET_BUILD_COMMAND, checkBundle } from './bundle.js';
 export type { BundleState } from './bundle.js';
-export { troubleshootingPage } from './troubleshooting.js';
+export { CSP_FILE, parseBundleCsp, sha256Source, strictCsp } from './csp.js';
+export type { BundleCsp, InlineHashes } from './csp.js';
+export { TROUBLESHOOTING_CSP, troubleshootingPage } from './troubleshooting.js';
 export {
   DASHBOARD_RESOURCE_URI,
   DASHBOARD_SKYBRIDGE_URI,

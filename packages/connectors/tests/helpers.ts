@@ -6,7 +6,13 @@ import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@c
 import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 import type { ServiceMapSource } from '@cortex-os/agents';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import { buildApp, loadConnectorsConfig, type BuildAppOptions, type ConnectorsEnv } from '../src/index.js';
+import {
+  buildApp,
+  loadConnectorsConfig,
+  sha256Source,
+  type BuildAppOptions,
+  type ConnectorsEnv,
+} from '../src/index.js';
 
 export const SIGNATURE_KEY = 'test-signature-key-0123456789-abcdefghijklmnop';
 export const API_KEY = 'rest-key-0123456789abcdef';
@@ -98,6 +104,14 @@ export async function widgetDirs(
     await writeFile(
       join(dist, 'mcp-app.html'),
       '<!doctype html><html><body><div id=root>brAInwav mcp app</div></body></html>',
+    );
+    // what the widget build writes: the CSP hashes of each page's inline blocks
+    await writeFile(
+      join(dist, 'csp.json'),
+      JSON.stringify({
+        'index.html': { script: [], style: [sha256Source('body{color:red}')] },
+        'mcp-app.html': { script: [], style: [] },
+      }),
     );
     // a fresh bundle records the hash of the source it was built from; a stale one an older source's hash
     const sourceHash = state === 'stale' ? 'f'.repeat(64) : await hashSourceTree(src);

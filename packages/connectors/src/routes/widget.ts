@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import { extname } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { cachedBundleCheck, strictCsp } from '../bundle.js';
-import { troubleshootingPage } from '../troubleshooting.js';
+import { cachedBundleCheck, type BundleState } from '../bundle.js';
+import { cachedBundleCsp, strictCsp, type BundleCsp } from '../csp.js';
+import { TROUBLESHOOTING_CSP, troubleshootingPage } from '../troubleshooting.js';
 
 /** URL prefix of the hosted widget. */
 export const WIDGET_PREFIX = '/apps/chatgpt-dashboard/';
@@ -12,7 +13,7 @@ export const WIDGET_PREFIX = '/apps/chatgpt-dashboard/';
 export interface WidgetRoutesOptions {
   /** Built bundle directory (`apps/chatgpt-dashboard/dist`). */
   readonly distDir: string;
-  /** Widget source directory; a newer file here makes the bundle stale. */
+  /** Widget source directory; a bundle built from other sources is stale. */
   readonly srcDir: string;
 }
 
@@ -29,6 +30,12 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** CSP of an HTML page `csp.json` does not list (no inline block allowed) and of every other asset. */
+const PAGE_CSP = strictCsp();
+const ASSET_CSP = "default-src 'none'";
+/** What @fastify/send may do: no directory index, no dotfiles, our cache-control (set in `setHeaders`). */
+const SEND_OPTIONS = { cacheControl: false, dotfiles: 'ignore', index: false } as const;
+
 function secure(reply: FastifyReply, csp: string): FastifyReply {
   return reply
     .header('content-security-policy', csp)
@@ -38,52 +45,70 @@ function secure(reply: FastifyReply, csp: string): FastifyReply {
     .header('cross-origin-resource-policy', 'same-origin');
 }
 
-/** Resolves `rel` inside `root`, or undefined when it escapes it. */
-function inside(root: string, rel: string): string | undefined {
-  const full = normalize(join(root, rel));
-  return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : undefined;
+/** Content type and cache policy of a served file: html `no-cache`, hashed js immutable, the rest 5 minutes. */
+function setHeaders(reply: FastifyReply, path: string): void {
+  const type = TYPES[extname(path)];
+  if (type) reply.header('content-type', type);
+  const cache = type?.startsWith('text/html')
+    ? 'no-cache'
+    : /\.[0-9a-f]{8}\.js$/.test(path)
+      ? 'public, max-age=31536000, immutable'
+      : 'public, max-age=300';
+  reply.header('cache-control', cache);
 }
 
-const plugin: FastifyPluginCallback<WidgetRoutesOptions> = (app, options, done) => {
+/**
+ * The bundle-relative file a (once-decoded) wildcard names, or undefined when it is not a plain relative path:
+ * NUL, backslashes and empty, `.` or `..` segments are refused (404), so nothing escapes `distDir`.
+ */
+export function widgetFile(param: string): string | undefined {
+  const rel = param === '' ? 'index.html' : param;
+  if (rel.includes('\0') || rel.includes('\\')) return undefined;
+  return rel.split('/').some((s) => s === '' || s === '.' || s === '..') ? undefined : rel;
+}
+
+function unavailable(reply: FastifyReply, state: Exclude<BundleState, { ok: true }>): FastifyReply {
+  return secure(reply, TROUBLESHOOTING_CSP)
+    .code(503)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(troubleshootingPage(state));
+}
+
+const plugin: FastifyPluginAsync<WidgetRoutesOptions> = async (app, options) => {
   const check = cachedBundleCheck(options.distDir, options.srcDir, 'index.html');
+  const cspOf = cachedBundleCsp(options.distDir);
   const open = { config: { auth: 'public' as const } };
 
   app.get('/apps/chatgpt-dashboard', open, async (_request, reply) => reply.redirect(WIDGET_PREFIX, 308));
 
-  app.get('/apps/chatgpt-dashboard/*', open, async (request, reply) => {
-    const rel = decodeURIComponent((request.params as { '*': string })['*'] || 'index.html');
-    const state = await check();
-    if (!state.ok) {
-      const html = troubleshootingPage(state);
-      return secure(reply, strictCsp(html))
-        .code(503)
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(html);
-    }
-    const file = rel.includes('\0') ? undefined : inside(options.distDir, rel);
-    const info = file ? await stat(file).catch(() => undefined) : undefined;
-    if (!file || !info?.isFile()) return reply.callNotFound();
-    const body = await readFile(file);
-    const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const isHtml = type.startsWith('text/html');
-    const immutable = /\.[0-9a-f]{8}\.js$/.test(file);
-    return secure(reply, isHtml ? strictCsp(body.toString('utf8')) : "default-src 'none'")
-      .header(
-        'cache-control',
-        isHtml ? 'no-cache' : immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
-      )
-      .type(type)
-      .send(body);
+  // @fastify/static in its own scope: `reply.sendFile` stays private to the widget route
+  await app.register(async (scope) => {
+    await scope.register(fastifyStatic, { serve: false, setHeaders });
+    scope.get('/apps/chatgpt-dashboard/*', open, async (request, reply) => {
+      const state = await check();
+      if (!state.ok) return unavailable(reply, state);
+      const rel = widgetFile((request.params as { '*': string })['*']);
+      if (!rel) return reply.callNotFound();
+      let csp: BundleCsp;
+      try {
+        csp = await cspOf(state.build);
+      } catch (error) {
+        return unavailable(reply, { ok: false, reason: 'stale', detail: (error as Error).message });
+      }
+      const html = extname(rel) === '.html';
+      secure(reply, html ? (csp.get(rel) ?? PAGE_CSP) : ASSET_CSP);
+      return reply.sendFile(rel, options.distDir, SEND_OPTIONS);
+    });
   });
-  done();
 };
 
 /**
- * Hosts the built dashboard at `/apps/chatgpt-dashboard/` (no key: static assets carry no data) with a
- * strict CSP (same-origin scripts/styles/connections plus hashes of the page's inline blocks, no framing).
- * When `index.html` is missing or older than the newest widget source file, every path answers the
- * branded HTTP 503 troubleshooting page naming the rebuild command.
+ * Hosts the built dashboard at `/apps/chatgpt-dashboard/` with `@fastify/static` (no key: static assets carry
+ * no data) and a strict CSP: same-origin scripts/styles/connections plus the hashes of the page's inline blocks,
+ * which the widget build writes to `dist/csp.json` (read once per bundle build, never hashed per request).
+ * When the bundle is missing, stale or has no `csp.json`, every path answers the branded HTTP 503
+ * troubleshooting page naming the rebuild command.
  */
 export const widgetRoutes = fp(plugin, {
   name: 'connectors-widget',
