@@ -39,35 +39,60 @@ export function createMemoryAuditSink(): AuditSink & { readonly records: AuditRe
   return { records, write: (record) => void records.push(record) };
 }
 
+/** What {@link createJsonlAuditSink} returns: the sink, a flush, and how many batched writes it made. */
+export interface JsonlAuditSink extends AuditSink {
+  /** Resolves once every record written so far is on disk (or its failure reported). */
+  flush(): Promise<void>;
+  /** File writes made so far: one per batch, not one per record. */
+  readonly batches: number;
+}
+
 /**
- * Append-only JSONL {@link AuditSink}: one `JSON.stringify(record)` line per call, written in
- * order through a single `O_APPEND` file handle (parent directories are created). Write errors
- * are passed to `onError` (default: ignored) and never reach the caller.
+ * Append-only JSONL {@link AuditSink}, off the tool call's hot path: `write` only serializes the record and
+ * queues the line; queued lines are written in order, batched (everything queued during one event-loop turn,
+ * or while the previous write was in flight, goes in one `appendFile`) through a single `O_APPEND` handle
+ * opened with mode 0600 (parent directories are created). `close()` writes what is queued, then releases the
+ * file. Write errors go to `onError` (default: ignored), never to the caller.
  */
 export function createJsonlAuditSink(
   path: string,
   onError: (error: unknown) => void = () => undefined,
-): AuditSink & { flush(): Promise<void> } {
+): JsonlAuditSink {
   let handle: Promise<FileHandle> | undefined;
-  let chain: Promise<void> = Promise.resolve();
+  let queued: string[] = [];
+  let draining: Promise<void> | undefined;
+  let batches = 0;
   const file = (): Promise<FileHandle> =>
     (handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a', 0o600)));
-  const enqueue = (line: string): void => {
-    chain = chain
-      .then(async () => {
-        await (await file()).appendFile(line, 'utf8');
-      })
-      .catch((error: unknown) => {
-        handle = undefined;
-        onError(error);
-      });
+  const writeBatch = async (): Promise<void> => {
+    const chunk = queued.join('');
+    queued = [];
+    batches += 1;
+    try {
+      await (await file()).appendFile(chunk, 'utf8');
+    } catch (error) {
+      handle = undefined;
+      onError(error);
+    }
   };
+  const drain = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (queued.length > 0) await writeBatch();
+    draining = undefined;
+  };
+  const flush = (): Promise<void> => draining ?? Promise.resolve();
   return {
-    write: (record) => enqueue(`${JSON.stringify(record)}\n`),
-    flush: () => chain,
+    write: (record) => {
+      queued.push(`${JSON.stringify(record)}\n`);
+      draining ??= drain();
+    },
+    flush,
+    get batches() {
+      return batches;
+    },
     close: async () => {
-      await chain;
-      if (handle) await (await handle).close();
+      await flush();
+      if (handle) await (await handle).close().catch(onError);
       handle = undefined;
     },
   };

@@ -18,7 +18,7 @@ export type { QuotaLimits, QuotaStore, QuotaUse, QuotaWindowState } from './quot
 export { RedisQuotaStore } from './redis-quota.js';
 export type { RedisQuotaStoreOptions } from './redis-quota.js';
 export { createJsonlAuditSink, createMemoryAuditSink } from './audit.js';
-export type { AuditRecord, AuditSink, CallOutcome } from './audit.js';
+export type { AuditRecord, AuditSink, CallOutcome, JsonlAuditSink } from './audit.js';
 export { checkHostAndOrigin, LOCALHOST_NAMES } from './guard.js';
 export { MAX_JSON_BODY_BYTES, readJsonBody } from './body.js';
 export type { JsonBody } from './body.js';

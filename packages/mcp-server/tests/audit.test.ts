@@ -37,6 +37,27 @@ describe('createJsonlAuditSink', () => {
     expect(lines.map((l) => (JSON.parse(l) as AuditRecord).durationMs)).toEqual([...Array(51).keys()]);
   });
 
+  it('batches: 1,000 calls in one turn cost one file write, all lines in order after close', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mcp-audit-'));
+    const path = join(dir, 'audit.jsonl');
+    const sink = createJsonlAuditSink(path);
+    for (let i = 0; i < 1_000; i += 1) sink.write(record(i % 60));
+    expect(sink.batches).toBe(0);
+    await sink.flush();
+    expect(sink.batches).toBe(1);
+    // lines written while a batch is in flight go in the next batch, still in order
+    for (let i = 0; i < 10; i += 1) {
+      sink.write(record(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await sink.close?.();
+    expect(sink.batches).toBeLessThanOrEqual(11);
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(1_010);
+    const durations = lines.map((l) => (JSON.parse(l) as AuditRecord).durationMs);
+    expect(durations).toEqual([...Array.from({ length: 1_000 }, (_, i) => i % 60), ...Array(10).keys()]);
+  });
+
   it('reports write failures to onError without throwing to the caller', async () => {
     dir = await mkdtemp(join(tmpdir(), 'mcp-audit-'));
     const blocker = join(dir, 'a-file');
