@@ -11,6 +11,7 @@ import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
 import {
   createConnectorsGateway,
   createJsonlAuditSink,
+  createUpstreamConnector,
   LOCALHOST_NAMES,
   MemoryQuotaStore,
   QuotaGuard,
@@ -19,7 +20,6 @@ import {
   type QuotaStore,
 } from '@cortex-os/mcp-server';
 import {
-  accessLogHook,
   collectDefaultProcessMetrics,
   createConnectorsMetrics,
   createLogger,
@@ -29,6 +29,7 @@ import {
 import { authPlugin } from './auth.js';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
 import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
+import { gatewaySecretResolver } from './secret-resolver.js';
 import { errorHandlerPlugin } from './error-handler.js';
 import { ConfigError } from './errors.js';
 import { EventHub } from './events.js';
@@ -138,7 +139,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const source = options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey });
+  const resolveSecret = gatewaySecretResolver(config);
   const proxyOptions = {
+    resolveSecret,
     logger: logger.child({ scope: 'proxy' }),
     metrics,
     probeIntervalMs: options.probeIntervalMs ?? config.probeIntervalMs,
@@ -181,6 +184,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowedOrigins: hosts,
     callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
+    upstreamConnector: createUpstreamConnector(resolveSecret),
     extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
   });
   const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
@@ -191,10 +195,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: requestId,
     return503OnClosing: true,
     bodyLimit: 4 * 1024 * 1024,
-    // one access line per selected response (LOG_ACCESS), not Fastify's two per request
-    disableRequestLogging: true,
   });
-  app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
