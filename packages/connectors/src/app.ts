@@ -20,6 +20,7 @@ import {
   type QuotaStore,
 } from '@cortex-os/mcp-server';
 import {
+  accessLogHook,
   collectDefaultProcessMetrics,
   createConnectorsMetrics,
   createLogger,
@@ -195,7 +196,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: requestId,
     return503OnClosing: true,
     bodyLimit: 4 * 1024 * 1024,
+    // one access line per selected response (LOG_ACCESS), not Fastify's two per request
+    disableRequestLogging: true,
   });
+  app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });

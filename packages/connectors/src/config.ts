@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseKeySetJson, verifyInputFor, type KeyInput } from '@cortex-os/connectors-manifest';
+import { envKeySecrets, KeyEnvError, verifyKeysFromEnv, type KeyInput } from '@cortex-os/connectors-manifest';
+import {
+  readSecretRefSettings,
+  SecretPolicyConfigError,
+  type SecretRefSettings,
+} from '@cortex-os/connectors-manifest/node';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -31,6 +36,10 @@ export interface ConnectorsConfig {
   readonly mcpApiKeys: readonly string[] | null;
   /** Keys that verify the signed map (verify keys + signature key + public half of the signing JWK). */
   readonly verifyKeys: readonly KeyInput[];
+  /** Key material of the environment (HS256 secrets, the signing JWK text and its `d`), for redaction only. */
+  readonly keySecrets: readonly string[];
+  /** secretRefs the gateway may resolve (`CONNECTORS_SECRET_REFS`, default `env:CONNECTOR_*`; `CONNECTORS_SECRET_DIR`). */
+  readonly secretRefs: SecretRefSettings;
   readonly port: number;
   readonly host: string;
   /** `NO_AUTH=true`: every route open (loopback only unless `NO_AUTH_FORCE=true`). */
@@ -99,27 +108,15 @@ function keyList(env: ConnectorsEnv, name: string, noAuth: boolean): string[] | 
   return noAuth ? null : keys;
 }
 
+/** Verify keys (public only) from the shared reader of `@cortex-os/connectors-manifest`; errors name the variable. */
 function verifyKeys(env: ConnectorsEnv): KeyInput[] {
-  const keys: KeyInput[] = [];
-  const listed = present(env, 'CONNECTORS_VERIFY_KEYS');
-  if (listed !== undefined) {
-    try {
-      keys.push(...parseKeySetJson(listed));
-    } catch {
-      fail(
-        'CONNECTORS_VERIFY_KEYS',
-        'must be a JSON array of { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }',
-      );
-    }
+  let keys: KeyInput[] = [];
+  try {
+    keys = verifyKeysFromEnv(env);
+  } catch (error) {
+    if (error instanceof KeyEnvError) fail(error.source, error.reason);
+    throw error;
   }
-  const hs = present(env, 'CONNECTORS_SIGNATURE_KEY');
-  if (hs !== undefined) {
-    if (Buffer.byteLength(hs, 'utf8') < 32)
-      fail('CONNECTORS_SIGNATURE_KEY', `must be at least 32 bytes (got ${Buffer.byteLength(hs, 'utf8')})`);
-    if (!keys.some((k) => k.alg === 'HS256' && k.secret === hs)) keys.push({ alg: 'HS256', secret: hs });
-  }
-  const jwk = present(env, 'CONNECTORS_SIGNING_JWK');
-  if (jwk !== undefined) keys.push(edVerifyKey(jwk));
   if (keys.length === 0) {
     fail(
       'CONNECTORS_VERIFY_KEYS',
@@ -129,25 +126,14 @@ function verifyKeys(env: ConnectorsEnv): KeyInput[] {
   return keys;
 }
 
-const Ed25519Jwk = z.looseObject({
-  kty: z.literal('OKP'),
-  crv: z.literal('Ed25519'),
-  x: z.string().min(43),
-  kid: z.string().optional(),
-});
-
-function edVerifyKey(text: string): KeyInput {
-  let json: unknown;
+/** `CONNECTORS_SECRET_REFS` / `CONNECTORS_SECRET_DIR`: which secretRefs the gateway may resolve. */
+function secretRefs(env: ConnectorsEnv): SecretRefSettings {
   try {
-    json = JSON.parse(text);
-  } catch {
-    return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK as JSON; it is not valid JSON');
+    return readSecretRefSettings(env);
+  } catch (error) {
+    if (error instanceof SecretPolicyConfigError) fail(error.variable, error.reason);
+    throw error;
   }
-  const parsed = Ed25519Jwk.safeParse(json);
-  if (!parsed.success)
-    return fail('CONNECTORS_SIGNING_JWK', 'must be an Ed25519 JWK (kty "OKP", crv "Ed25519", x)');
-  const { kid, ...privateJwk } = parsed.data;
-  return verifyInputFor({ ...(kid ? { kid } : {}), alg: 'EdDSA', privateJwk });
 }
 
 /** True for `127.0.0.0/8`, `::1` and `localhost`. */
@@ -197,6 +183,8 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
     apiKeys,
     mcpApiKeys: keyList(env, 'MCP_API_KEY', noAuth),
     verifyKeys: verifyKeys(env),
+    keySecrets: envKeySecrets(env),
+    secretRefs: secretRefs(env),
     port: read(
       env,
       'CONNECTORS_PORT',
@@ -264,6 +252,7 @@ export function configSecrets(config: ConnectorsConfig): string[] {
   const secrets = [...(config.apiKeys ?? []), ...(config.mcpApiKeys ?? [])];
   if (config.asbrApiKey) secrets.push(config.asbrApiKey);
   for (const key of config.verifyKeys) if (key.alg === 'HS256') secrets.push(key.secret);
+  secrets.push(...config.keySecrets);
   if (config.redisUrl && /:[^@/]+@/.test(config.redisUrl)) secrets.push(config.redisUrl);
   return secrets;
 }
