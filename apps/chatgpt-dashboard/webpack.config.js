@@ -3,6 +3,9 @@
 //     publicPath 'auto' so asset URLs stay relative);
 //  2. mcp-app: dist/mcp-app.html, ONE self-contained file with every chunk and the CSS inlined (the MCP Apps
 //     resource ui://connectors/dashboard.html; hosts load it in a sandboxed iframe with no network).
+// The mcp-app build runs after the web build and finishes dist/ with csp.json (the CSP hashes of both pages'
+// inline blocks) and, last, build-info.json (the marker the connectors server reads).
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +44,36 @@ class InlineSingleFilePlugin {
   }
 }
 
+/** `'sha256-…'` CSP sources of every non-empty inline `<script>` / `<style>` body of `html` (no `src`). */
+function inlineHashes(html, tag) {
+  const re = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'gi');
+  return [...html.matchAll(re)]
+    .map((m) => m[1] ?? '')
+    .filter((body) => body.trim() !== '')
+    .map((body) => `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+}
+
+/**
+ * After emit, writes dist/csp.json: for each page, the hashes of its inline scripts and styles, so the
+ * connectors server sends a strict CSP without parsing or hashing HTML per request.
+ */
+class CspHashesPlugin {
+  constructor(pages) {
+    this.pages = pages;
+  }
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('CspHashesPlugin', (compilation) => {
+      const outDir = compilation.outputOptions.path;
+      const csp = {};
+      for (const page of this.pages) {
+        const html = readFileSync(resolve(outDir, page), 'utf8');
+        csp[page] = { script: inlineHashes(html, 'script'), style: inlineHashes(html, 'style') };
+      }
+      writeFileSync(resolve(outDir, 'csp.json'), `${JSON.stringify(csp, null, 2)}\n`);
+    });
+  }
+}
+
 /**
  * After emit, writes dist/build-info.json with the content hash of src/: the connectors server compares it with
  * the source it sees to tell a current bundle from a stale one (content, not mtimes).
@@ -63,6 +96,7 @@ function config(target, mode) {
   const single = target === 'mcp-app';
   return {
     name: target,
+    dependencies: single ? ['web'] : [],
     mode,
     target: 'web',
     entry: { main: resolve(here, 'src/main.tsx') },
@@ -96,6 +130,8 @@ function config(target, mode) {
         ? [
             new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
             new InlineSingleFilePlugin({ filename: 'mcp-app.html' }),
+            new CspHashesPlugin(['index.html', 'mcp-app.html']),
+            new BuildInfoPlugin(),
           ]
         : [
             new HtmlWebpackPlugin({
@@ -104,7 +140,6 @@ function config(target, mode) {
               scriptLoading: 'defer',
               inject: 'head',
             }),
-            new BuildInfoPlugin(),
           ]),
     ],
   };

@@ -46,7 +46,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 async function builtFromCurrentSource(): Promise<boolean> {
-  const outputs = ['index.html', 'mcp-app.html', BUILD_INFO_FILE].map((f) => join(DIST_DIR, f));
+  const outputs = ['index.html', 'mcp-app.html', 'csp.json', BUILD_INFO_FILE].map((f) => join(DIST_DIR, f));
   if (!outputs.every((f) => existsSync(f))) return false;
   const info = JSON.parse(readFileSync(join(DIST_DIR, BUILD_INFO_FILE), 'utf8')) as { sourceHash?: string };
   return info.sourceHash === (await hashSourceTree(join(PACKAGE_DIR, 'src')));
