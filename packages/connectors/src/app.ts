@@ -27,6 +27,7 @@ import {
   type ConnectorsMetrics,
   type Logger,
 } from '@cortex-os/telemetry';
+import { slowClientServerOptions } from '@cortex-os/server-kit';
 import { authPlugin } from './auth.js';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
 import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
@@ -198,6 +199,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 4 * 1024 * 1024,
     // one access line per selected response (LOG_ACCESS), not Fastify's two per request
     disableRequestLogging: true,
+    // slowloris / slow bodies: headers within 10 s, the whole request within 30 s (CONNECTORS_*_TIMEOUT_MS)
+    ...slowClientServerOptions(config.timeouts),
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });

@@ -8,6 +8,7 @@ import {
   type SecretRefSettings,
 } from '@cortex-os/connectors-manifest/node';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
+import { readSlowClientTimeouts, type SlowClientTimeouts } from '@cortex-os/server-kit';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -65,6 +66,8 @@ export interface ConnectorsConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Which responses get an access-log line (`LOG_ACCESS`, default `sampled`). */
   readonly logAccess: AccessLogMode;
+  /** `CONNECTORS_HEADERS_TIMEOUT_MS` (10,000) and `CONNECTORS_REQUEST_TIMEOUT_MS` (30,000): slow-client limits. */
+  readonly timeouts?: SlowClientTimeouts;
 }
 
 /** Environment read by {@link loadConnectorsConfig}. */
@@ -244,6 +247,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       `must be one of ${ACCESS_LOG_MODES.join(', ')}`,
       DEFAULT_ACCESS_LOG_MODE,
     ),
+    timeouts: readSlowClientTimeouts(env, 'CONNECTORS', fail),
   };
 }
 

@@ -6,6 +6,8 @@ export { createKeyAuthenticator } from './authenticator.js';
 export type { AuthOutcome, Authenticator, KeyScope } from './authenticator.js';
 export { readServerKitEnv } from './env.js';
 export type { ConfigFail, ServerKitEnv, ServerKitSettings } from './env.js';
+export { DEFAULT_SLOW_CLIENT_TIMEOUTS, readSlowClientTimeouts, slowClientServerOptions } from './timeouts.js';
+export type { SlowClientTimeouts } from './timeouts.js';
 export { ERRORS_PLUGIN_NAME, errorHandlerPlugin } from './error-handler.js';
 export {
   AuthScopeError,
