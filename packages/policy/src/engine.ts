@@ -45,11 +45,17 @@ export function conditionContext(request: PolicyRequest): ConditionContext {
 /**
  * Decides requests against compiled rules. Deny wins; no covering rule denies. Rule coverage by target
  * (phase, connector, tool) and by principal (subject, roles, scopes) is memoized in bounded maps, so a
- * repeated question costs a map lookup plus the conditions of the few rules that cover it.
+ * repeated question costs a map lookup plus the conditions of the few rules that cover it. Principals are
+ * values: the memo is also keyed by the principal object, so a principal must not be mutated in place.
  */
 export class DecisionEngine {
-  private readonly targets = new Map<string, Candidates>();
+  /** phase → connector → tool → candidates (nested maps: no key string to build per decision). */
+  private readonly targets: Record<Phase, Map<string, Map<string, Candidates>>> = { list: new Map(), call: new Map() };
+  private targetCount = 0;
+  private readonly byConnector = new Map<string, readonly CompiledRule[]>();
   private readonly principals = new Map<string, Uint8Array>();
+  /** Memo by principal object too: a tools/list asks hundreds of times for one principal. */
+  private byObject = new WeakMap<Principal, Uint8Array>();
 
   constructor(private readonly rules: readonly CompiledRule[]) {}
 
@@ -85,27 +91,50 @@ export class DecisionEngine {
   }
 
   private candidates(phase: Phase, connectorId: string, tool: string): Candidates {
-    // Length-prefixed: unambiguous whatever characters the names hold.
-    const key = `${phase}${connectorId.length}:${connectorId}${tool}`;
-    const cached = this.targets.get(key);
+    let tools = this.targets[phase].get(connectorId);
+    const cached = tools?.get(tool);
     if (cached) return cached;
-    const covering = this.rules.filter((rule) => coversTarget(rule, phase, connectorId, tool));
+    const covering = this.connectorRules(connectorId).filter((rule) => coversTarget(rule, phase, connectorId, tool));
     const found = {
       deny: covering.filter((rule) => rule.effect === 'deny'),
       allow: covering.filter((rule) => rule.effect === 'allow'),
     };
-    if (this.targets.size >= MAX_TARGETS) this.targets.clear();
-    this.targets.set(key, found);
+    if (this.targetCount >= MAX_TARGETS) {
+      this.targets.list.clear();
+      this.targets.call.clear();
+      this.targetCount = 0;
+      tools = undefined;
+    }
+    if (!tools) this.targets[phase].set(connectorId, (tools = new Map()));
+    tools.set(tool, found);
+    this.targetCount += 1;
     return found;
   }
 
+  /** Rules whose connector globs cover `connectorId`: first sight of a connector scans every rule once. */
+  private connectorRules(connectorId: string): readonly CompiledRule[] {
+    let rules = this.byConnector.get(connectorId);
+    if (rules) return rules;
+    rules = this.rules.filter((rule) => rule.connector === undefined || rule.connector(connectorId));
+    if (this.byConnector.size >= MAX_TARGETS) this.byConnector.clear();
+    this.byConnector.set(connectorId, rules);
+    return rules;
+  }
+
   private memo(principal: Principal): Uint8Array {
+    const known = this.byObject.get(principal);
+    if (known) return known;
     const key = principalKey(principal);
     let memo = this.principals.get(key);
-    if (memo) return memo;
-    memo = new Uint8Array(this.rules.length);
-    if (this.principals.size >= MAX_PRINCIPALS) this.principals.clear();
-    this.principals.set(key, memo);
+    if (!memo) {
+      memo = new Uint8Array(this.rules.length);
+      if (this.principals.size >= MAX_PRINCIPALS) {
+        this.principals.clear();
+        this.byObject = new WeakMap();
+      }
+      this.principals.set(key, memo);
+    }
+    this.byObject.set(principal, memo);
     return memo;
   }
 

@@ -17,9 +17,11 @@ const GLOB_OPTIONS = { bash: true, dot: true } as const;
 export function globMatcher(patterns: readonly string[] | undefined): Matcher | undefined {
   if (patterns === undefined || patterns.includes('*') || patterns.includes('**')) return undefined;
   const exact = new Set(patterns.filter((p) => !picomatch.scan(p).isGlob));
-  const globs = patterns.filter((p) => !exact.has(p)).map((p) => picomatch(p, GLOB_OPTIONS));
+  const globs = patterns.filter((p) => !exact.has(p));
   if (globs.length === 0) return exact.size === 1 ? equals([...exact][0] ?? '') : (v) => exact.has(v);
-  return (value) => exact.has(value) || globs.some((glob) => glob(value));
+  // One regular expression for every glob of the field: a single test() per value, no result objects.
+  const re = new RegExp(globs.map((p) => `(?:${picomatch.makeRe(p, GLOB_OPTIONS).source})`).join('|'));
+  return exact.size === 0 ? (value) => re.test(value) : (value) => exact.has(value) || re.test(value);
 }
 
 function equals(expected: string): Matcher {
@@ -29,6 +31,12 @@ function equals(expected: string): Matcher {
 /** Whether `held` contains at least one of `wanted`. */
 export function holdsAny(held: readonly string[], wanted: readonly string[]): boolean {
   return wanted.some((w) => held.includes(w));
+}
+
+/** Whether `held` contains every one of `wanted` (no allocation). */
+export function holdsAll(held: readonly string[], wanted: readonly string[]): boolean {
+  for (const w of wanted) if (!held.includes(w)) return false;
+  return true;
 }
 
 /** The entries of `wanted` missing from `held`, in order. */

@@ -1,6 +1,6 @@
 import { checkCondition, compileCondition, type Condition } from './cel.js';
 import { ruleIssue, type PolicyIssue } from './errors.js';
-import { globMatcher, holdsAny, missingFrom, type Matcher } from './matchers.js';
+import { globMatcher, holdsAll, holdsAny, type Matcher } from './matchers.js';
 import type { PolicyRule } from './schema.js';
 import type { Phase, Principal } from './types.js';
 
@@ -79,6 +79,6 @@ export function coversPrincipal(rule: CompiledRule, principal: Principal): boole
   return (
     (rule.subject === undefined || rule.subject(principal.subject)) &&
     (rule.roles === undefined || holdsAny(principal.roles, rule.roles)) &&
-    (rule.scopes === undefined || missingFrom(principal.scopes, rule.scopes).length === 0)
+    (rule.scopes === undefined || holdsAll(principal.scopes, rule.scopes))
   );
 }

@@ -1,4 +1,4 @@
-import { missingFrom } from './matchers.js';
+import { holdsAll, missingFrom } from './matchers.js';
 import type { Decision, PolicyRequest } from './types.js';
 
 /**
@@ -7,9 +7,8 @@ import type { Decision, PolicyRequest } from './types.js';
  */
 export function scopeDecision(request: PolicyRequest): Decision | undefined {
   const required = request.requiredScopes;
-  if (required === undefined || required.length === 0) return undefined;
+  if (required === undefined || holdsAll(request.principal.scopes, required)) return undefined;
   const missing = missingFrom(request.principal.scopes, required);
-  if (missing.length === 0) return undefined;
   const names = missing.map((s) => JSON.stringify(s)).join(', ');
   const noun = missing.length === 1 ? 'scope' : 'scopes';
   return {

@@ -7,12 +7,12 @@ type RuleInput = PolicyDocumentInput['rules'][number];
 const connector = fc.constantFrom('zendesk', 'github', 'jira');
 const tool = fc.constantFrom('get_ticket', 'delete_ticket', 'list_issues', 'search');
 const role = fc.constantFrom('support', 'admin', 'dev');
-const globs = fc.constantFrom(['*'], ['get_*'], ['delete_*', 'search'], ['*_issues'], ['z*']);
+const globs = fc.constantFrom<string[]>(['*'], ['get_*'], ['delete_*', 'search'], ['*_issues'], ['z*']);
 
 const ruleBody = fc.record(
   {
     roles: fc.uniqueArray(role, { minLength: 1, maxLength: 2 }),
-    connectors: fc.constantFrom(['zendesk'], ['git*'], ['*']),
+    connectors: fc.constantFrom<string[]>(['zendesk'], ['git*'], ['*']),
     tools: globs,
     phase: fc.constantFrom('list', 'call', 'both'),
     when: fc.constantFrom('principal.claims.level > 1', 'tool.startsWith("get")', 'true'),
