@@ -26,11 +26,11 @@ export type KeyEnv = Readonly<Record<string, string | undefined>>;
 export class KeyEnvError extends ConnectorsError {
   /** The variable, option or file the key came from (e.g. `CONNECTORS_VERIFY_KEYS`). */
   readonly source: string;
-  /** The rule it broke, without the source (e.g. `[0].publicJwk must be a public key: remove "d"`). */
+  /** The rule it broke, without the source (e.g. `entry 0: publicJwk must be a public key: remove "d"`). */
   readonly reason: string;
 
   constructor(source: string, reason: string, options?: { cause?: unknown }) {
-    super('KEY_INVALID', `${source}${reason.startsWith('[') ? '' : ' '}${reason}`, options);
+    super('KEY_INVALID', `${source} ${reason}`, options);
     this.source = source;
     this.reason = reason;
   }

@@ -149,18 +149,18 @@ function keyInputAt(entry: unknown, i: number): KeyInput {
   if (kidOk && e?.alg === 'EdDSA' && typeof e.publicJwk === 'object' && e.publicJwk) {
     const members = privateMembersOf(e.publicJwk);
     if (members.length > 0)
-      throw new ConnectorsError('KEY_INVALID', `verify keys[${i}].publicJwk ${removeHint(members)}`);
+      throw new ConnectorsError('KEY_INVALID', `verify keys entry ${i}: publicJwk ${removeHint(members)}`);
     return e as KeyInput;
   }
   if (kidOk && e?.alg === 'EdDSA' && typeof e.privateJwk === 'object' && e.privateJwk) {
     throw new ConnectorsError(
       'KEY_INVALID',
-      `verify keys[${i}] must be a public key: give publicJwk (kty, crv, x), not privateJwk`,
+      `verify keys entry ${i} must be a public key: give publicJwk (kty, crv, x), not privateJwk`,
     );
   }
   throw new ConnectorsError(
     'KEY_INVALID',
-    `verify keys[${i}] must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`,
+    `verify keys entry ${i} must be { kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }`,
   );
 }
 

@@ -30,21 +30,21 @@ describe('verify keys accept public keys only', () => {
     const direct = thrownBy(() => parseKeySetJson(text));
     expect(direct).toMatchObject({
       code: 'KEY_INVALID',
-      message: 'brAInwav: verify keys[1].publicJwk must be a public key: remove "d"',
+      message: 'brAInwav: verify keys entry 1: publicJwk must be a public key: remove "d"',
     });
     const env = thrownBy(() => verifyKeysFromEnv({ CONNECTORS_VERIFY_KEYS: text }));
     expect(env).toMatchObject({
       code: 'KEY_INVALID',
       source: 'CONNECTORS_VERIFY_KEYS',
-      message: 'brAInwav: CONNECTORS_VERIFY_KEYS[1].publicJwk must be a public key: remove "d"',
+      message: 'brAInwav: CONNECTORS_VERIFY_KEYS entry 1: publicJwk must be a public key: remove "d"',
     });
     const rsa = { kty: 'RSA', n: 'n', e: 'AQAB', p: 'p-secret', q: 'q-secret' };
     expect(thrownBy(() => parseKeySetJson(JSON.stringify([{ alg: 'EdDSA', publicJwk: rsa }]))).message).toBe(
-      'brAInwav: verify keys[0].publicJwk must be a public key: remove "p", "q"',
+      'brAInwav: verify keys entry 0: publicJwk must be a public key: remove "p", "q"',
     );
     const given = thrownBy(() => parseKeySetJson(JSON.stringify([{ alg: 'EdDSA', privateJwk }])));
     expect(given.message).toBe(
-      'brAInwav: verify keys[0] must be a public key: give publicJwk (kty, crv, x), not privateJwk',
+      'brAInwav: verify keys entry 0 must be a public key: give publicJwk (kty, crv, x), not privateJwk',
     );
     for (const error of [direct, env, given]) expect(JSON.stringify([error.message, error])).not.toContain(d);
     await expect(createKeySet([{ alg: 'EdDSA', publicJwk: privateJwk }])).rejects.toThrowError(
