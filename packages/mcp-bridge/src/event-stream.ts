@@ -34,6 +34,20 @@ export interface StreamHooks {
   onEnd(state: StreamState, end: StreamEnd): void;
 }
 
+/** The JSON-RPC message of a `message` event; undefined (reported to `onError`) for other types and bad JSON. */
+export function parseEventMessage(
+  event: SseEvent,
+  onError: (error: Error) => void,
+): JSONRPCMessage | undefined {
+  if (event.event !== undefined && event.event !== 'message') return undefined;
+  try {
+    return JSON.parse(event.data) as JSONRPCMessage;
+  } catch (error) {
+    onError(new Error(`brAInwav: invalid JSON in event stream: ${String(error)}`));
+    return undefined;
+  }
+}
+
 /** A new stream state. */
 export function streamState(
   standalone: boolean,

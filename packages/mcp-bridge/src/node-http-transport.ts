@@ -6,7 +6,13 @@ import {
   type Transport,
   type TransportSendOptions,
 } from '@modelcontextprotocol/client';
-import { readStream, streamState, type StreamEnd, type StreamState } from './event-stream.js';
+import {
+  parseEventMessage,
+  readStream,
+  streamState,
+  type StreamEnd,
+  type StreamState,
+} from './event-stream.js';
 import {
   BodyTooLargeError,
   exchange,
@@ -19,57 +25,20 @@ import {
   type Exchange,
 } from './node-http.js';
 import { RawRequests } from './raw-requests.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, type SseEvent } from './sse-parser.js';
+import { openStream, scheduleStream, type ReopenHost } from './stream-reopen.js';
+import {
+  DEFAULT_RECONNECT,
+  RESPONSE_TOO_LARGE_CODE,
+  STREAM_LOST_CODE,
+  requestHeaders,
+  tooLargeMessage,
+  type EventStreamReconnect,
+  type NodeHttpTransportOptions,
+} from './node-http-options.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './sse-parser.js';
 
-/**
- * JSON-RPC error code the transport answers a request with when the upstream closed its response
- * (stream or JSON body) before the result arrived, so the caller fails at once instead of waiting for
- * its timeout. Inside the implementation-defined server-error range.
- */
-export const STREAM_LOST_CODE = -32099;
-
-/**
- * JSON-RPC error code the transport answers a request with when its response (one SSE event's data or a
- * JSON body) exceeds `maxMessageBytes`; `error.data.limitBytes` names the limit. The response is destroyed.
- */
-export const RESPONSE_TOO_LARGE_CODE = -32098;
-
-/** Reconnection of the standalone GET event stream (server notifications such as list_changed). */
-export interface EventStreamReconnect {
-  readonly initialDelayMs: number;
-  readonly growFactor: number;
-  readonly maxDelayMs: number;
-  readonly maxRetries: number;
-}
-
-/** Options of {@link NodeHttpClientTransport}. */
-export interface NodeHttpTransportOptions {
-  /** Sent with every request (manifest headers and the auth header). */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Default: 1 s, ×1.5, at most 30 s, 2 retries (the SDK transport's defaults). */
-  readonly reconnect?: EventStreamReconnect;
-  /**
-   * Largest upstream message in bytes: the data of one SSE event, or a JSON response body (default 16 MiB).
-   * A request whose response is larger fails at once with {@link RESPONSE_TOO_LARGE_CODE}.
-   */
-  readonly maxMessageBytes?: number;
-}
-
-const DEFAULT_RECONNECT: EventStreamReconnect = {
-  initialDelayMs: 1_000,
-  growFactor: 1.5,
-  maxDelayMs: 30_000,
-  maxRetries: 2,
-};
-
-/** Headers the transport owns; per-message `headers` cannot override them. */
-const RESERVED = new Set([
-  'content-type',
-  'accept',
-  'mcp-session-id',
-  'mcp-protocol-version',
-  'last-event-id',
-]);
+export { RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE, tooLargeMessage } from './node-http-options.js';
+export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-options.js';
 
 /**
  * MCP Streamable HTTP client transport on Node's own `http`/`https` with a keep-alive agent, for the
@@ -105,6 +74,21 @@ export class NodeHttpClientTransport implements Transport {
   private closed = false;
   private serverRetryMs: number | undefined;
   private readonly raw = new RawRequests((message) => this.send(message));
+  private readonly reopen: ReopenHost = {
+    closed: () => this.closed,
+    reconnect: () => this.reconnect,
+    retryMs: () => this.serverRetryMs,
+    timers: this.timers,
+    get: (lastEventId) => {
+      const headers = this.headers(false);
+      headers.accept = 'text/event-stream';
+      if (lastEventId) headers['last-event-id'] = lastEventId;
+      return this.request('GET', headers);
+    },
+    read: (res, state) => this.read(res, state),
+    abandon: (state, cause) => this.abandon(state, cause),
+    onerror: (error) => this.onerror?.(error),
+  };
 
   constructor(
     private readonly url: URL,
@@ -131,8 +115,12 @@ export class NodeHttpClientTransport implements Transport {
     if (options?.resumptionToken !== undefined) {
       // as the SDK: no POST; a GET with Last-Event-ID, responses delivered under this request's id
       this.track(ids);
-      const extra = { lastEventId: options.resumptionToken, onId: options.onresumptiontoken, replayId: ids[0] };
-      return this.openStream(streamState(false, ids, extra), 0);
+      const extra = {
+        lastEventId: options.resumptionToken,
+        onId: options.onresumptiontoken,
+        replayId: ids[0],
+      };
+      return openStream(this.reopen, streamState(false, ids, extra), 0);
     }
     // plain method checks: the SDK's is* guards run a Zod parse, on every message of the hot path
     const method = (message as { method?: unknown }).method;
@@ -146,13 +134,16 @@ export class NodeHttpClientTransport implements Transport {
     if (handshake) this.sessionId = headerValue(res, 'mcp-session-id');
     if (status === 202 || ids.length === 0) {
       res.resume();
-      if (method === 'notifications/initialized') this.openStream(streamState(true), 0);
+      if (method === 'notifications/initialized') openStream(this.reopen, streamState(true), 0);
       return;
     }
     const type = mediaType(res);
     if (type === 'text/event-stream') {
       this.track(ids);
-      return this.read(res, streamState(false, ids, { lastEventId: undefined, onId: options?.onresumptiontoken }));
+      return this.read(
+        res,
+        streamState(false, ids, { lastEventId: undefined, onId: options?.onresumptiontoken }),
+      );
     }
     if (type === 'application/json') return this.consumeJson(res, ids);
     res.resume();
@@ -203,12 +194,8 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   private headers(handshake: boolean, extra?: Readonly<Record<string, string>>): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = { ...this.options.headers };
-    if (!handshake && this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
-    if (this.protocolVersion !== undefined) headers['mcp-protocol-version'] = this.protocolVersion;
-    for (const [name, value] of Object.entries(extra ?? {}))
-      if (!RESERVED.has(name.toLowerCase())) headers[name] = value;
-    return headers;
+    const { sessionId, protocolVersion } = this;
+    return requestHeaders(this.options.headers, { sessionId, protocolVersion, handshake }, extra);
   }
 
   /** One request, tracked until its response body ends so `close()` can abort it. */
@@ -249,7 +236,7 @@ export class NodeHttpClientTransport implements Transport {
   private read(res: IncomingMessage, state: StreamState): void {
     readStream(res, state, {
       maxEventBytes: this.maxMessageBytes,
-      parse: (event) => this.parseEvent(event),
+      parse: (event) => parseEventMessage(event, (error) => this.onerror?.(error)),
       deliver: (message) => this.deliver(message),
       onRetry: (ms) => (this.serverRetryMs = ms),
       onEnd: (s, end) => this.streamEnded(s, end),
@@ -271,64 +258,12 @@ export class NodeHttpClientTransport implements Transport {
       if (!state.standalone) return;
       state.lastEventId = undefined;
       state.overflows += 1;
-      return this.scheduleStream(state, state.overflows);
+      return scheduleStream(this.reopen, state, state.overflows);
     }
-    if (state.standalone) return this.scheduleStream(state, 0);
+    if (state.standalone) return scheduleStream(this.reopen, state, 0);
     if (owed.length === 0) return;
-    if (state.lastEventId) return this.scheduleStream(state, 0);
+    if (state.lastEventId) return scheduleStream(this.reopen, state, 0);
     this.lost(owed, new Error('response stream closed before the result'));
-  }
-
-  /** Opens (or resumes, with `Last-Event-ID`) a GET event stream of `state`. */
-  private openStream(state: StreamState, attempt: number): void {
-    if (this.closed) return;
-    const headers = this.headers(false);
-    headers.accept = 'text/event-stream';
-    if (state.lastEventId) headers['last-event-id'] = state.lastEventId;
-    this.request('GET', headers).then(
-      async (res) => {
-        const status = res.statusCode ?? 0;
-        if (status === 405) {
-          res.resume();
-          return this.abandon(state, new Error('the upstream has no GET event stream (HTTP 405)'));
-        }
-        if (status < 200 || status >= 300 || mediaType(res) !== 'text/event-stream') {
-          const error = await httpError(res, 'Failed to open SSE stream');
-          this.onerror?.(error);
-          if (status >= 500) this.scheduleStream(state, attempt + 1);
-          else this.abandon(state, error);
-          return;
-        }
-        this.read(res, state);
-      },
-      (error: unknown) => {
-        if (this.closed) return;
-        const err = error instanceof Error ? error : new Error(String(error));
-        this.onerror?.(err);
-        // a resumption that cannot even connect fails its requests at once (the upstream is gone)
-        if (state.standalone) this.scheduleStream(state, attempt + 1);
-        else this.abandon(state, err);
-      },
-    );
-  }
-
-  private scheduleStream(state: StreamState, attempt: number): void {
-    if (this.closed) return;
-    const { initialDelayMs, growFactor, maxDelayMs, maxRetries } = this.reconnect;
-    if (attempt > maxRetries) {
-      const error = new Error(
-        `brAInwav: event stream lost; gave up after ${maxRetries} reconnection attempts`,
-      );
-      this.onerror?.(error);
-      return this.abandon(state, error);
-    }
-    const delay = this.serverRetryMs ?? Math.min(initialDelayMs * growFactor ** attempt, maxDelayMs);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.openStream(state, attempt);
-    }, delay);
-    timer.unref();
-    this.timers.add(timer);
   }
 
   /** Gives a stream up: the requests it still owes fail with {@link STREAM_LOST_CODE}. */
@@ -339,16 +274,6 @@ export class NodeHttpClientTransport implements Transport {
   /** Requests `state` owes that are still awaited (another stream may have answered them). */
   private owed(state: StreamState): Array<string | number> {
     return [...state.pending].filter((id) => this.awaiting.has(id));
-  }
-
-  private parseEvent(event: SseEvent): JSONRPCMessage | undefined {
-    if (event.event !== undefined && event.event !== 'message') return undefined;
-    try {
-      return JSON.parse(event.data) as JSONRPCMessage;
-    } catch (error) {
-      this.onerror?.(new Error(`brAInwav: invalid JSON in event stream: ${String(error)}`));
-      return undefined;
-    }
   }
 
   private deliver(message: JSONRPCMessage): void {
@@ -379,9 +304,4 @@ export class NodeHttpClientTransport implements Transport {
       this.deliver({ jsonrpc: '2.0', id, error });
     }
   }
-}
-
-/** Text of a size failure, naming the limit. */
-export function tooLargeMessage(limitBytes: number): string {
-  return `upstream response exceeds maxMessageBytes (${limitBytes} bytes)`;
 }

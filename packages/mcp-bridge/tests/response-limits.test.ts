@@ -76,7 +76,10 @@ describe('SseParser: linear work and a size cap', () => {
     const limit = 64 * 1024;
     const line = run(['data: ', ...Array.from({ length: 10 }, () => 'x'.repeat(16 * 1024))], limit);
     expect(line.overflows).toEqual([limit]);
-    const lines = run(Array.from({ length: 20_000 }, () => 'data: xxxx\n'), limit);
+    const lines = run(
+      Array.from({ length: 20_000 }, () => 'data: xxxx\n'),
+      limit,
+    );
     expect(lines.overflows).toEqual([limit]);
     expect(lines.events).toEqual([]);
   });
@@ -120,7 +123,13 @@ interface HugeServer {
 const rpc = (id: unknown, result: unknown): string => JSON.stringify({ jsonrpc: '2.0', id, result });
 
 /** Writes `prefix`, `bytes` of filler and `suffix`, honouring backpressure; records how far it got. */
-function streamHuge(res: ServerResponse, prefix: string, bytes: number, suffix: string, log: HugeServer['huge']): void {
+function streamHuge(
+  res: ServerResponse,
+  prefix: string,
+  bytes: number,
+  suffix: string,
+  log: HugeServer['huge'],
+): void {
   const entry = { written: 0, finished: false, closedEarly: false };
   log.push(entry);
   const block = Buffer.alloc(64 * 1024, 'y');
@@ -155,7 +164,9 @@ async function startHugeServer(): Promise<HugeServer> {
       const json = { 'content-type': 'application/json', 'mcp-session-id': 'huge-1' };
       if (msg.method === 'initialize') {
         const init = { protocolVersion: msg.params?.protocolVersion, capabilities: { tools: {} } };
-        return void res.writeHead(200, json).end(rpc(msg.id, { ...init, serverInfo: { name: 'huge', version: '1' } }));
+        return void res
+          .writeHead(200, json)
+          .end(rpc(msg.id, { ...init, serverInfo: { name: 'huge', version: '1' } }));
       }
       if (msg.method !== 'tools/call' || msg.params?.name !== 'huge')
         return void res.writeHead(200, json).end(rpc(msg.id, { content: [{ type: 'text', text: 'small' }] }));
@@ -183,7 +194,11 @@ async function startHugeServer(): Promise<HugeServer> {
 }
 
 function proxyFor(url: string, options: Parameters<typeof createRemoteToolProxy>[1] = {}): RemoteToolProxy {
-  const proxy = createRemoteToolProxy(connectorFor(url), { probeIntervalMs: 0, retries: { attempts: 1 }, ...options });
+  const proxy = createRemoteToolProxy(connectorFor(url), {
+    probeIntervalMs: 0,
+    retries: { attempts: 1 },
+    ...options,
+  });
   cleanups.push(() => proxy.close());
   return proxy;
 }

@@ -32,7 +32,8 @@ interface Step {
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const normalise = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null).replace(UUID, '<id>'));
+const normalise = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value ?? null).replace(UUID, '<id>'));
 
 /** Waits until no notification arrived for `quietMs` (at most `maxMs`). */
 async function settle(seen: unknown[], quietMs = 400, maxMs = 8_000): Promise<void> {
@@ -117,10 +118,14 @@ describe('stream resumption: NodeHttpClientTransport and the SDK transport see t
       // and what they agree on is the restored session, not a shared failure
       const byName = new Map(ours.map((s) => [s.step, s]));
       const downStep = JSON.stringify(byName.get('subscribe B while the GET stream is down'));
-      expect(downStep).toContain('Received Subscribe Resource request for URI: demo://resource/dynamic/text/2');
+      expect(downStep).toContain(
+        'Received Subscribe Resource request for URI: demo://resource/dynamic/text/2',
+      );
       const long = byName.get('long-running call; its POST stream is cut after the first progress')!;
       expect(long.result).toMatchObject({
-        result: { content: [{ type: 'text', text: expect.stringContaining('Long running operation completed') }] },
+        result: {
+          content: [{ type: 'text', text: expect.stringContaining('Long running operation completed') }],
+        },
         progress: [
           { progress: 1, total: 3 },
           { progress: 2, total: 3 },

@@ -2,6 +2,8 @@ import { ERROR_STATUS, httpStatusFor } from '@cortex-os/connectors-manifest';
 import { describe, expect, it } from 'vitest';
 import {
   BRIDGE_ERROR_CODES,
+  BRIDGE_FAILURE_KIND,
+  isBridgeErrorCode,
   CircuitBreaker,
   DEFAULT_RETRY,
   backoffDelay,
@@ -76,6 +78,18 @@ describe('options and error codes', () => {
     expect(unmapped).toEqual([]);
     expect(httpStatusFor('REQUEST_ABORTED')).toBe(499);
     expect(httpStatusFor('PROXY_CLOSED')).toBe(503);
+    expect(httpStatusFor('UPSTREAM_RESPONSE_TOO_LARGE')).toBe(502);
+  });
+
+  it('classifies every code in BRIDGE_FAILURE_KIND (offline only for availability failures)', () => {
+    expect(Object.keys(BRIDGE_FAILURE_KIND).sort()).toEqual([...BRIDGE_ERROR_CODES].sort());
+    const offline = BRIDGE_ERROR_CODES.filter((code) => BRIDGE_FAILURE_KIND[code] === 'offline');
+    expect(offline).toEqual(['UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN', 'PROXY_CLOSED']);
+    expect(BRIDGE_FAILURE_KIND.REQUEST_ABORTED).toBe('cancelled');
+    expect(isBridgeErrorCode('UPSTREAM_RESPONSE_TOO_LARGE')).toBe(true);
+    expect(isBridgeErrorCode('SOME_NEW_CODE')).toBe(false);
+    expect(isBridgeErrorCode('toString')).toBe(false);
+    expect(Object.isFrozen(BRIDGE_FAILURE_KIND)).toBe(true);
   });
 });
 
