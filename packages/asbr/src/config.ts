@@ -1,5 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
-import { parseKeySetJson, type KeyInput, type SigningKeyInput } from '@cortex-os/connectors-manifest';
+import {
+  KeyEnvError,
+  listedVerifyKeysFromEnv,
+  signatureKeyFromEnv,
+  signingJwkFromEnv,
+  type KeyEnv,
+  type KeyInput,
+  type SigningKeyInput,
+} from '@cortex-os/connectors-manifest';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -39,14 +47,6 @@ export interface AsbrConfig {
 /** Environment shape read by {@link loadAsbrConfig}. */
 export type AsbrEnv = Readonly<Record<string, string | undefined>>;
 
-const Ed25519PrivateJwk = z.looseObject({
-  kty: z.literal('OKP'),
-  crv: z.literal('Ed25519'),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  d: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  kid: z.string().min(1).optional(),
-});
-
 const fail = (variable: string, reason: string, options?: { cause?: unknown }): never => {
   throw new ConfigError(variable, reason, options);
 };
@@ -56,45 +56,20 @@ const present = (env: AsbrEnv, name: string): string | undefined => {
   return value === undefined || value.trim() === '' ? undefined : value;
 };
 
-function readHsKey(env: AsbrEnv): SigningKeyInput | undefined {
-  const secret = present(env, 'CONNECTORS_SIGNATURE_KEY');
-  if (secret === undefined) return undefined;
-  const bytes = Buffer.byteLength(secret, 'utf8');
-  if (bytes < MIN_HS256_KEY_BYTES) {
-    fail('CONNECTORS_SIGNATURE_KEY', `must be at least ${MIN_HS256_KEY_BYTES} bytes (got ${bytes})`);
-  }
-  return { alg: 'HS256', secret };
-}
-
-function readEdKey(env: AsbrEnv): SigningKeyInput | undefined {
-  const text = present(env, 'CONNECTORS_SIGNING_JWK');
-  if (text === undefined) return undefined;
-  const reason = 'must be an Ed25519 private JWK as JSON (kty "OKP", crv "Ed25519", base64url x and d)';
-  let json: unknown;
+/** Runs a key reader of `@cortex-os/connectors-manifest`, turning its error into a {@link ConfigError} naming the variable. */
+function keys<T>(read: (env: KeyEnv) => T, env: AsbrEnv): T {
   try {
-    json = JSON.parse(text);
-  } catch {
-    return fail('CONNECTORS_SIGNING_JWK', `${reason}; it is not valid JSON`);
-  }
-  const parsed = Ed25519PrivateJwk.safeParse(json);
-  if (!parsed.success) return fail('CONNECTORS_SIGNING_JWK', reason);
-  const { kid, ...jwk } = parsed.data;
-  return kid === undefined ? { alg: 'EdDSA', privateJwk: jwk } : { kid, alg: 'EdDSA', privateJwk: jwk };
-}
-
-function readVerifyKeys(env: AsbrEnv): KeyInput[] {
-  const text = present(env, 'CONNECTORS_VERIFY_KEYS');
-  if (text === undefined) return [];
-  try {
-    return parseKeySetJson(text);
+    return read(env);
   } catch (error) {
-    // parseKeySetJson names the bad entry's index, never a key value.
-    const index = error instanceof Error ? /\[(\d+)\]/.exec(error.message)?.[1] : undefined;
-    const which = index === undefined ? '' : ` (entry ${index} is not)`;
-    const shape = '{ kid?, alg: "HS256", secret } or { kid?, alg: "EdDSA", publicJwk }';
-    return fail('CONNECTORS_VERIFY_KEYS', `must be a JSON array of ${shape}${which}`, { cause: error });
+    if (error instanceof KeyEnvError) return fail(error.source, error.reason, { cause: error });
+    throw error;
   }
 }
+
+const readHsKey = (env: AsbrEnv): SigningKeyInput | undefined => keys(signatureKeyFromEnv, env);
+const readEdKey = (env: AsbrEnv): SigningKeyInput | undefined => keys(signingJwkFromEnv, env);
+/** `CONNECTORS_VERIFY_KEYS`: public keys only (a private JWK member is refused, naming the variable). */
+const readVerifyKeys = (env: AsbrEnv): KeyInput[] => keys(listedVerifyKeysFromEnv, env);
 
 function readApiKeys(env: AsbrEnv): string[] | null {
   const noAuth = present(env, 'NO_AUTH');

@@ -92,7 +92,7 @@ describe('loadAsbrConfig', () => {
     [
       { ...base, CONNECTORS_VERIFY_KEYS: '[{"alg":"RS256","secret":"hidden-verify-secret"}]' },
       'CONNECTORS_VERIFY_KEYS',
-      /JSON array/,
+      /entry 0 must be \{ kid\?, alg: "HS256", secret \}/,
     ],
     [{ CONNECTORS_SIGNATURE_KEY: KEY }, 'CONNECTORS_API_KEY', /required/],
     [{ ...base, CONNECTORS_API_KEY: 'a,,b' }, 'CONNECTORS_API_KEY', /empty entries/],
