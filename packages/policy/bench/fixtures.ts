@@ -15,7 +15,13 @@ type Rule = PolicyDocumentInput['rules'][number];
 export function policy200(): PolicyDocumentInput {
   const rules: Rule[] = [];
   for (const [i, id] of CONNECTORS.entries()) {
-    rules.push({ id: `${id}-read`, effect: 'allow', roles: ['support', 'viewer'], connectors: [id], tools: ['get_*', 'list_*', 'search_*'] });
+    rules.push({
+      id: `${id}-read`,
+      effect: 'allow',
+      roles: ['support', 'viewer'],
+      connectors: [id],
+      tools: ['get_*', 'list_*', 'search_*'],
+    });
     rules.push({
       id: `${id}-write`,
       effect: 'allow',
@@ -25,7 +31,13 @@ export function policy200(): PolicyDocumentInput {
       tools: ['create_*', 'update_*'],
       when: 'has(args.tenant) && args.tenant == principal.claims.tenant',
     });
-    rules.push({ id: `${id}-no-delete`, effect: 'deny', connectors: [id], tools: ['delete_*'], principals: i % 2 ? ['agent:*'] : ['*'] });
+    rules.push({
+      id: `${id}-no-delete`,
+      effect: 'deny',
+      connectors: [id],
+      tools: ['delete_*'],
+      principals: i % 2 ? ['agent:*'] : ['*'],
+    });
     rules.push({
       id: `${id}-export`,
       effect: i % 2 ? 'deny' : 'allow',
@@ -44,13 +56,23 @@ export function policy1(): PolicyDocumentInput {
 
 /** A fresh principal object each time (as a verified token yields), same subject and roles. */
 export function supportPrincipal(): Principal {
-  return { subject: 'agent:support-bot', roles: ['support'], scopes: ['tickets:read'], claims: { tenant: 'acme', level: 2 } };
+  return {
+    subject: 'agent:support-bot',
+    roles: ['support'],
+    scopes: ['tickets:read'],
+    claims: { tenant: 'acme', level: 2 },
+  };
 }
 
 /** `n` call requests cycling over every target, with arguments. */
 export function callRequests(n: number): PolicyRequest[] {
   return Array.from({ length: n }, (_, i) => {
     const target = TARGETS[(i * 7) % TARGETS.length]!;
-    return { ...target, principal: supportPrincipal(), phase: 'call', arguments: { tenant: i % 3 ? 'acme' : 'globex', id: i } };
+    return {
+      ...target,
+      principal: supportPrincipal(),
+      phase: 'call',
+      arguments: { tenant: i % 3 ? 'acme' : 'globex', id: i },
+    };
   });
 }

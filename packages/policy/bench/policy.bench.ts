@@ -20,7 +20,8 @@ const median = (v: readonly number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const percentile = (v: readonly number[], p: number): number => [...v].sort((a, b) => a - b)[Math.floor(v.length * p)] ?? 0;
+const percentile = (v: readonly number[], p: number): number =>
+  [...v].sort((a, b) => a - b)[Math.floor(v.length * p)] ?? 0;
 const round = (v: number, d = 3): number => Number(v.toFixed(d));
 
 interface Row {
@@ -88,7 +89,11 @@ const denyShare = requests.filter((r) => !p200.decide(r).allow).length / request
 
 const loadBefore = loadavg()[0]!;
 const rows: Row[] = [
-  measure('decide, 200 rules (target)', 'µs/decision', perDecision((r) => p200.decide(r), requests)),
+  measure(
+    'decide, 200 rules (target)',
+    'µs/decision',
+    perDecision((r) => p200.decide(r), requests),
+  ),
   measure('decide, 200 rules, cold: fresh compiled policy each batch', 'µs/decision', () => {
     const out: number[] = [];
     for (let b = 0; b < 20; b++) {
@@ -99,12 +104,34 @@ const rows: Row[] = [
     }
     return out;
   }),
-  measure('decide, 1 rule (baseline)', 'µs/decision', perDecision((r) => p1.decide(r), requests)),
+  measure(
+    'decide, 1 rule (baseline)',
+    'µs/decision',
+    perDecision((r) => p1.decide(r), requests),
+  ),
   measure('plain function (baseline)', 'µs/decision', perDecision(plain, requests)),
-  measure('tools/list filter, 650 tools, 200 rules (target)', 'ms/list', listFilter(() => p200)),
-  measure('tools/list filter, cold: fresh compiled policy each list', 'ms/list', listFilter(() => compilePolicy(policy200()), 20)),
-  measure('tools/list filter, 1 rule (baseline)', 'ms/list', listFilter(() => p1)),
-  measure('tools/list filter, plain function (baseline)', 'ms/list', listFilter(() => ({ mayList: (who, _c, tool) => who.roles.includes('support') && !tool.startsWith('delete_') }))),
+  measure(
+    'tools/list filter, 650 tools, 200 rules (target)',
+    'ms/list',
+    listFilter(() => p200),
+  ),
+  measure(
+    'tools/list filter, cold: fresh compiled policy each list',
+    'ms/list',
+    listFilter(() => compilePolicy(policy200()), 20),
+  ),
+  measure(
+    'tools/list filter, 1 rule (baseline)',
+    'ms/list',
+    listFilter(() => p1),
+  ),
+  measure(
+    'tools/list filter, plain function (baseline)',
+    'ms/list',
+    listFilter(() => ({
+      mayList: (who, _c, tool) => who.roles.includes('support') && !tool.startsWith('delete_'),
+    })),
+  ),
 ];
 const loadAfter = loadavg()[0]!;
 
@@ -120,7 +147,11 @@ const result = {
   tools: TARGETS.length,
   denyShareOfCallRequests: round(denyShare, 3),
   targets: {
-    decisionP50Us: { target: TARGET_DECISION_US, measured: decision.p50, verdict: verdict(decision.p50, TARGET_DECISION_US) },
+    decisionP50Us: {
+      target: TARGET_DECISION_US,
+      measured: decision.p50,
+      verdict: verdict(decision.p50, TARGET_DECISION_US),
+    },
     listP50Ms: { target: TARGET_LIST_MS, measured: list.p50, verdict: verdict(list.p50, TARGET_LIST_MS) },
   },
   rows,

@@ -2,7 +2,13 @@ import { Environment, type ParseError, type TypeError as CelTypeError } from '@m
 import type { Phase } from './types.js';
 
 /** Structural limits of one condition (parse time). */
-const LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 };
+const LIMITS = {
+  maxAstNodes: 2000,
+  maxDepth: 64,
+  maxListElements: 1000,
+  maxMapEntries: 1000,
+  maxCallArguments: 16,
+};
 
 const PRINCIPAL_SCHEMA = {
   subject: 'string',
@@ -20,7 +26,10 @@ function environment(phase: Phase): Environment {
 }
 
 /** One environment per phase: `args` exists only in the call phase, so reading it elsewhere fails the check. */
-const ENVIRONMENTS: Readonly<Record<Phase, Environment>> = { list: environment('list'), call: environment('call') };
+const ENVIRONMENTS: Readonly<Record<Phase, Environment>> = {
+  list: environment('list'),
+  call: environment('call'),
+};
 
 /** What a condition sees. `args` is present in the call phase only. */
 export interface ConditionContext {

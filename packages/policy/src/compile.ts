@@ -23,7 +23,12 @@ export interface CompilePolicyOptions {
   readonly source?: string;
 }
 
-function listRequest(principal: Principal, connectorId: string, tool: string, requiredScopes?: readonly string[]) {
+function listRequest(
+  principal: Principal,
+  connectorId: string,
+  tool: string,
+  requiredScopes?: readonly string[],
+) {
   return { principal, connectorId, tool, phase: 'list' as const, requiredScopes };
 }
 

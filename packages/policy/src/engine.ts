@@ -38,7 +38,11 @@ export function defaultDeny(request: PolicyRequest): Decision {
 /** The variables a condition sees for `request`. */
 export function conditionContext(request: PolicyRequest): ConditionContext {
   const { subject, roles, scopes, claims } = request.principal;
-  const base = { principal: { subject, roles, scopes, claims }, connector: request.connectorId, tool: request.tool };
+  const base = {
+    principal: { subject, roles, scopes, claims },
+    connector: request.connectorId,
+    tool: request.tool,
+  };
   return request.phase === 'call' ? { ...base, args: request.arguments ?? {} } : base;
 }
 
@@ -50,7 +54,10 @@ export function conditionContext(request: PolicyRequest): ConditionContext {
  */
 export class DecisionEngine {
   /** phase → connector → tool → candidates (nested maps: no key string to build per decision). */
-  private readonly targets: Record<Phase, Map<string, Map<string, Candidates>>> = { list: new Map(), call: new Map() };
+  private readonly targets: Record<Phase, Map<string, Map<string, Candidates>>> = {
+    list: new Map(),
+    call: new Map(),
+  };
   private targetCount = 0;
   private readonly byConnector = new Map<string, readonly CompiledRule[]>();
   private readonly principals = new Map<string, Uint8Array>();
@@ -94,7 +101,9 @@ export class DecisionEngine {
     let tools = this.targets[phase].get(connectorId);
     const cached = tools?.get(tool);
     if (cached) return cached;
-    const covering = this.connectorRules(connectorId).filter((rule) => coversTarget(rule, phase, connectorId, tool));
+    const covering = this.connectorRules(connectorId).filter((rule) =>
+      coversTarget(rule, phase, connectorId, tool),
+    );
     const found = {
       deny: covering.filter((rule) => rule.effect === 'deny'),
       allow: covering.filter((rule) => rule.effect === 'allow'),
@@ -105,7 +114,7 @@ export class DecisionEngine {
       this.targetCount = 0;
       tools = undefined;
     }
-    if (!tools) this.targets[phase].set(connectorId, (tools = new Map()));
+    if (!tools) this.targets[phase].set(connectorId, (tools = new Map<string, Candidates>()));
     tools.set(tool, found);
     this.targetCount += 1;
     return found;

@@ -28,11 +28,19 @@ function list(values: readonly string[]): string {
   return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
 }
 
-function globCheck(label: string, value: string, patterns: readonly string[] | undefined, matcher?: Matcher): Check {
+function globCheck(
+  label: string,
+  value: string,
+  patterns: readonly string[] | undefined,
+  matcher?: Matcher,
+): Check {
   return () => {
     if (patterns === undefined) return { ok: true, why: `any ${label}` };
     const ok = matcher === undefined || matcher(value);
-    return { ok, why: `${label} ${JSON.stringify(value)} ${ok ? 'matches' : 'does not match'} ${list(patterns)}` };
+    return {
+      ok,
+      why: `${label} ${JSON.stringify(value)} ${ok ? 'matches' : 'does not match'} ${list(patterns)}`,
+    };
   };
 }
 
@@ -40,7 +48,10 @@ function checks(rule: CompiledRule, request: PolicyRequest): Check[] {
   const def = rule.definition;
   const { principal } = request;
   return [
-    () => ({ ok: rule.phases.includes(request.phase), why: `phase ${request.phase} ${rule.phases.includes(request.phase) ? 'is' : 'is not'} covered (rule phase ${def.phase})` }),
+    () => ({
+      ok: rule.phases.includes(request.phase),
+      why: `phase ${request.phase} ${rule.phases.includes(request.phase) ? 'is' : 'is not'} covered (rule phase ${def.phase})`,
+    }),
     globCheck('connector', request.connectorId, def.connectors, rule.connector),
     globCheck('tool', request.tool, def.tools, rule.tool),
     globCheck('subject', principal.subject, def.principals, rule.subject),
@@ -52,7 +63,11 @@ function checks(rule: CompiledRule, request: PolicyRequest): Check[] {
     () => {
       if (def.scopes === undefined) return { ok: true, why: 'any scopes' };
       const missing = missingFrom(principal.scopes, def.scopes);
-      return { ok: missing.length === 0, why: missing.length === 0 ? `holds the scopes ${list(def.scopes)}` : `lacks the scopes ${list(missing)}` };
+      return {
+        ok: missing.length === 0,
+        why:
+          missing.length === 0 ? `holds the scopes ${list(def.scopes)}` : `lacks the scopes ${list(missing)}`,
+      };
     },
     () => {
       if (rule.when === undefined) return { ok: true, why: 'no condition' };

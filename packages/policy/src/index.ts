@@ -11,5 +11,12 @@ export type { Explanation, RuleTrace } from './explain.js';
 export { scopeDecision } from './scopes.js';
 export { loadPolicyFile, compilePolicyText, readPolicyText, formatOf } from './file.js';
 export { openPolicyStore } from './store.js';
-export type { PolicyStore, PolicyStoreOptions, PolicyStatus, PolicyStoreEvent, PolicyLoadError } from './store.js';
+export type {
+  PolicyStore,
+  PolicyStoreOptions,
+  PolicyStatus,
+  PolicyStoreEvent,
+  PolicyLoadError,
+} from './store.js';
 export { policyJsonSchema } from './json-schema.js';
+export { splitToolName, explanationLines } from './format.js';

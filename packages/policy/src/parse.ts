@@ -38,7 +38,8 @@ function syntaxValue(text: string, format: PolicyFormat, source?: string): unkno
 }
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const text = issue.message.replace(/^Invalid input: /, '');
   return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }

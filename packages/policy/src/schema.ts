@@ -31,7 +31,10 @@ export const PolicyRuleSchema = z.strictObject({
   /** Globs over the upstream tool name; any may match. */
   tools: GlobList.optional().describe('Globs over the upstream tool name (any may match)'),
   /** The phase(s) the rule applies to (default both). */
-  phase: z.enum(['list', 'call', 'both']).default('both').describe('list (tools/list), call (tools/call) or both'),
+  phase: z
+    .enum(['list', 'call', 'both'])
+    .default('both')
+    .describe('list (tools/list), call (tools/call) or both'),
   /** CEL condition (must yield a bool) over `principal`, `connector`, `tool` and, in the call phase only, `args`. */
   when: z
     .string()

@@ -64,7 +64,12 @@ function loadError(error: unknown, at: Date): PolicyLoadError {
     return { code: error.code, message: error.message, issues, at };
   }
   const reason = error instanceof Error ? error.name : 'unknown error';
-  return { code: POLICY_ERROR_CODES.INVALID, message: `brAInwav: policy could not be loaded (${reason})`, issues: [], at };
+  return {
+    code: POLICY_ERROR_CODES.INVALID,
+    message: `brAInwav: policy could not be loaded (${reason})`,
+    issues: [],
+    at,
+  };
 }
 
 class PolicyFileStore implements PolicyStore {
@@ -94,13 +99,20 @@ class PolicyFileStore implements PolicyStore {
     return this.current.decide(request);
   }
 
-  mayList(principal: Principal, connectorId: string, tool: string, requiredScopes?: readonly string[]): boolean {
+  mayList(
+    principal: Principal,
+    connectorId: string,
+    tool: string,
+    requiredScopes?: readonly string[],
+  ): boolean {
     return this.current.mayList(principal, connectorId, tool, requiredScopes);
   }
 
   status(): PolicyStatus {
     const base = { path: this.options.path, loadedAt: this.loadedAt, rules: this.current.rules.length };
-    return this.lastError ? { ...base, state: 'degraded', lastError: this.lastError } : { ...base, state: 'ok' };
+    return this.lastError
+      ? { ...base, state: 'degraded', lastError: this.lastError }
+      : { ...base, state: 'ok' };
   }
 
   reload(): Promise<PolicyStatus> {

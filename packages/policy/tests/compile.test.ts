@@ -19,7 +19,10 @@ const filler = [
 
 describe('compilePolicy: load-time checks', () => {
   it('a rule reading args in the list phase is a load error naming index and id', () => {
-    const error = failure([...filler, { id: 'no-delete', effect: 'deny', phase: 'list', when: 'args.id == "1"' }]);
+    const error = failure([
+      ...filler,
+      { id: 'no-delete', effect: 'deny', phase: 'list', when: 'args.id == "1"' },
+    ]);
     expect(error.code).toBe('POLICY_INVALID');
     expect(error.message).toBe(
       'brAInwav: policy rules[3] (id "no-delete").when: unknown variable args in phase list (args exists only in phase call: set phase: call)',
@@ -33,7 +36,10 @@ describe('compilePolicy: load-time checks', () => {
     expect(failure([{ id: 'x', effect: 'allow', when: 'args.n > 1' }]).message).toContain(
       'rules[0] (id "x").when: unknown variable args in phase list',
     );
-    expect(compilePolicy({ version: 1, rules: [{ id: 'x', effect: 'allow', phase: 'call', when: 'args.n > 1' }] }).rules).toHaveLength(1);
+    expect(
+      compilePolicy({ version: 1, rules: [{ id: 'x', effect: 'allow', phase: 'call', when: 'args.n > 1' }] })
+        .rules,
+    ).toHaveLength(1);
   });
 
   it('type errors, unknown variables, unknown fields, syntax errors and non-bool conditions are load errors', () => {
@@ -72,8 +78,13 @@ describe('compilePolicy: load-time checks', () => {
     ]);
     expect(error.issues[0]?.message).toBe('has unknown key(s) "tool"');
     expect(error.issues[2]?.message).toBe('must list at least one pattern (omit the field to match any)');
-    const duplicate = failure([{ id: 'ok', effect: 'allow' }, { id: 'ok', effect: 'deny' }]);
-    expect(duplicate.message).toBe('brAInwav: policy rules[1] (id "ok").id: duplicate rule id (first used by rules[0])');
+    const duplicate = failure([
+      { id: 'ok', effect: 'allow' },
+      { id: 'ok', effect: 'deny' },
+    ]);
+    expect(duplicate.message).toBe(
+      'brAInwav: policy rules[1] (id "ok").id: duplicate rule id (first used by rules[0])',
+    );
     expect(() => compilePolicy({ version: 2, rules: [] } as never)).toThrow(/policy version: /);
   });
 

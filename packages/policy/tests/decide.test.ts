@@ -25,8 +25,14 @@ describe('decide', () => {
   });
 
   it('deny wins over an allow listed before it (admins may not delete tickets either)', () => {
-    expect(policy.decide(call(admin, 'github', 'delete_repo'))).toMatchObject({ allow: true, ruleId: 'admins-everything' });
-    expect(policy.decide(call(admin, 'zendesk', 'delete_ticket'))).toMatchObject({ allow: false, ruleId: 'no-ticket-deletes' });
+    expect(policy.decide(call(admin, 'github', 'delete_repo'))).toMatchObject({
+      allow: true,
+      ruleId: 'admins-everything',
+    });
+    expect(policy.decide(call(admin, 'zendesk', 'delete_ticket'))).toMatchObject({
+      allow: false,
+      ruleId: 'no-ticket-deletes',
+    });
   });
 
   it('denies by default when no rule covers the request, naming the target and no rule', () => {
@@ -36,7 +42,13 @@ describe('decide', () => {
   });
 
   it('matches globs over subjects, connectors and tools (a * crosses / and .)', () => {
-    const p = rules({ id: 'r', effect: 'allow', principals: ['svc:*'], connectors: ['git*'], tools: ['*.read', 'get_?'] });
+    const p = rules({
+      id: 'r',
+      effect: 'allow',
+      principals: ['svc:*'],
+      connectors: ['git*'],
+      tools: ['*.read', 'get_?'],
+    });
     const svc = principal({ subject: 'svc:https://ci/runner' });
     expect(p.decide(call(svc, 'github', 'repo.read')).allow).toBe(true);
     expect(p.decide(call(svc, 'gitlab', 'get_x')).allow).toBe(true);
@@ -49,12 +61,16 @@ describe('decide', () => {
     const p = rules({ id: 'r', effect: 'allow', roles: ['a', 'b'], scopes: ['read', 'write'] });
     expect(p.decide(call(principal({ roles: ['b'], scopes: ['write', 'read'] }), 'c', 't')).allow).toBe(true);
     expect(p.decide(call(principal({ roles: ['b'], scopes: ['read'] }), 'c', 't')).allow).toBe(false);
-    expect(p.decide(call(principal({ roles: ['c'], scopes: ['read', 'write'] }), 'c', 't')).allow).toBe(false);
+    expect(p.decide(call(principal({ roles: ['c'], scopes: ['read', 'write'] }), 'c', 't')).allow).toBe(
+      false,
+    );
   });
 
   it('required connector scopes: missing ones deny insufficient_scope before any rule, naming them', () => {
     const who = principal({ roles: ['admin'], scopes: ['tickets:read'] });
-    const decision = policy.decide(call(who, 'zendesk', 'get_ticket', {}, ['tickets:read', 'tickets:write', 'x']));
+    const decision = policy.decide(
+      call(who, 'zendesk', 'get_ticket', {}, ['tickets:read', 'tickets:write', 'x']),
+    );
     expect(decision).toEqual({
       allow: false,
       reason: 'insufficient_scope: missing required scopes "tickets:write", "x" for connector "zendesk"',
@@ -73,10 +89,12 @@ describe('decide', () => {
       { id: 'all', effect: 'allow', when: '"pay" in principal.roles || principal.claims.level >= 3' },
     );
     expect(p.decide(call(principal({ roles: ['pay'] }), 'bank', 'transfer', { amount: 5 })).allow).toBe(true);
-    expect(p.decide(call(principal({ roles: ['pay'] }), 'bank', 'transfer', { amount: 5000 }))).toMatchObject({
-      allow: false,
-      ruleId: 'big',
-    });
+    expect(p.decide(call(principal({ roles: ['pay'] }), 'bank', 'transfer', { amount: 5000 }))).toMatchObject(
+      {
+        allow: false,
+        ruleId: 'big',
+      },
+    );
     expect(p.decide(call(principal({ claims: { level: 3 } }), 'bank', 'transfer', {})).allow).toBe(true);
     expect(p.decide(call(principal({ claims: { level: 2 } }), 'bank', 'transfer', {})).allow).toBe(false);
   });
@@ -111,9 +129,17 @@ describe('decide', () => {
   });
 
   it('a reason never carries the condition text nor claim values', () => {
-    const p = rules({ id: 'secret-tenant', effect: 'deny', when: 'principal.claims.tenant == "s3cr3t-tenant"' });
+    const p = rules({
+      id: 'secret-tenant',
+      effect: 'deny',
+      when: 'principal.claims.tenant == "s3cr3t-tenant"',
+    });
     const decision = p.decide(call(principal({ claims: { tenant: 's3cr3t-tenant' } }), 'c', 't'));
-    expect(decision).toEqual({ allow: false, ruleId: 'secret-tenant', reason: 'denied by rule "secret-tenant"' });
+    expect(decision).toEqual({
+      allow: false,
+      ruleId: 'secret-tenant',
+      reason: 'denied by rule "secret-tenant"',
+    });
     expect(JSON.stringify(decision)).not.toContain('s3cr3t');
   });
 

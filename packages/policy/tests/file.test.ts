@@ -25,11 +25,22 @@ describe('parsePolicy and loadPolicyFile', () => {
     const yaml = await loadPolicyFile(file('p.yaml', SUPPORT_POLICY_YAML));
     const yml = await loadPolicyFile(file('p.yml', SUPPORT_POLICY_YAML));
     const json = await loadPolicyFile(file('p.json', JSON_POLICY));
-    expect(yaml.rules.map((r) => r.id)).toEqual(['support-reads-tickets', 'no-ticket-deletes', 'admins-everything', 'tenant-bound-writes']);
+    expect(yaml.rules.map((r) => r.id)).toEqual([
+      'support-reads-tickets',
+      'no-ticket-deletes',
+      'admins-everything',
+      'tenant-bound-writes',
+    ]);
     expect(yml.rules).toEqual(yaml.rules);
     expect(yaml.source).toBe(join(dir, 'p.yaml'));
-    expect(json.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({ allow: true, ruleId: 'read' });
-    expect(yaml.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({ allow: true, ruleId: 'support-reads-tickets' });
+    expect(json.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({
+      allow: true,
+      ruleId: 'read',
+    });
+    expect(yaml.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({
+      allow: true,
+      ruleId: 'support-reads-tickets',
+    });
   });
 
   it('sniffs the format of a file without a known extension', async () => {
@@ -50,11 +61,16 @@ describe('parsePolicy and loadPolicyFile', () => {
   });
 
   it('schema issues from a file carry its path and the rule index/id', async () => {
-    const path = file('invalid.yaml', 'version: 1\nrules:\n  - id: r1\n    effect: allow\n    phase: sometimes\n');
+    const path = file(
+      'invalid.yaml',
+      'version: 1\nrules:\n  - id: r1\n    effect: allow\n    phase: sometimes\n',
+    );
     const error = await loadPolicyFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyValidationError);
     expect((error as Error).message).toMatch(
-      new RegExp(`^brAInwav: policy ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: rules\\[0\\] \\(id "r1"\\)\\.phase: `),
+      new RegExp(
+        `^brAInwav: policy ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: rules\\[0\\] \\(id "r1"\\)\\.phase: `,
+      ),
     );
   });
 
@@ -62,6 +78,8 @@ describe('parsePolicy and loadPolicyFile', () => {
     const error = await loadPolicyFile(join(dir, 'absent.yaml')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyFileError);
     expect((error as PolicyFileError).code).toBe('POLICY_NOT_FOUND');
-    expect((error as Error).message).toBe(`brAInwav: policy file ${join(dir, 'absent.yaml')} cannot be read (ENOENT)`);
+    expect((error as Error).message).toBe(
+      `brAInwav: policy file ${join(dir, 'absent.yaml')} cannot be read (ENOENT)`,
+    );
   });
 });

@@ -13,7 +13,15 @@ describe('committed policy JSON Schema', () => {
     const schema = policyJsonSchema() as {
       $id: string;
       required: string[];
-      properties: { rules: { items: { required: string[]; additionalProperties: boolean; properties: { phase: { enum: string[] } } } } };
+      properties: {
+        rules: {
+          items: {
+            required: string[];
+            additionalProperties: boolean;
+            properties: { phase: { enum: string[] } };
+          };
+        };
+      };
     };
     expect(schema.$id).toBe('https://brainwav.dev/schemas/policy.schema.json');
     expect(schema.required).toEqual(['version', 'rules']);

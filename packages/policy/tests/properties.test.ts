@@ -35,34 +35,52 @@ const request = fc.record({
 describe('policy properties', () => {
   it('with only allow rules, adding a deny rule never turns a deny into an allow (and a matching deny denies)', () => {
     fc.assert(
-      fc.property(fc.array(ruleBody, { maxLength: 8 }), ruleBody, fc.nat(8), request, (allows, deny, at, req) => {
-        const allowRules: RuleInput[] = allows.map((body, i) => ({ ...body, id: `allow-${i}`, effect: 'allow' }));
-        const before = compilePolicy({ version: 1, rules: allowRules }).decide(req as PolicyRequest);
-        const withDeny = [...allowRules];
-        withDeny.splice(Math.min(at, withDeny.length), 0, { ...deny, id: 'the-deny', effect: 'deny' });
-        const after = compilePolicy({ version: 1, rules: withDeny });
-        const decision = after.decide(req as PolicyRequest);
-        if (!before.allow) expect(decision.allow).toBe(false);
-        if (after.explain(req as PolicyRequest).matched.some((m) => m.id === 'the-deny'))
-          expect(decision).toMatchObject({ allow: false, ruleId: 'the-deny' });
-      }),
+      fc.property(
+        fc.array(ruleBody, { maxLength: 8 }),
+        ruleBody,
+        fc.nat(8),
+        request,
+        (allows, deny, at, req) => {
+          const allowRules: RuleInput[] = allows.map((body, i) => ({
+            ...body,
+            id: `allow-${i}`,
+            effect: 'allow',
+          }));
+          const before = compilePolicy({ version: 1, rules: allowRules }).decide(req);
+          const withDeny = [...allowRules];
+          withDeny.splice(Math.min(at, withDeny.length), 0, { ...deny, id: 'the-deny', effect: 'deny' });
+          const after = compilePolicy({ version: 1, rules: withDeny });
+          const decision = after.decide(req);
+          if (!before.allow) expect(decision.allow).toBe(false);
+          if (after.explain(req).matched.some((m) => m.id === 'the-deny'))
+            expect(decision).toMatchObject({ allow: false, ruleId: 'the-deny' });
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('decide and explain agree on allow, and a memoized decision equals a fresh one', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(ruleBody, fc.boolean()), { maxLength: 8 }), fc.array(request, { minLength: 1, maxLength: 5 }), (bodies, reqs) => {
-        const rules: RuleInput[] = bodies.map(([body, deny], i) => ({ ...body, id: `r${i}`, effect: deny ? 'deny' : 'allow' }));
-        const warm = compilePolicy({ version: 1, rules });
-        for (const req of reqs) warm.decide(req as PolicyRequest);
-        for (const req of reqs) {
-          const fresh = compilePolicy({ version: 1, rules }).decide(req as PolicyRequest);
-          expect(warm.decide(req as PolicyRequest)).toEqual(fresh);
-          const matched = warm.explain(req as PolicyRequest).matched;
-          expect(fresh.allow).toBe(matched.length > 0 && matched.every((m) => m.effect === 'allow'));
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(ruleBody, fc.boolean()), { maxLength: 8 }),
+        fc.array(request, { minLength: 1, maxLength: 5 }),
+        (bodies, reqs) => {
+          const rules: RuleInput[] = bodies.map(([body, deny], i) => ({
+            ...body,
+            id: `r${i}`,
+            effect: deny ? 'deny' : 'allow',
+          }));
+          const warm = compilePolicy({ version: 1, rules });
+          for (const req of reqs) warm.decide(req);
+          for (const req of reqs) {
+            const fresh = compilePolicy({ version: 1, rules }).decide(req);
+            expect(warm.decide(req as PolicyRequest)).toEqual(fresh);
+            const matched = warm.explain(req).matched;
+            expect(fresh.allow).toBe(matched.length > 0 && matched.every((m) => m.effect === 'allow'));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -2,7 +2,12 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPolicyStore, PolicyValidationError, type PolicyStore, type PolicyStoreEvent } from '@cortex-os/policy';
+import {
+  openPolicyStore,
+  PolicyValidationError,
+  type PolicyStore,
+  type PolicyStoreEvent,
+} from '@cortex-os/policy';
 import { call, principal } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-store-'));
@@ -47,7 +52,9 @@ async function open(path: string, watch = true): Promise<PolicyStore> {
 
 describe('openPolicyStore', () => {
   it('refuses to open on an invalid first file (a server must not start without its policy)', async () => {
-    await expect(openPolicyStore({ path: policyFile(INVALID), watch: false })).rejects.toBeInstanceOf(PolicyValidationError);
+    await expect(openPolicyStore({ path: policyFile(INVALID), watch: false })).rejects.toBeInstanceOf(
+      PolicyValidationError,
+    );
   });
 
   it('hot reloads a valid edit on file change', async () => {
@@ -58,7 +65,10 @@ describe('openPolicyStore', () => {
     replaceFile(path, allowTools('get_ticket', 'delete_ticket'));
     const event = await loaded;
     expect(event.type === 'loaded' && event.status).toMatchObject({ state: 'ok', rules: 1, path });
-    expect(store.decide(call(support, 'zendesk', 'delete_ticket'))).toMatchObject({ allow: true, ruleId: 'support-tools' });
+    expect(store.decide(call(support, 'zendesk', 'delete_ticket'))).toMatchObject({
+      allow: true,
+      ruleId: 'support-tools',
+    });
     expect(store.mayList(support, 'zendesk', 'delete_ticket')).toBe(true);
   });
 
@@ -70,8 +80,15 @@ describe('openPolicyStore', () => {
     const event = await rejected;
     const expected = `brAInwav: policy ${path}: rules[0] (id "bad-args").when: unknown variable args in phase list (args exists only in phase call: set phase: call)`;
     expect(event.type === 'rejected' && event.error.message).toBe(expected);
-    expect(store.status()).toMatchObject({ state: 'degraded', rules: 1, lastError: { code: 'POLICY_INVALID', message: expected } });
-    expect(store.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({ allow: true, ruleId: 'support-tools' });
+    expect(store.status()).toMatchObject({
+      state: 'degraded',
+      rules: 1,
+      lastError: { code: 'POLICY_INVALID', message: expected },
+    });
+    expect(store.decide(call(support, 'zendesk', 'get_ticket'))).toMatchObject({
+      allow: true,
+      ruleId: 'support-tools',
+    });
 
     const loaded = nextEvent(store, 'loaded');
     replaceFile(path, allowTools('list_tickets'));
