@@ -14,7 +14,8 @@ function binding(state = 'up', breaker = 'closed'): GatewayConnectorBinding {
 }
 
 const live = new AbortController().signal;
-const bridgeError = (code: BridgeErrorCode): UpstreamError => new UpstreamError(code, 'alpha', `failed (${code})`);
+const bridgeError = (code: BridgeErrorCode): UpstreamError =>
+  new UpstreamError(code, 'alpha', `failed (${code})`);
 
 describe('classifyProxyError: the typed BRIDGE_FAILURE_KIND table', () => {
   it('classifies every bridge code by the table, with the kinds decided for each', () => {
@@ -24,6 +25,7 @@ describe('classifyProxyError: the typed BRIDGE_FAILURE_KIND table', () => {
     expect(kinds).toEqual({
       AUTH_CONFIG_INVALID: 'failed',
       SECRET_UNRESOLVED: 'failed',
+      SECRET_REF_NOT_ALLOWED: 'failed',
       UPSTREAM_UNAVAILABLE: 'offline',
       UPSTREAM_TIMEOUT: 'failed',
       UPSTREAM_AUTH_FAILED: 'failed',
@@ -53,7 +55,9 @@ describe('classifyProxyError: the typed BRIDGE_FAILURE_KIND table', () => {
     expect(classifyProxyError(binding('closed'), bridgeError('UPSTREAM_TIMEOUT'), live)).toBe('offline');
     expect(classifyProxyError(binding('up', 'open'), bridgeError('CONFIG_INVALID'), live)).toBe('offline');
     const aborted = AbortSignal.abort();
-    expect(classifyProxyError(binding('down'), bridgeError('UPSTREAM_UNAVAILABLE'), aborted)).toBe('cancelled');
+    expect(classifyProxyError(binding('down'), bridgeError('UPSTREAM_UNAVAILABLE'), aborted)).toBe(
+      'cancelled',
+    );
     expect(classifyProxyError(binding(), bridgeError('REQUEST_ABORTED'), live)).toBe('cancelled');
   });
 });
