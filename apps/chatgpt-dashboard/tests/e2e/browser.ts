@@ -94,6 +94,8 @@ export async function openDashboard(page: Page, baseUrl: string, apiKey: string 
 export interface DashboardSession {
   readonly browser: Browser;
   readonly page: Page;
+  /** Console errors of the page that report a Content Security Policy violation (should stay empty). */
+  readonly cspViolations: readonly string[];
   /** Closes the page's context and the browser. */
   close(): Promise<void>;
 }
@@ -103,10 +105,15 @@ export async function openDashboardSession(baseUrl: string, apiKey: string): Pro
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await openDashboard(page, baseUrl, apiKey);
   return {
     browser,
     page,
+    cspViolations,
     close: async () => {
       await context.close();
       await browser.close();

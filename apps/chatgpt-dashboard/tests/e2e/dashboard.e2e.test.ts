@@ -49,6 +49,15 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     expect(page.url()).not.toContain(KEY);
   });
 
+  it('runs under the strict CSP built into dist/csp.json: inline CSS applies, no violation reported', async () => {
+    const response = await page.request.get(`${server.url}/apps/chatgpt-dashboard/`);
+    expect(response.headers()['content-security-policy']).toMatch(/style-src 'self' 'sha256-[^']+'/);
+    expect(response.headers()['content-security-policy']).not.toContain('unsafe-inline');
+    // the inline stylesheet of index.html sets .dash { max-width: 1100px }: blocked, it would be "none"
+    expect(await page.locator('.dash').evaluate((el) => getComputedStyle(el).maxWidth)).toBe('1100px');
+    expect(session!.cspViolations).toEqual([]);
+  });
+
   it('turns a pill offline within seconds of an SSE availability event', async () => {
     server.setAvailability('alpha', 'offline', 'brAInwav: upstream alpha stopped responding');
     await expect.poll(() => pillOf(page, 'alpha'), { timeout: 10_000 }).toBe('Availability: offline');

@@ -42,6 +42,20 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain',
 };
 
+/**
+ * The connectors server's CSP of a page, from the build's dist/csp.json (undefined without one): nothing inline
+ * runs in the served page unless the build hashed it, as in production.
+ */
+async function pageCsp(distDir: string, page: string): Promise<string | undefined> {
+  const text = await readFile(join(distDir, 'csp.json'), 'utf8').catch(() => undefined);
+  const hashes = text
+    ? (JSON.parse(text) as Record<string, { script: string[]; style: string[] }>)[page]
+    : undefined;
+  if (!hashes) return undefined;
+  const list = (kind: 'script' | 'style'): string => ["'self'", ...hashes[kind]].join(' ');
+  return `default-src 'none'; script-src ${list('script')}; style-src ${list('style')}; img-src 'self' data:; connect-src 'self'`;
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -92,7 +106,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     );
     try {
       const body = await readFile(join(options.distDir!, rel));
-      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' });
+      const csp = extname(rel) === '.html' ? await pageCsp(options.distDir!, rel) : undefined;
+      res.writeHead(200, {
+        'content-type': TYPES[extname(rel)] ?? 'application/octet-stream',
+        ...(csp ? { 'content-security-policy': csp } : {}),
+      });
       res.end(body);
     } catch {
       send(res, 404, errorBody('NOT_FOUND', `no such asset ${rel}`));
