@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
-import { verifyInputFor, type KeyInput, type SigningKeyInput } from '@cortex-os/connectors-manifest';
+import {
+  privateMembersOf,
+  verifyInputFor,
+  type KeyInput,
+  type SigningKeyInput,
+} from '@cortex-os/connectors-manifest';
 import { FileError, KeyConfigError } from './errors.js';
 import { edSigningKey, hsKey, parseVerifyKeys, signingKeyFromEnv, verifyKeysFromEnv } from './keys.js';
 
@@ -23,6 +28,11 @@ function publicOnly(value: Json, source: string): KeyInput {
   const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x } as PublicJwk;
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
     throw new KeyConfigError(`${source} must hold an Ed25519 JWK (kty "OKP", crv "Ed25519", x)`);
+  }
+  const members = privateMembersOf(jwk);
+  if (members.length > 0) {
+    const names = members.map((m) => `"${m}"`).join(', ');
+    throw new KeyConfigError(`${source}: publicJwk must be a public key: remove ${names}`);
   }
   return typeof kid === 'string' ? { kid, alg: 'EdDSA', publicJwk } : { alg: 'EdDSA', publicJwk };
 }

@@ -102,11 +102,11 @@ describe('bin (child process)', () => {
     const result = await runChild(['doctor', '--manifest', FIXTURE_MANIFEST], {
       CONNECTORS_SIGNATURE_KEY: HS_SECRET,
       CONNECTORS_API_KEY: 'child-api-key-0002',
-      CLI_ALPHA_TOKEN: 'child-alpha-token-value',
+      CONNECTOR_ALPHA_TOKEN: 'child-alpha-token-value',
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      '✔ secretRef alpha (env:CLI_ALPHA_TOKEN): ok\n✖ secretRef beta (env:CLI_BETA_KEY): missing\n',
+      '✔ secretRef alpha (env:CONNECTOR_ALPHA_TOKEN): ok\n✖ secretRef beta (env:CONNECTOR_BETA_KEY): missing\n',
     );
     for (const secret of [HS_SECRET, 'child-api-key-0002', 'child-alpha-token-value'])
       expect(result.stdout + result.stderr).not.toContain(secret);

@@ -18,8 +18,8 @@ const BETA = 'beta-key-value-not-printed';
 const GOOD_ENV = {
   CONNECTORS_SIGNATURE_KEY: HS_SECRET,
   CONNECTORS_API_KEY: API_KEY,
-  CLI_ALPHA_TOKEN: ALPHA,
-  CLI_BETA_KEY: BETA,
+  CONNECTOR_ALPHA_TOKEN: ALPHA,
+  CONNECTOR_BETA_KEY: BETA,
 };
 const SECRETS = [HS_SECRET, API_KEY, ALPHA, BETA];
 
@@ -42,9 +42,9 @@ describe('doctor', () => {
         `✔ CONNECTORS_SIGNATURE_KEY: HS256 secret, 44 bytes, kid ${kid}`,
         '✔ CONNECTORS_API_KEY: 1 key set',
         `✔ manifest ${FIXTURE_MANIFEST}: cli-fixture 2026.11.22-test, 3 connectors (2 enabled, 1 disabled)`,
-        '✔ secretRef alpha (env:CLI_ALPHA_TOKEN): ok',
-        '✔ secretRef beta (env:CLI_BETA_KEY): ok',
-        '· secretRef gamma (env:CLI_GAMMA_TOKEN): not checked (connector disabled)',
+        '✔ secretRef alpha (env:CONNECTOR_ALPHA_TOKEN): ok',
+        '✔ secretRef beta (env:CONNECTOR_BETA_KEY): ok',
+        '· secretRef gamma (env:CONNECTOR_GAMMA_TOKEN): not checked (connector disabled)',
         'brAInwav: doctor: all 5 checks passed',
         '',
       ].join('\n'),
@@ -54,16 +54,16 @@ describe('doctor', () => {
 
   it('a missing secretRef and a short key: ✖ lines, exit 1, values never printed', async () => {
     const short = 'short-signing-key';
-    const env = { ...GOOD_ENV, CONNECTORS_SIGNATURE_KEY: short, CLI_BETA_KEY: '' };
+    const env = { ...GOOD_ENV, CONNECTORS_SIGNATURE_KEY: short, CONNECTOR_BETA_KEY: '' };
     const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST], { env });
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       '✖ CONNECTORS_SIGNATURE_KEY: must be at least 32 bytes (got 17)',
       '✔ CONNECTORS_API_KEY: 1 key set',
       `✔ manifest ${FIXTURE_MANIFEST}: cli-fixture 2026.11.22-test, 3 connectors (2 enabled, 1 disabled)`,
-      '✔ secretRef alpha (env:CLI_ALPHA_TOKEN): ok',
-      '✖ secretRef beta (env:CLI_BETA_KEY): missing',
-      '· secretRef gamma (env:CLI_GAMMA_TOKEN): not checked (connector disabled)',
+      '✔ secretRef alpha (env:CONNECTOR_ALPHA_TOKEN): ok',
+      '✖ secretRef beta (env:CONNECTOR_BETA_KEY): missing',
+      '· secretRef gamma (env:CONNECTOR_GAMMA_TOKEN): not checked (connector disabled)',
       'brAInwav: doctor: 2 of 5 checks failed',
       '',
     ]);
@@ -92,7 +92,9 @@ describe('doctor', () => {
     };
     const path = join(dir.path, 'manifest.json');
     await writeFile(path, JSON.stringify(manifest));
-    const result = await runCli(['doctor', '--manifest', path], { env: GOOD_ENV });
+    const result = await runCli(['doctor', '--manifest', path], {
+      env: { ...GOOD_ENV, CONNECTORS_SECRET_DIR: dir.path },
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✔ secretRef present (file:${tokenFile}): ok\n`);
     expect(result.stdout).toContain(
@@ -103,8 +105,8 @@ describe('doctor', () => {
 
   it('no signing key, no API key, bad ports and URL are each a ✖ line', async () => {
     const env = {
-      CLI_ALPHA_TOKEN: ALPHA,
-      CLI_BETA_KEY: BETA,
+      CONNECTOR_ALPHA_TOKEN: ALPHA,
+      CONNECTOR_BETA_KEY: BETA,
       ASBR_PORT: '70000',
       CONNECTORS_PORT: '7071',
       ASBR_URL: 'ftp://x',
@@ -128,8 +130,8 @@ describe('doctor', () => {
       CONNECTORS_SIGNING_JWK: JSON.stringify(privateJwk),
       CONNECTORS_VERIFY_KEYS: JSON.stringify([key.verify, { alg: 'HS256', secret: HS_SECRET }]),
       NO_AUTH: 'true',
-      CLI_ALPHA_TOKEN: ALPHA,
-      CLI_BETA_KEY: BETA,
+      CONNECTOR_ALPHA_TOKEN: ALPHA,
+      CONNECTOR_BETA_KEY: BETA,
     };
     const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST], { env });
     expect(result.code).toBe(0);
@@ -183,10 +185,10 @@ describe('doctor', () => {
     const envFile = join(dir.path, '.env.local');
     await writeFile(
       envFile,
-      `CONNECTORS_SIGNATURE_KEY=${HS_SECRET}\nCONNECTORS_API_KEY=${API_KEY}\nCLI_ALPHA_TOKEN=${ALPHA}\nCLI_BETA_KEY=from-file-value\n`,
+      `CONNECTORS_SIGNATURE_KEY=${HS_SECRET}\nCONNECTORS_API_KEY=${API_KEY}\nCONNECTOR_ALPHA_TOKEN=${ALPHA}\nCONNECTOR_BETA_KEY=from-file-value\n`,
     );
     const result = await runCli(['doctor', '--manifest', FIXTURE_MANIFEST, '--env-file', envFile], {
-      env: { CLI_BETA_KEY: BETA },
+      env: { CONNECTOR_BETA_KEY: BETA },
     });
     expect(result.code).toBe(0);
     expectNoSecrets(result, [...SECRETS, 'from-file-value']);

@@ -1,5 +1,15 @@
 import { ManifestValidationError, type Manifest } from '@cortex-os/connectors-manifest';
-import { readManifestFile, resolveSecretRef } from '@cortex-os/connectors-manifest/node';
+import {
+  createSecretRefPolicy,
+  gatewaySecretValues,
+  readManifestFile,
+  readSecretRefSettings,
+  resolveSecretRef,
+  SECRET_REFS_VAR,
+  SecretPolicyConfigError,
+  SecretRefNotAllowedError,
+  type SecretRefPolicy,
+} from '@cortex-os/connectors-manifest/node';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { commandEnv, present, resolvePath, type Command, type CommandContext } from '../context.js';
 import {
@@ -43,22 +53,42 @@ async function manifestCheck(path: string): Promise<{ check: Check; manifest?: M
   }
 }
 
+/** The doctor's secretRef policy, as the connectors server builds it from the same environment. */
+function secretRefPolicy(env: CliEnv): { policy?: SecretRefPolicy; check?: Check } {
+  try {
+    const settings = readSecretRefSettings(env);
+    return { policy: createSecretRefPolicy({ ...settings, deniedValues: gatewaySecretValues(env) }) };
+  } catch (error) {
+    const variable = error instanceof SecretPolicyConfigError ? error.variable : SECRET_REFS_VAR;
+    return { check: { status: 'fail', label: variable, detail: reasonOf(error, variable) } };
+  }
+}
+
+async function secretRefCheck(ctx: CommandContext, ref: string, env: CliEnv, policy: SecretRefPolicy) {
+  try {
+    ctx.out.secret(await resolveSecretRef(ref, env, policy));
+    return { status: 'pass', detail: 'ok' } as const;
+  } catch (error) {
+    if (error instanceof SecretRefNotAllowedError)
+      return { status: 'fail', detail: `not allowed (${error.why})` } as const;
+    const code = ref.startsWith('file:') ? /\((E[A-Z]+|EMPTY)\)$/.exec(reasonOf(error))?.[1] : undefined;
+    return { status: 'fail', detail: code ? `missing (${code})` : 'missing' } as const;
+  }
+}
+
 async function secretRefChecks(ctx: CommandContext, manifest: Manifest, env: CliEnv): Promise<Check[]> {
-  const checks: Check[] = [];
+  const { policy, check } = secretRefPolicy(env);
+  const checks: Check[] = check ? [check] : [];
   for (const connector of manifest.connectors) {
     const ref = connector.auth.secretRef;
     if (ref === undefined) continue;
     const label = `secretRef ${connector.id} (${ref})`;
     if (!connector.enabled) {
       checks.push({ status: 'skip', label, detail: 'not checked (connector disabled)' });
-      continue;
-    }
-    try {
-      ctx.out.secret(await resolveSecretRef(ref, env));
-      checks.push({ status: 'pass', label, detail: 'ok' });
-    } catch (error) {
-      const code = ref.startsWith('file:') ? /\((E[A-Z]+|EMPTY)\)$/.exec(reasonOf(error))?.[1] : undefined;
-      checks.push({ status: 'fail', label, detail: code ? `missing (${code})` : 'missing' });
+    } else if (policy === undefined) {
+      checks.push({ status: 'fail', label, detail: `not checked (${SECRET_REFS_VAR} is invalid)` });
+    } else {
+      checks.push({ label, ...(await secretRefCheck(ctx, ref, env, policy)) });
     }
   }
   return checks;
@@ -82,7 +112,8 @@ function render(ctx: CommandContext, checks: readonly Check[]): number {
 /**
  * `doctor [--manifest path] [--env-file f]`: checks the environment (signing keys well-formed, verify
  * keys, API keys, ports), the manifest (`--manifest`, else `CONNECTORS_MANIFEST_PATH`, else
- * `config/connectors.manifest.json`) and that every enabled connector's `secretRef` resolves. Prints a
+ * `config/connectors.manifest.json`) and that every enabled connector's `secretRef` is allowed by the
+ * secretRef policy (`CONNECTORS_SECRET_REFS`, `CONNECTORS_SECRET_DIR`, never a gateway key) and resolves. Prints a
  * ✔/✖ checklist on stdout, never a secret value; resolves to 0 when every check passes, else 1.
  */
 export const doctorCommand: Command = async (args, ctx) => {

@@ -150,11 +150,10 @@ export function defaultSecretRefPolicy(env: KeyEnv = process.env): SecretRefPoli
 
 /** Why `ref` may not be resolved by name alone (allow-list, gateway key, `.`/`..` segments), or undefined. */
 export function refusalOf(ref: SecretRef, text: string, policy: SecretRefPolicy): string | undefined {
+  if (ref.kind === 'file' && ref.path.split('/').some((segment) => segment === '..' || segment === '.'))
+    return `outside ${SECRET_DIR_VAR}`;
   if (!policy.matches(text)) return SECRET_REFS_VAR;
   if (ref.kind === 'env')
     return GATEWAY_KEY_VARS.includes(ref.name) ? 'a gateway key is never sent upstream' : undefined;
-  if (policy.secretDir === undefined) return `file: refs need ${SECRET_DIR_VAR}`;
-  if (ref.path.split('/').some((segment) => segment === '..' || segment === '.'))
-    return `outside ${SECRET_DIR_VAR}`;
-  return undefined;
+  return policy.secretDir === undefined ? `file: refs need ${SECRET_DIR_VAR}` : undefined;
 }
