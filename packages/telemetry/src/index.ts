@@ -1,4 +1,4 @@
-export { BRAND, HEADER_REDACT_PATHS, createLogger, createSilentLogger } from './logger.js';
+export { BRAND, HEADER_REDACT_PATHS, JWK_REDACT_PATHS, createLogger, createSilentLogger } from './logger.js';
 export type { CreateLoggerOptions } from './logger.js';
 export {
   ACCESS_LOG_MODES,
