@@ -8,10 +8,14 @@ import {
   createLogger,
   type ConnectorsMetrics,
 } from '@cortex-os/telemetry';
+import {
+  authPlugin,
+  defaultHostOriginPolicy,
+  errorHandlerPlugin,
+  hostGuardPlugin,
+} from '@cortex-os/server-kit';
 import { ulid } from 'ulid';
-import { authPlugin } from './auth.js';
 import type { AsbrConfig } from './config.js';
-import { errorHandlerPlugin } from './error-handler.js';
 import { ConfigError } from './errors.js';
 import { ServiceMapStore } from './map-store.js';
 import { ManifestReloader, type ReloadResult, type ReloadTrigger } from './reloader.js';
@@ -73,6 +77,31 @@ function requestIds(): (raw: { headers: Record<string, string | string[] | undef
   };
 }
 
+/**
+ * Branded errors, then the DNS-rebinding guard on every route (loopback, `HOST`, `ASBR_ALLOWED_HOSTS`,
+ * `ASBR_ALLOWED_ORIGINS`), then API-key auth (scope `api`; health routes are public, unknown routes 404
+ * without a key) with failed attempts throttled per client address.
+ */
+async function registerServerKit(app: FastifyInstance, config: AsbrConfig): Promise<void> {
+  const { guard } = config;
+  await app.register(errorHandlerPlugin);
+  await app.register(hostGuardPlugin, {
+    policy: defaultHostOriginPolicy({
+      listenHost: config.host,
+      allowedHosts: guard.allowedHosts,
+      allowedOrigins: guard.allowedOrigins,
+    }),
+    variables: { hosts: 'ASBR_ALLOWED_HOSTS', origins: 'ASBR_ALLOWED_ORIGINS' },
+  });
+  await app.register(authPlugin, {
+    scopes: { api: { keys: config.apiKeys, label: 'the service map' } },
+    defaultScope: 'api',
+    notFoundScope: 'public',
+    realm: 'brAInwav asbr',
+    failureLimit: guard.authFailureLimit,
+  });
+}
+
 /** Imports `CONNECTORS_VERIFY_KEYS` once so a bad JWK or a kid given twice fails at startup. */
 async function assertVerifyKeys(config: AsbrConfig): Promise<void> {
   try {
@@ -124,8 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     metrics,
     reload: (trigger: ReloadTrigger = 'manual') => reloader.reload(trigger),
   });
-  await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { apiKeys: config.apiKeys });
+  await registerServerKit(app, config);
   await app.register(serviceMapRoutes, { store, clock });
   await app.register(healthRoutes, { store, reloader, registry: metrics.registry });
   logger.info(

@@ -8,6 +8,7 @@ import {
   type KeyInput,
   type SigningKeyInput,
 } from '@cortex-os/connectors-manifest';
+import { readServerKitEnv, type ServerKitSettings } from '@cortex-os/server-kit';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -42,6 +43,8 @@ export interface AsbrConfig {
   readonly logLevel: LogLevel;
   /** Which responses get an access-log line (`LOG_ACCESS`, default `sampled`). */
   readonly logAccess: AccessLogMode;
+  /** `ASBR_ALLOWED_HOSTS`, `ASBR_ALLOWED_ORIGINS`, `ASBR_AUTH_FAILURE_LIMIT` / `_WINDOW_MS` (DNS-rebinding guard, auth throttling). */
+  readonly guard: ServerKitSettings;
 }
 
 /** Environment shape read by {@link loadAsbrConfig}. */
@@ -143,5 +146,6 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     host: present(env, 'HOST')?.trim() ?? '127.0.0.1',
     logLevel: readLogLevel(env),
     logAccess: readLogAccess(env),
+    guard: readServerKitEnv(env, 'ASBR', fail),
   };
 }

@@ -21,30 +21,9 @@ export class ConfigError extends AsbrError {
   }
 }
 
-/** No credentials were presented (code `UNAUTHORIZED`, HTTP 401). */
-export class UnauthorizedError extends AsbrError {
-  constructor() {
-    super('UNAUTHORIZED', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
-  }
-}
-
-/** The presented API key is not accepted (code `FORBIDDEN`, HTTP 403). */
-export class ForbiddenError extends AsbrError {
-  constructor() {
-    super('FORBIDDEN', 'the API key is not accepted');
-  }
-}
-
 /** No valid signed service map is loaded (code `MANIFEST_UNAVAILABLE`, HTTP 503). */
 export class ManifestUnavailableError extends AsbrError {
   constructor(reason?: string) {
     super('MANIFEST_UNAVAILABLE', `no valid connectors service map is loaded${reason ? ` (${reason})` : ''}`);
-  }
-}
-
-/** A route that does not exist (code `NOT_FOUND`, HTTP 404). */
-export class RouteNotFoundError extends AsbrError {
-  constructor(method: string, url: string) {
-    super('NOT_FOUND', `route ${method} ${url.split('?')[0] ?? ''} not found`);
   }
 }

@@ -1,7 +1,5 @@
 export { buildApp } from './app.js';
 export type { AsbrRuntime, BuildAppOptions } from './app.js';
-export { authPlugin, createKeyMatcher, presentedKey } from './auth.js';
-export type { AuthPluginOptions } from './auth.js';
 export {
   DEFAULT_ASBR_PORT,
   DEFAULT_MANIFEST_PATH,
@@ -10,15 +8,7 @@ export {
   loadAsbrConfig,
 } from './config.js';
 export type { AsbrConfig, AsbrEnv, LogLevel } from './config.js';
-export {
-  AsbrError,
-  ConfigError,
-  ForbiddenError,
-  ManifestUnavailableError,
-  RouteNotFoundError,
-  UnauthorizedError,
-} from './errors.js';
-export { errorHandlerPlugin } from './error-handler.js';
+export { AsbrError, ConfigError, ManifestUnavailableError } from './errors.js';
 export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 export { ServiceMapStore } from './map-store.js';
 export type { ServiceMapStoreOptions } from './map-store.js';

@@ -94,7 +94,7 @@ describe('GET /v1/connectors/service-map', () => {
     expect(byId.fixtures!.auth).toEqual({
       type: 'apiKey',
       headerName: 'X-Demo-Key',
-      secretRef: 'env:DEMO_FIXTURES_KEY',
+      secretRef: 'env:CONNECTOR_FIXTURES_KEY',
     });
   });
 
@@ -331,10 +331,11 @@ describe('errors', () => {
 
   it('hides internal errors behind a branded 500 without stack traces', async () => {
     ({ app } = await makeApp());
+    // routes are behind the API key unless marked public
     app.get('/boom', () => {
       throw new Error('internal detail');
     });
-    const res = await app.inject({ url: '/boom' });
+    const res = await app.inject({ url: '/boom', headers: bearer() });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
       brand: 'brAInwav',

@@ -33,6 +33,7 @@ describe('loadAsbrConfig', () => {
       host: '127.0.0.1',
       logLevel: 'info',
       logAccess: 'sampled',
+      guard: { allowedHosts: [], allowedOrigins: [], authFailureLimit: { max: 20, timeWindowMs: 60_000 } },
     });
   });
 

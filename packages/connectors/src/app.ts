@@ -12,7 +12,6 @@ import {
   createConnectorsGateway,
   createJsonlAuditSink,
   createUpstreamConnector,
-  LOCALHOST_NAMES,
   MemoryQuotaStore,
   QuotaGuard,
   RedisQuotaStore,
@@ -27,12 +26,18 @@ import {
   type ConnectorsMetrics,
   type Logger,
 } from '@cortex-os/telemetry';
-import { slowClientServerOptions } from '@cortex-os/server-kit';
-import { authPlugin } from './auth.js';
+import {
+  authPlugin,
+  defaultHostOriginPolicy,
+  errorHandlerPlugin,
+  hostGuardPlugin,
+  principalOf,
+  slowClientServerOptions,
+  type HostOriginPolicy,
+} from '@cortex-os/server-kit';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
-import { configSecrets, isLoopbackHost, type ConnectorsConfig } from './config.js';
+import { configSecrets, type ConnectorsConfig } from './config.js';
 import { gatewaySecretResolver } from './secret-resolver.js';
-import { errorHandlerPlugin } from './error-handler.js';
 import { ConfigError } from './errors.js';
 import { EventHub } from './events.js';
 import { registryGatewaySource } from './gateway-source.js';
@@ -98,11 +103,30 @@ function requestId(raw: { headers: Record<string, string | string[] | undefined>
   return match?.[1] ?? randomUUID().replaceAll('-', '');
 }
 
-function allowedHosts(config: ConnectorsConfig): string[] {
-  const hosts = new Set([...LOCALHOST_NAMES, ...config.allowedHosts]);
-  if (!isLoopbackHost(config.host) && config.host !== '0.0.0.0' && config.host !== '::')
-    hosts.add(config.host);
-  return [...hosts];
+/**
+ * Branded errors, then the DNS-rebinding guard on every route (`policy`), then auth by scope:
+ * `CONNECTORS_API_KEY` for REST/SSE (`rest`, the default, unknown routes included), `MCP_API_KEY` for
+ * `config.auth: 'mcp'`, none for `'public'`; failed attempts throttled per client address.
+ */
+async function registerServerKit(
+  app: FastifyInstance,
+  config: ConnectorsConfig,
+  policy: HostOriginPolicy,
+): Promise<void> {
+  await app.register(errorHandlerPlugin);
+  await app.register(hostGuardPlugin, {
+    policy,
+    variables: { hosts: 'CONNECTORS_ALLOWED_HOSTS', origins: 'CONNECTORS_ALLOWED_ORIGINS' },
+  });
+  await app.register(authPlugin, {
+    scopes: {
+      rest: { keys: config.apiKeys, label: 'this route' },
+      mcp: { keys: config.mcpApiKeys, label: 'the MCP endpoint' },
+    },
+    defaultScope: 'rest',
+    realm: 'brAInwav connectors',
+    failureLimit: config.guard.authFailureLimit,
+  });
 }
 
 /** The dashboard's data; `runtime` is read lazily (the runtime needs the gateway the extension is part of). */
@@ -175,16 +199,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     coalesceMs: options.quotaCoalesceMs ?? 250,
     quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
   });
-  const hosts = allowedHosts(config);
+  const policy = defaultHostOriginPolicy({
+    listenHost: config.host,
+    allowedHosts: config.guard.allowedHosts,
+    allowedOrigins: config.guard.allowedOrigins,
+  });
   const gateway = createConnectorsGateway({
     source: registryGatewaySource(registry),
     quotaStore,
     audit,
     logger: logger.child({ scope: 'gateway' }),
     metrics,
-    allowedHosts: hosts,
-    allowedOrigins: hosts,
-    callerId: (req) => (req as { callerId?: string }).callerId ?? 'anonymous',
+    allowedHosts: [...policy.allowedHosts],
+    allowedOrigins: [...policy.allowedOrigins],
+    callerId: (req) => principalOf(req).subject,
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
     upstreamConnector: createUpstreamConnector(resolveSecret),
     extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
@@ -204,8 +232,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
-  await app.register(errorHandlerPlugin);
-  await app.register(authPlugin, { apiKeys: config.apiKeys, mcpApiKeys: config.mcpApiKeys });
+  await registerServerKit(app, config, policy);
   await app.register(healthRoutes, { runtime: rt, metrics });
   await app.register(connectorsRoutes, { runtime: rt, gateway, inflight });
   await app.register(eventsRoutes, {

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envKeySecrets, KeyEnvError, verifyKeysFromEnv, type KeyInput } from '@cortex-os/connectors-manifest';
@@ -8,7 +7,13 @@ import {
   type SecretRefSettings,
 } from '@cortex-os/connectors-manifest/node';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
-import { readSlowClientTimeouts, type SlowClientTimeouts } from '@cortex-os/server-kit';
+import {
+  isLoopbackHost,
+  readServerKitEnv,
+  readSlowClientTimeouts,
+  type ServerKitSettings,
+  type SlowClientTimeouts,
+} from '@cortex-os/server-kit';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -53,8 +58,8 @@ export interface ConnectorsConfig {
   readonly auditLogPath: string | undefined;
   /** Redis URL for the shared quota store, or undefined for the in-memory store. */
   readonly redisUrl: string | undefined;
-  /** Extra hostnames accepted in `Host`/`Origin` on `/mcp` (`CONNECTORS_ALLOWED_HOSTS`). */
-  readonly allowedHosts: readonly string[];
+  /** `CONNECTORS_ALLOWED_HOSTS`, `CONNECTORS_ALLOWED_ORIGINS`, `CONNECTORS_AUTH_FAILURE_LIMIT` / `_WINDOW_MS` (DNS-rebinding guard on every route, auth throttling). */
+  readonly guard: ServerKitSettings;
   /** Graceful shutdown deadline, milliseconds. */
   readonly shutdownTimeoutMs: number;
   /** Upstream health probe period, milliseconds (`CONNECTORS_PROBE_INTERVAL_MS`, default 5000). */
@@ -139,13 +144,6 @@ function secretRefs(env: ConnectorsEnv): SecretRefSettings {
   }
 }
 
-/** True for `127.0.0.0/8`, `::1` and `localhost`. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
-
 function path(
   env: ConnectorsEnv,
   name: string,
@@ -207,10 +205,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       'must be a redis:// or rediss:// URL',
       undefined,
     ),
-    allowedHosts: (present(env, 'CONNECTORS_ALLOWED_HOSTS') ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean),
+    guard: readServerKitEnv(env, 'CONNECTORS', fail),
     shutdownTimeoutMs: read(
       env,
       'CONNECTORS_SHUTDOWN_TIMEOUT_MS',

@@ -14,20 +14,6 @@ export class ConfigError extends ConnectorsServerError {
   }
 }
 
-/** No API key was presented (code `UNAUTHORIZED`, HTTP 401). */
-export class UnauthorizedError extends ConnectorsServerError {
-  constructor(what: string) {
-    super('UNAUTHORIZED', `${what} requires an API key (Authorization: Bearer <key> or X-API-Key)`);
-  }
-}
-
-/** A key was presented but is not accepted (code `FORBIDDEN`, HTTP 403). */
-export class ForbiddenError extends ConnectorsServerError {
-  constructor(what: string) {
-    super('FORBIDDEN', `the API key presented for ${what} is not accepted`);
-  }
-}
-
 /** The connector id is not in the verified map (code `CONNECTOR_NOT_FOUND`, HTTP 404). */
 export class ConnectorNotFoundError extends ConnectorsServerError {
   constructor(connectorId: string) {

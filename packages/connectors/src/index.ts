@@ -8,20 +8,15 @@ export {
   LOG_LEVELS,
   REPO_ROOT,
   configSecrets,
-  isLoopbackHost,
   loadConnectorsConfig,
 } from './config.js';
 export type { ConnectorsConfig, ConnectorsEnv } from './config.js';
-export { authPlugin, createKeyMatcher, keyId, presentedKey } from './auth.js';
-export type { AuthPluginOptions, AuthScope } from './auth.js';
 export {
   BadRequestError,
   ConfigError,
   ConnectorNotFoundError,
   ConnectorsServerError,
-  ForbiddenError,
   NotReadyError,
-  UnauthorizedError,
 } from './errors.js';
 export { DEFAULT_EVENT_BUFFER, EventHub } from './events.js';
 export type { StatusEvent } from './events.js';

@@ -5,7 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import { errorBody } from '@cortex-os/connectors-manifest';
 import { readJsonBody } from '@cortex-os/mcp-server';
-import { createKeyMatcher } from './auth.js';
+import { createKeyMatcher } from '@cortex-os/server-kit';
 
 /** Options of {@link createStdioHttpBridge}. */
 export interface StdioHttpBridgeOptions {

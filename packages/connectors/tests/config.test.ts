@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import { isLoopbackHost, loadConnectorsConfig, type ConfigError } from '../src/index.js';
+import { isLoopbackHost } from '@cortex-os/server-kit';
+import { loadConnectorsConfig, type ConfigError } from '../src/index.js';
 import {
   API_KEY,
   MCP_KEY,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import { keyId } from '../src/index.js';
+import { keyId } from '@cortex-os/server-kit';
 import {
   API_KEY,
   connector,

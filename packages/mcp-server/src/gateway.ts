@@ -18,6 +18,7 @@ import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './
 import { SessionHost } from './sessions.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
 import type { CallToolResult, Server } from '@modelcontextprotocol/server';
+import { isHostEntry, isOriginEntry } from '@cortex-os/server-kit';
 
 /** Options of {@link createConnectorsGateway}. */
 export interface ConnectorsGatewayOptions {
@@ -35,7 +36,11 @@ export interface ConnectorsGatewayOptions {
   metrics?: ConnectorsMetrics;
   /** Allowed `Host` hostnames, no ports (default localhost, 127.0.0.1, [::1]). */
   allowedHosts?: string[];
-  /** Allowed `Origin` hostnames, no scheme/port (default localhost-class). Requests without Origin pass. */
+  /**
+   * Allowed `Origin`s (default localhost-class): exact `http(s)://host[:port]` origins, or hostnames matched on
+   * the port the connection arrived on (non-loopback ones also on their scheme's default port). Requests
+   * without Origin pass.
+   */
   allowedOrigins?: string[];
   /** Epoch-milliseconds clock for quota windows and audit timestamps (default `Date.now`). */
   clock?: () => number;
@@ -203,15 +208,18 @@ function validate(options: ConnectorsGatewayOptions): void {
       `option "extensions" must be an array of AggregateExtension (got ${typeof options.extensions})`,
     );
   }
-  for (const key of ['allowedHosts', 'allowedOrigins'] as const) {
+  const lists = [
+    ['allowedHosts', isHostEntry, 'hostnames without ports'],
+    ['allowedOrigins', isOriginEntry, 'hostnames or http(s)://host[:port] origins'],
+  ] as const;
+  for (const [key, valid, what] of lists) {
     const value = options[key];
     if (
       value !== undefined &&
-      (!Array.isArray(value) ||
-        value.some((v) => typeof v !== 'string' || (v.includes(':') && !v.startsWith('['))))
+      (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !valid(v)))
     ) {
       throw new GatewayOptionError(
-        `option "${key}" must be an array of hostnames without ports (got ${JSON.stringify(value)})`,
+        `option "${key}" must be an array of ${what} (got ${JSON.stringify(value)})`,
       );
     }
   }

@@ -1,33 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
+import { checkHostOrigin, LOOPBACK_HOSTS, type HostOriginPolicy } from '@cortex-os/server-kit';
 import { gatewayErrorBody } from './brand.js';
 
-/** Host/Origin allow-lists (hostnames only, no ports; IPv6 in brackets). */
-export interface OriginPolicy {
-  allowedHosts: readonly string[];
-  allowedOrigins: readonly string[];
-}
+/** Host/Origin allow-lists: the server-kit policy (Host hostnames; Origin hostnames or exact origins with port). */
+export type OriginPolicy = HostOriginPolicy;
 
 /** Default allow-list: localhost-class names only. */
-export const LOCALHOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+export const LOCALHOST_NAMES: readonly string[] = LOOPBACK_HOSTS;
 
 /**
- * DNS-rebinding guard. Returns `true` when the request may proceed; otherwise it has answered
- * `403` with the branded error body (`HOST_NOT_ALLOWED` or `ORIGIN_NOT_ALLOWED`).
- * A missing `Origin` passes (non-browser clients send none); a missing/foreign `Host` fails.
+ * DNS-rebinding guard of the gateway's raw Node handlers, the same check as server-kit's Fastify hook:
+ * `true` when the request may proceed; otherwise it has answered `403` with the branded error body
+ * (`HOST_NOT_ALLOWED` or `ORIGIN_NOT_ALLOWED`). A missing `Origin` passes (non-browser clients send
+ * none); a missing/foreign `Host` fails; an Origin's port is compared with the port the connection
+ * arrived on.
  */
 export function checkHostAndOrigin(req: IncomingMessage, res: ServerResponse, policy: OriginPolicy): boolean {
-  const host = validateHostHeader(req.headers.host, [...policy.allowedHosts]);
-  if (!host.ok) {
-    sendJsonError(res, 403, 'HOST_NOT_ALLOWED', 'Host header not allowed (DNS rebinding protection)');
-    return false;
-  }
-  const origin = validateOriginHeader(req.headers.origin, [...policy.allowedOrigins]);
-  if (!origin.ok) {
-    sendJsonError(res, 403, 'ORIGIN_NOT_ALLOWED', 'Origin not allowed (DNS rebinding protection)');
-    return false;
-  }
-  return true;
+  const verdict = checkHostOrigin(req.headers, req.socket.localPort, policy);
+  if (verdict.ok) return true;
+  sendJsonError(res, 403, verdict.code, verdict.message);
+  return false;
 }
 
 /** Write the DESIGN.md error body with `status` and close the response. */

@@ -111,3 +111,36 @@ describe('Host/Origin validation (DNS rebinding)', () => {
     );
   });
 });
+
+describe('Host/Origin validation compares origins with their port', () => {
+  const gateway = createConnectorsGateway({
+    source: staticConnectorSource([]),
+    allowedOrigins: ['localhost', '127.0.0.1', 'https://app.example.com:8443'],
+  });
+  let http: Awaited<ReturnType<typeof serveGateway>>;
+  beforeAll(async () => void (http = await serveGateway(gateway)));
+  afterAll(async () => {
+    await gateway.close();
+    await http.close();
+  });
+
+  const post = async (origin: string): Promise<number> => {
+    const res = await fetch(`${http.base}/mcp`, {
+      method: 'POST',
+      headers: { ...HEADERS, origin },
+      body: INIT,
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+
+  it('accepts a loopback origin only on the port the server is bound to, and exact origins only as given', async () => {
+    const port = Number(new URL(http.base).port);
+    expect(await post(`http://127.0.0.1:${port}`)).toBe(200);
+    expect(await post(`http://localhost:${port}`)).toBe(200);
+    expect(await post(`http://127.0.0.1:${port + 1}`)).toBe(403);
+    expect(await post('http://localhost')).toBe(403);
+    expect(await post('https://app.example.com:8443')).toBe(200);
+    expect(await post('https://app.example.com')).toBe(403);
+  });
+});

@@ -16,9 +16,10 @@ export interface HealthRoutesOptions {
 }
 
 const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reloader, registry }, done) => {
-  app.get('/healthz', (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
+  const open = { config: { auth: 'public' as const } };
+  app.get('/healthz', open, (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', open, async (_request, reply) => {
     const signed = await store.current();
     const { state, failure } = reloader.readiness();
     if (signed === undefined) {
@@ -40,7 +41,7 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reload
     });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', open, async (_request, reply) => {
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });
@@ -48,7 +49,8 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { store, reload
 };
 
 /**
- * Fastify plugin `asbr-health`, all without auth (no secrets are exposed):
+ * Fastify plugin `asbr-health`, all without an API key (`config.auth: "public"`; no secrets are exposed),
+ * behind the Host/Origin guard like every route:
  * - `GET /healthz` → 200 `{ brand, status: "ok" }` while the process is up;
  * - `GET /readyz` → 200 `{ status: "ready", mapVersion, … }` (the map a client would get now, re-signed
  *   first when half its TTL has passed); 200 `{ status: "degraded", reason,

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { ManifestUnavailableError } from '../errors.js';
 import type { ServiceMapStore } from '../map-store.js';
 import { ifNoneMatchHits, remainingSeconds, type SignedMap } from '../signed-map.js';
@@ -28,7 +29,7 @@ function sendMap(request: FastifyRequest, reply: FastifyReply, signed: SignedMap
 
 const plugin: FastifyPluginCallback<ServiceMapRoutesOptions> = (app, { store, clock }, done) => {
   // Synchronous fast path while the map is fresh; a promise only when it must be re-signed first.
-  app.get(SERVICE_MAP_PATH, { preHandler: app.requireApiKey }, (request, reply) => {
+  app.get(SERVICE_MAP_PATH, { config: { auth: 'api' } }, (request, reply) => {
     const now = clock();
     const fresh = store.fresh(now);
     if (fresh !== undefined) return sendMap(request, reply, fresh, now);
@@ -45,10 +46,10 @@ const plugin: FastifyPluginCallback<ServiceMapRoutesOptions> = (app, { store, cl
  * Fastify plugin `asbr-service-map`: `GET /v1/connectors/service-map` (API key required) answers the
  * pre-serialized signed bytes with a strong `ETag`, `Cache-Control: private, no-transform,
  * max-age=<whole seconds to expiresAt>`, 304 on a matching `If-None-Match`, and 503
- * `MANIFEST_UNAVAILABLE` when no valid map is loaded. Requires {@link authPlugin}.
+ * `MANIFEST_UNAVAILABLE` when no valid map is loaded. Requires server-kit's `authPlugin` (scope `api`).
  */
 export const serviceMapRoutes = fp(plugin, {
   name: 'asbr-service-map',
   fastify: '5.x',
-  dependencies: ['asbr-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });

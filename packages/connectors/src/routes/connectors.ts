@@ -1,5 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { BRAND, branded, errorBody, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
 import { META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { CallToolResult } from '@modelcontextprotocol/server';
@@ -77,7 +78,10 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
       if (!reply.raw.writableFinished) controller.abort();
     });
     return inflight.track(
-      gateway.callTool(id, tool, body?.arguments, { callerId: request.callerId, signal: controller.signal }),
+      gateway.callTool(id, tool, body?.arguments, {
+        callerId: request.principal.subject,
+        signal: controller.signal,
+      }),
     );
   });
   done();
@@ -91,5 +95,5 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
 export const connectorsRoutes = fp(plugin, {
   name: 'connectors-rest',
   fastify: '5.x',
-  dependencies: ['connectors-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });

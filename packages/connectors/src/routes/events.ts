@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { errorBody } from '@cortex-os/connectors-manifest';
 import type { EventHub, StatusEvent } from '../events.js';
 import type { ConnectorsRuntime } from '../runtime.js';
@@ -124,5 +125,5 @@ async function writeSnapshot(stream: SseStream, options: EventsRoutesOptions): P
 export const eventsRoutes = fp(plugin, {
   name: 'connectors-events',
   fastify: '5.x',
-  dependencies: ['connectors-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });

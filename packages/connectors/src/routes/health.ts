@@ -1,5 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { BRAND, branded } from '@cortex-os/connectors-manifest';
 import type { ConnectorsMetrics } from '@cortex-os/telemetry';
 import { z } from 'zod';
@@ -65,5 +66,5 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
 export const healthRoutes = fp(plugin, {
   name: 'connectors-health',
   fastify: '5.x',
-  dependencies: ['connectors-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import type { ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { Logger } from '@cortex-os/telemetry';
 import type { InflightTracker } from '../inflight.js';
@@ -61,5 +62,5 @@ const plugin: FastifyPluginCallback<McpRoutesOptions> = (app, o, done) => {
 export const mcpRoutes = fp(plugin, {
   name: 'connectors-mcp',
   fastify: '5.x',
-  dependencies: ['connectors-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });

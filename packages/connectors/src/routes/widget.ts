@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { cachedBundleCheck, type BundleState } from '../bundle.js';
 import { cachedBundleCsp, strictCsp, type BundleCsp } from '../csp.js';
 import { TROUBLESHOOTING_CSP, troubleshootingPage } from '../troubleshooting.js';
@@ -113,5 +114,5 @@ const plugin: FastifyPluginAsync<WidgetRoutesOptions> = async (app, options) => 
 export const widgetRoutes = fp(plugin, {
   name: 'connectors-widget',
   fastify: '5.x',
-  dependencies: ['connectors-auth'],
+  dependencies: [AUTH_PLUGIN_NAME],
 });
