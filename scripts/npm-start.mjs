@@ -106,23 +106,23 @@ try {
       {
         BRIDGE_PORT: '7102',
         MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl'),
-        DEMO_MEMORY_TOKEN: env.DEMO_MEMORY_TOKEN,
+        CONNECTOR_MEMORY_TOKEN: env.CONNECTOR_MEMORY_TOKEN,
       },
       false,
     );
     const fixtures = start(
       'fixtures',
       'scripts/stack/fixture-server.mjs',
-      { FIXTURE_PORT: '7103', DEMO_FIXTURES_KEY: env.DEMO_FIXTURES_KEY },
+      { FIXTURE_PORT: '7103', CONNECTOR_FIXTURES_KEY: env.CONNECTOR_FIXTURES_KEY },
       false,
     );
     await Promise.all([
       waitUntil(everything, () => mcpAnswers('http://127.0.0.1:7101/mcp')),
       waitUntil(memory, () =>
-        mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.DEMO_MEMORY_TOKEN}` }),
+        mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.CONNECTOR_MEMORY_TOKEN}` }),
       ),
       waitUntil(fixtures, () =>
-        mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.DEMO_FIXTURES_KEY }),
+        mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.CONNECTOR_FIXTURES_KEY }),
       ),
     ]);
   } else {

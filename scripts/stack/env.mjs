@@ -7,8 +7,8 @@ export const DEV_KEYS = {
   CONNECTORS_SIGNATURE_KEY: 48,
   CONNECTORS_API_KEY: 32,
   MCP_API_KEY: 32,
-  DEMO_MEMORY_TOKEN: 24,
-  DEMO_FIXTURES_KEY: 24,
+  CONNECTOR_MEMORY_TOKEN: 24,
+  CONNECTOR_FIXTURES_KEY: 24,
 };
 
 /** Parses KEY=VALUE lines (comments and blank lines ignored, optional surrounding quotes removed). */

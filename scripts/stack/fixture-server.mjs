@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Demo upstream "fixtures": the brAInwav fixture MCP server (@cortex-os/mcp-bridge/testing) requiring
-// X-Demo-Key: DEMO_FIXTURES_KEY, published on FIXTURE_PORT (7103) through a TCP relay.
+// X-Demo-Key: CONNECTOR_FIXTURES_KEY, published on FIXTURE_PORT (7103) through a TCP relay.
 import { createServer, connect } from 'node:net';
 
 const { startFixtureServer } = await import(
   new URL('../../packages/mcp-bridge/dist/testing/index.js', import.meta.url).href
 );
-const key = process.env.DEMO_FIXTURES_KEY;
+const key = process.env.CONNECTOR_FIXTURES_KEY;
 if (!key) {
-  process.stderr.write('brAInwav: DEMO_FIXTURES_KEY is required for the fixture server\n');
+  process.stderr.write('brAInwav: CONNECTOR_FIXTURES_KEY is required for the fixture server\n');
   process.exit(2);
 }
 const port = Number(process.env.FIXTURE_PORT ?? 7103);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Demo upstream "memory": @modelcontextprotocol/server-memory (stdio) behind our stdio→HTTP bridge,
-// bearer-protected with DEMO_MEMORY_TOKEN. Env: BRIDGE_PORT (7102), BRIDGE_HOST (127.0.0.1), MEMORY_FILE_PATH.
+// bearer-protected with CONNECTOR_MEMORY_TOKEN. Env: BRIDGE_PORT (7102), BRIDGE_HOST (127.0.0.1), MEMORY_FILE_PATH.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,9 @@ const entry = require
   .resolve('@modelcontextprotocol/server-memory/package.json')
   .replace(/package\.json$/, 'dist/index.js');
 
-const token = process.env.DEMO_MEMORY_TOKEN;
+const token = process.env.CONNECTOR_MEMORY_TOKEN;
 if (!token) {
-  process.stderr.write('brAInwav: DEMO_MEMORY_TOKEN is required for the memory bridge\n');
+  process.stderr.write('brAInwav: CONNECTOR_MEMORY_TOKEN is required for the memory bridge\n');
   process.exit(2);
 }
 const port = Number(process.env.BRIDGE_PORT ?? 7102);

@@ -27,7 +27,7 @@ import {
 
 /** Golden value: HS256 over the fixture manifest at T0 with id …E100 and version T0. */
 const EXPECTED_SIGNATURE =
-  'eyJhbGciOiJIUzI1NiIsImtpZCI6ImhzMjU2LWY5ZTE4MzVhN2JkMCIsInR5cCI6ImNvbm5lY3RvcnMtbWFwK2p3cyJ9..1Vvfv_VSiMy9y9xstFTbrPU-w27adof7FuFEUnj_D_E';
+  'eyJhbGciOiJIUzI1NiIsImtpZCI6ImhzMjU2LWY5ZTE4MzVhN2JkMCIsInR5cCI6ImNvbm5lY3RvcnMtbWFwK2p3cyJ9..K2YCWwtFa2RW1oINnOpg5TJJWbKQWqctobf3_T7rz0w';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

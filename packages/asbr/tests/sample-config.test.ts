@@ -18,12 +18,12 @@ describe('config/connectors.manifest.json (sample used by npm start)', () => {
     });
     expect(byId.memory).toMatchObject({
       endpoint: 'http://127.0.0.1:7102/mcp',
-      auth: { type: 'bearer', secretRef: 'env:DEMO_MEMORY_TOKEN' },
+      auth: { type: 'bearer', secretRef: 'env:CONNECTOR_MEMORY_TOKEN' },
       enabled: true,
     });
     expect(byId.fixtures).toMatchObject({
       endpoint: 'http://127.0.0.1:7103/mcp',
-      auth: { type: 'apiKey', headerName: 'X-Demo-Key', secretRef: 'env:DEMO_FIXTURES_KEY' },
+      auth: { type: 'apiKey', headerName: 'X-Demo-Key', secretRef: 'env:CONNECTOR_FIXTURES_KEY' },
       enabled: true,
     });
     expect(byId.tasks).toMatchObject({ enabled: false });
