@@ -19,7 +19,7 @@ describe('per-connector endpoint: auth, roots, offline', () => {
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-    delete process.env.MCP_SERVER_TEST_SECRET;
+    delete process.env.CONNECTOR_MCP_SERVER_TEST_SECRET;
   });
 
   const logs: string[] = [];
@@ -52,14 +52,14 @@ describe('per-connector endpoint: auth, roots, offline', () => {
   }
 
   it('sends the manifest auth header upstream and never leaks the secret', async () => {
-    process.env.MCP_SERVER_TEST_SECRET = SECRET;
+    process.env.CONNECTOR_MCP_SERVER_TEST_SECRET = SECRET;
     const fixture = await startFixtureServer({
       tools: ['echo'],
       requireAuth: { header: 'x-api-key', value: SECRET },
     });
     closers.push(() => fixture.stop());
     const connector = connectorEntry('secure', fixture.url, {
-      auth: { type: 'apiKey', headerName: 'X-API-Key', secretRef: 'env:MCP_SERVER_TEST_SECRET' },
+      auth: { type: 'apiKey', headerName: 'X-API-Key', secretRef: 'env:CONNECTOR_MCP_SERVER_TEST_SECRET' },
       headers: { 'x-brand': 'brAInwav' },
     });
     const { http, audit } = await mount(connector);
@@ -85,7 +85,7 @@ describe('per-connector endpoint: auth, roots, offline', () => {
 
   it('refuses a session with a branded SECRET_UNRESOLVED when the secret is missing', async () => {
     const connector = connectorEntry('nosecret', 'http://127.0.0.1:9/mcp', {
-      auth: { type: 'bearer', secretRef: 'env:MCP_SERVER_TEST_SECRET' },
+      auth: { type: 'bearer', secretRef: 'env:CONNECTOR_MCP_SERVER_TEST_SECRET' },
     });
     const { http } = await mount(connector);
     const res = await fetch(`${http.base}/mcp/connectors/nosecret`, {
@@ -101,7 +101,7 @@ describe('per-connector endpoint: auth, roots, offline', () => {
     expect(res.status).toBe(500);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('SECRET_UNRESOLVED');
-    expect(body.error.message).toMatch(/^brAInwav: .*env:MCP_SERVER_TEST_SECRET/);
+    expect(body.error.message).toMatch(/^brAInwav: .*env:CONNECTOR_MCP_SERVER_TEST_SECRET/);
   });
 
   it('answers a branded 502 UPSTREAM_UNAVAILABLE when the upstream is down at session start', async () => {
