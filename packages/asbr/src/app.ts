@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ConnectorsError, createKeySet, createSigner, type Manifest } from '@cortex-os/connectors-manifest';
 import { loadManifestFile } from '@cortex-os/connectors-manifest/node';
 import {
@@ -144,7 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: requestIds(),
     return503OnClosing: true,
     // one access line per selected response (LOG_ACCESS), not Fastify's two per request
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('asbr', {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalize } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   createConnectorsRegistry,
   httpServiceMapSource,
@@ -226,7 +226,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     bodyLimit: 4 * 1024 * 1024,
     // one access line per selected response (LOG_ACCESS), not Fastify's two per request
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // slowloris / slow bodies: headers within 10 s, the whole request within 30 s (CONNECTORS_*_TIMEOUT_MS)
     ...slowClientServerOptions(config.timeouts),
   });
