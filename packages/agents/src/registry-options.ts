@@ -1,5 +1,5 @@
 import { createKeySet, type KeyInput, type KeySet } from '@cortex-os/connectors-manifest';
-import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
+import { createRemoteToolProxy, type SecretResolver } from '@cortex-os/mcp-bridge';
 import { createConnectorsMetrics, createSilentLogger } from '@cortex-os/telemetry';
 import { systemClock } from './clock.js';
 import { AgentsConfigError } from './errors.js';
@@ -27,6 +27,12 @@ export interface ConnectorsRegistryOptions {
   readonly metrics?: RegistryMetrics;
   /** Creates one lazy proxy per enabled connector (default `createRemoteToolProxy`). */
   readonly proxyFactory?: ProxyFactory;
+  /**
+   * Resolves connectors' `auth.secretRef` for the default proxy factory. Default: the default secretRef policy
+   * (`env:CONNECTOR_*` only, never a gateway key); pass `createSecretResolver(policy)` of
+   * `@cortex-os/connectors-manifest/node` for an allow-list of your own. A refused ref fails only that connector.
+   */
+  readonly resolveSecret?: SecretResolver;
   /** File that keeps the last verified map's exact bytes (atomic writes); reloaded and re-verified on start. */
   readonly persistPath?: string;
   /** Timeout of each map request, milliseconds (default 5000). */
@@ -99,7 +105,11 @@ export function resolveRegistryOptions(o: ConnectorsRegistryOptions): ResolvedRe
     proxyFactory:
       o.proxyFactory ??
       ((connector) =>
-        createRemoteToolProxy(connector, { logger, ...(proxyUp ? { metrics: { proxyUp } } : {}) })),
+        createRemoteToolProxy(connector, {
+          logger,
+          ...(proxyUp ? { metrics: { proxyUp } } : {}),
+          ...(o.resolveSecret ? { resolveSecret: o.resolveSecret } : {}),
+        })),
     persistPath: o.persistPath,
     minIntervalMs: positiveInt('minRefreshIntervalMs', o.minRefreshIntervalMs, 1_000),
     maxBackoffMs: positiveInt('maxBackoffMs', o.maxBackoffMs, 60_000),
