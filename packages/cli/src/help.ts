@@ -90,7 +90,9 @@ Checks, without printing any secret value:
              CONNECTORS_API_KEY (unless NO_AUTH=true), ports and ASBR_URL when set
   manifest   the manifest is valid (--manifest, else CONNECTORS_MANIFEST_PATH, else
              config/connectors.manifest.json)
-  secretRef  every enabled connector's auth.secretRef resolves ("ok" or "missing")
+  secretRef  every enabled connector's auth.secretRef is allowed (CONNECTORS_SECRET_REFS, default
+             env:CONNECTOR_*; file: refs inside CONNECTORS_SECRET_DIR; never a gateway key) and
+             resolves ("ok", "not allowed (<why>)" or "missing")
 Prints a checklist of ✔/✖ lines; exit 0 when every check passes, else 1.
 
 Options:
