@@ -13,6 +13,7 @@ import {
   defaultHostOriginPolicy,
   errorHandlerPlugin,
   hostGuardPlugin,
+  slowClientServerOptions,
 } from '@cortex-os/server-kit';
 import { ulid } from 'ulid';
 import type { AsbrConfig } from './config.js';
@@ -145,6 +146,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     // one access line per selected response (LOG_ACCESS), not Fastify's two per request
     logController: new LogController({ disableRequestLogging: true }),
+    // slowloris / slow bodies: headers within 10 s, the whole request within 30 s (ASBR_*_TIMEOUT_MS)
+    ...slowClientServerOptions(config.timeouts),
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
   app.decorate('asbr', {

@@ -8,7 +8,12 @@ import {
   type KeyInput,
   type SigningKeyInput,
 } from '@cortex-os/connectors-manifest';
-import { readServerKitEnv, type ServerKitSettings } from '@cortex-os/server-kit';
+import {
+  readServerKitEnv,
+  readSlowClientTimeouts,
+  type ServerKitSettings,
+  type SlowClientTimeouts,
+} from '@cortex-os/server-kit';
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -45,6 +50,8 @@ export interface AsbrConfig {
   readonly logAccess: AccessLogMode;
   /** `ASBR_ALLOWED_HOSTS`, `ASBR_ALLOWED_ORIGINS`, `ASBR_AUTH_FAILURE_LIMIT` / `_WINDOW_MS` (DNS-rebinding guard, auth throttling). */
   readonly guard: ServerKitSettings;
+  /** `ASBR_HEADERS_TIMEOUT_MS` (10,000) and `ASBR_REQUEST_TIMEOUT_MS` (30,000): slow-client limits. */
+  readonly timeouts: SlowClientTimeouts;
 }
 
 /** Environment shape read by {@link loadAsbrConfig}. */
@@ -147,5 +154,6 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     logLevel: readLogLevel(env),
     logAccess: readLogAccess(env),
     guard: readServerKitEnv(env, 'ASBR', fail),
+    timeouts: readSlowClientTimeouts(env, 'ASBR', fail),
   };
 }

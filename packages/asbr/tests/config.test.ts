@@ -34,6 +34,7 @@ describe('loadAsbrConfig', () => {
       logLevel: 'info',
       logAccess: 'sampled',
       guard: { allowedHosts: [], allowedOrigins: [], authFailureLimit: { max: 20, timeWindowMs: 60_000 } },
+      timeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
     });
   });
 
