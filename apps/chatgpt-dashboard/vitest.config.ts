@@ -8,6 +8,7 @@ import { definePackageConfig } from '../../vitest.shared.js';
 export default definePackageConfig('chatgpt-dashboard', {
   test: {
     environment: './tests/support/jsdom-env.ts',
+    setupFiles: ['./tests/support/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
