@@ -10,6 +10,24 @@ export interface HttpFigures {
   non2xxOrErrors: number;
 }
 
+/** Rows of one target/baseline comparison (see http-rounds.ts). */
+export interface ComparisonRows {
+  target: HttpFigures;
+  baseline: HttpFigures;
+  ratio: number;
+  pairedRatios: number[];
+  pairedRatioMedian: number;
+  cpuEfficiencyRatio: number;
+}
+
+/** The as-deployed comparison: asbr's own entry and env (npm start) vs a bare Fastify process. */
+export interface DeployedRows extends ComparisonRows {
+  entry: string;
+  env: Record<string, string>;
+  logLines: number;
+  loadAverageAtStart: number[];
+}
+
 /** What bench.json holds. */
 export interface BenchReport {
   brand: 'brAInwav';
@@ -31,6 +49,7 @@ export interface BenchReport {
     /** bare CPU µs/req ÷ asbr CPU µs/req: the throughput ratio the routes would have on a dedicated CPU. */
     cpuEfficiencyRatio: number;
   };
+  deployed: DeployedRows;
   sign: {
     connectors: number;
     manifestBytes: number;
@@ -51,12 +70,40 @@ export interface BenchReport {
     signMedianMaxMs: number;
     ratioMet: boolean;
     p99Met: boolean;
+    deployedRatioMin: number;
+    deployedP99MaxMs: number;
+    deployedRatioMet: boolean;
+    deployedP99Met: boolean;
     signMet: boolean;
     signCpuMet: boolean;
   };
 }
 
 const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+function deployedMarkdown(r: BenchReport): string {
+  const d = r.deployed;
+  const t = r.targets;
+  const requests = d.target.perRound.reduce((sum, x) => sum + x.reqPerSec, 0) * r.http.durationSeconds;
+  return `## As deployed: asbr as \`npm start\` runs it vs a bare Fastify process (50 connections, ${d.target.rounds} × ${r.http.durationSeconds} s rounds each, ABBA; load average at start ${d.loadAverageAtStart.join(' / ')})
+
+asbr runs from its own entry (${d.entry}) in its own process with npm start's environment (${Object.entries(
+    d.env,
+  )
+    .filter(([k]) => !['PATH', 'HOME'].includes(k) && !k.endsWith('_PATH') && !k.endsWith('_LOG'))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(
+      ', ',
+    )}; default LOG_LEVEL, LOG_ACCESS and tracing unless listed), stdout/stderr appended to a file; the bare route (no logger, no hooks, same bytes) in another process.
+
+| route | req/s (median) | p50 ms | p99 ms | server CPU µs/req | non-2xx/errors |
+|---|---|---|---|---|---|
+| asbr service-map (deployed) | ${d.target.reqPerSecMedian} | ${d.target.p50MsMedian} | ${d.target.p99MsMedian} | ${d.target.serverCpuMicrosPerReqMedian} | ${d.target.non2xxOrErrors} |
+| bare Fastify process | ${d.baseline.reqPerSecMedian} | ${d.baseline.p50MsMedian} | ${d.baseline.p99MsMedian} | ${d.baseline.serverCpuMicrosPerReqMedian} | ${d.baseline.non2xxOrErrors} |
+
+Ratio deployed asbr / bare: **${d.ratio}** (paired rounds ${d.pairedRatios.join(', ')}, median ${d.pairedRatioMedian}; target ≥ ${t.deployedRatioMin}: ${mark(t.deployedRatioMet)}); CPU-cost ratio **${d.cpuEfficiencyRatio}**; p99 ${d.target.p99MsMedian} ms (target ≤ ${t.deployedP99MaxMs} ms: ${mark(t.deployedP99Met)}). asbr wrote ${d.logLines} log lines for about ${Math.round(requests)} requests.
+`;
+}
 
 /** The short Markdown summary written next to bench.json. */
 export function renderMarkdown(r: BenchReport): string {
@@ -76,6 +123,7 @@ Little's law floor at this throughput: ${http.connections} connections / ${http.
 
 Ratio asbr / bare (of the medians): **${http.ratio}**; median of the per-round paired ratios ${http.pairedRatioMedian} (rounds: ${http.pairedRatios.join(', ')}; target ≥ ${targets.ratioMin}: ${mark(targets.ratioMet)}); CPU-cost ratio (bare µs/req ÷ asbr µs/req) **${http.cpuEfficiencyRatio}**; asbr p99 ${http.target.p99MsMedian} ms (target ≤ ${targets.p99MaxMs} ms: ${mark(targets.p99Met)}).
 
+${deployedMarkdown(r)}
 ## Validate + sign a ${sign.connectors}-connector manifest (${sign.manifestBytes} bytes, median of ${sign.runs} runs)
 
 | step | wall median ms | CPU median ms |

@@ -7,11 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createSigner, parseManifest } from '@cortex-os/connectors-manifest';
 import { signManifest } from '../src/index.js';
 import { BENCH_API_KEY, BENCH_SIGNING_KEY, syntheticManifest } from './fixtures.js';
-import { renderMarkdown, type BenchReport, type HttpFigures } from './report.js';
+import { measureDeployed } from './deployed.js';
+import { abbaRounds, median, round } from './http-rounds.js';
+import { renderMarkdown, type BenchReport } from './report.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../../verification/asbr/', import.meta.url));
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -19,13 +20,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? '4');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '6');
 const CONNECTIONS = 50;
 const SIGN_RUNS = 40;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
+const MAP_PATH = '/v1/connectors/service-map';
 
 interface BenchServer {
   asbr: string;
@@ -40,9 +35,7 @@ async function startServer(connectors: number): Promise<BenchServer> {
   const child = spawn(
     process.execPath,
     ['--conditions=@cortex-os/source', '--import', 'tsx', SERVER, String(connectors)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   const cpuMicros = () =>
     new Promise<number>((resolve) => {
@@ -61,74 +54,24 @@ async function startServer(connectors: number): Promise<BenchServer> {
   return { ...info, cpuMicros, stop: () => void (child.pid && process.kill(child.pid, 'SIGTERM')) };
 }
 
-async function cannon(url: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: `${url}/v1/connectors/service-map`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { authorization: `Bearer ${BENCH_API_KEY}` },
-  });
-}
+const ROUNDS_OPTIONS = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS };
 
-/** One autocannon round plus the server CPU it cost, in microseconds per request. */
-async function measured(
-  server: BenchServer,
-  url: string,
-): Promise<autocannon.Result & { cpuPerReq: number }> {
-  const before = await server.cpuMicros();
-  const result = await cannon(url, DURATION_S);
-  const used = (await server.cpuMicros()) - before;
-  return { ...result, cpuPerReq: used / Math.max(1, result.requests.total) };
-}
-
-function figures(results: (autocannon.Result & { cpuPerReq: number })[]): HttpFigures {
-  const non2xx = results.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
-  return {
-    rounds: results.length,
-    reqPerSecMedian: round(median(results.map((r) => r.requests.average)), 0),
-    serverCpuMicrosPerReqMedian: round(median(results.map((r) => r.cpuPerReq)), 1),
-    p50MsMedian: round(median(results.map((r) => r.latency.p50))),
-    p99MsMedian: round(median(results.map((r) => r.latency.p99))),
-    perRound: results.map((r) => ({
-      reqPerSec: round(r.requests.average, 0),
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
-    })),
-    non2xxOrErrors: non2xx,
-  };
-}
-
+/** In-process rows: asbr (silent logger) and the bare route in one server process. */
 async function httpBench(): Promise<BenchReport['http']> {
   const server = await startServer(50);
   try {
-    await cannon(server.asbr, 2);
-    await cannon(server.bare, 2);
-    const target: (autocannon.Result & { cpuPerReq: number })[] = [];
-    const baseline: (autocannon.Result & { cpuPerReq: number })[] = [];
-    // ABBA order (target first on even rounds, baseline first on odd ones) cancels slow load drift.
-    for (let i = 0; i < ROUNDS; i += 1) {
-      if (i % 2 === 0) {
-        target.push(await measured(server, server.asbr));
-        baseline.push(await measured(server, server.bare));
-      } else {
-        baseline.push(await measured(server, server.bare));
-        target.push(await measured(server, server.asbr));
-      }
-    }
-    const t = figures(target);
-    const b = figures(baseline);
-    const pairedRatios = target.map((r, i) => round(r.requests.average / baseline[i]!.requests.average));
+    const cpu = { cpuMicros: server.cpuMicros };
+    const comparison = await abbaRounds(
+      { url: `${server.asbr}${MAP_PATH}`, ...cpu },
+      { url: `${server.bare}${MAP_PATH}`, ...cpu },
+      { ...ROUNDS_OPTIONS, headers: { authorization: `Bearer ${BENCH_API_KEY}` } },
+    );
     return {
       connectors: 50,
       bytes: server.bytes,
       connections: CONNECTIONS,
       durationSeconds: DURATION_S,
-      target: t,
-      baseline: b,
-      ratio: round(t.reqPerSecMedian / b.reqPerSecMedian),
-      pairedRatios,
-      pairedRatioMedian: round(median(pairedRatios)),
-      cpuEfficiencyRatio: round(b.serverCpuMicrosPerReqMedian / t.serverCpuMicrosPerReqMedian),
+      ...comparison,
     };
   } finally {
     server.stop();
@@ -189,6 +132,8 @@ async function signBench(): Promise<BenchReport['sign']> {
 
 const loadAverage = loadavg().map((l) => round(l, 2));
 const http = await httpBench();
+const deployedLoad = loadavg().map((l) => round(l, 2));
+const deployed = { ...(await measureDeployed(ROUNDS_OPTIONS)), loadAverageAtStart: deployedLoad };
 const sign = await signBench();
 const report: BenchReport = {
   brand: 'brAInwav',
@@ -199,6 +144,7 @@ const report: BenchReport = {
   setup:
     'Two processes: one server process hosts both the asbr app and a bare Fastify app (same bytes, static Buffer) on two ports; this process runs autocannon against each in alternating rounds.',
   http,
+  deployed,
   sign,
   targets: {
     ratioMin: 0.8,
@@ -206,6 +152,10 @@ const report: BenchReport = {
     signMedianMaxMs: 50,
     ratioMet: http.ratio >= 0.8,
     p99Met: http.target.p99MsMedian <= 5,
+    deployedRatioMin: 0.8,
+    deployedP99MaxMs: 10,
+    deployedRatioMet: deployed.ratio >= 0.8,
+    deployedP99Met: deployed.target.p99MsMedian <= 10,
     signMet: sign.hs256MedianMs <= 50,
     signCpuMet: sign.hs256CpuMedianMs <= 50,
   },

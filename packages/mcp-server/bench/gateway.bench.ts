@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     loadAverage: loadAtStart,
     cpus: availableParallelism(),
     upstream: '@modelcontextprotocol/server-everything (streamableHttp, child process)',
-    separate: { ...separate, passA: separate.median.addedP50Ms <= 1, passB: separate.ratio >= 0.5 },
+    separate: { ...separate, passA: separate.median.addedP50Ms <= 1.5, passB: separate.ratio >= 0.8 },
     a: {
       ...a,
       addedP50Ms: addedP50,

@@ -10,21 +10,14 @@ export interface LatencyRound {
   addedP50Ms: number;
   /** Median over the 10 blocks of (gateway block p50 − direct block p50): robust to drift. */
   addedP50PairedMs: number;
-  /** Inside the gateway process, per call: whole request, its upstream leg, and the difference (the gateway's own work). */
-  inside?: { requestP50: number; upstreamP50: number; ownP50: number };
 }
-
-/** Per-call timings read from inside the gateway process (as deployed only). */
-export type TimingsReader = () => Promise<{ requestMs: number[]; upstreamMs: number[] }>;
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function latencyRound(
   directEcho: () => Promise<unknown>,
   gatewayEcho: () => Promise<unknown>,
-  timingsOf?: TimingsReader,
 ): Promise<LatencyRound> {
-  await timingsOf?.();
   const aDirect: number[] = [];
   const aGateway: number[] = [];
   const blockDiffs: number[] = [];
@@ -35,7 +28,6 @@ async function latencyRound(
     aDirect.push(...direct);
     aGateway.push(...gateway);
   }
-  const timings = await timingsOf?.();
   const direct = stats(aDirect);
   const gateway = stats(aGateway);
   return {
@@ -43,16 +35,6 @@ async function latencyRound(
     gateway,
     addedP50Ms: round(gateway.p50 - direct.p50),
     addedP50PairedMs: round(median(blockDiffs)),
-    ...(timings ? { inside: insideStats(timings) } : {}),
-  };
-}
-
-function insideStats(timings: { requestMs: number[]; upstreamMs: number[] }): LatencyRound['inside'] {
-  const own = timings.requestMs.map((ms, i) => ms - (timings.upstreamMs[i] ?? 0));
-  return {
-    requestP50: stats(timings.requestMs).p50,
-    upstreamP50: stats(timings.upstreamMs).p50,
-    ownP50: stats(own).p50,
   };
 }
 
@@ -60,13 +42,11 @@ function insideStats(timings: { requestMs: number[]; upstreamMs: number[] }): La
 export async function latencyRounds(
   directEcho: () => Promise<unknown>,
   gatewayEcho: () => Promise<unknown>,
-  timingsOf?: TimingsReader,
 ): Promise<{ median: LatencyRound; rounds: LatencyRound[] }> {
   // sequential warm-up too: the throughput warm-up leaves the one-at-a-time path less optimized
   await sequential(500, directEcho);
   await sequential(500, gatewayEcho);
-  await timingsOf?.();
   const rounds: LatencyRound[] = [];
-  for (let i = 0; i < 3; i += 1) rounds.push(await latencyRound(directEcho, gatewayEcho, timingsOf));
+  for (let i = 0; i < 3; i += 1) rounds.push(await latencyRound(directEcho, gatewayEcho));
   return { median: [...rounds].sort((x, y) => x.addedP50Ms - y.addedP50Ms)[1]!, rounds };
 }

@@ -56,7 +56,7 @@ export async function mount(gateway: ConnectorsGateway): Promise<{ base: string;
   };
 }
 
-/** Starts bench/gateway-host.ts (the gateway in its own process) and resolves its base URL once ready. */
+/** Runs `n` calls one after the other; returns each call's wall time, ms. */
 export async function sequential(n: number, call: () => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < n; i += 1) {
