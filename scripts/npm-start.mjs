@@ -143,7 +143,7 @@ try {
 
 const keyNote = merged.NO_AUTH === 'true' ? '' : ' -H "Authorization: Bearer $CONNECTORS_API_KEY"';
 console.log(`
-brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir})
+brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_LEVEL=${env.LOG_LEVEL ?? 'info'}, LOG_ACCESS=${env.LOG_ACCESS ?? 'sampled'})
 
   asbr (signer)        ${asbrUrl}            readyz ${asbrUrl}/readyz
   connectors server    ${base}            readyz ${base}/readyz   metrics ${base}/metrics
