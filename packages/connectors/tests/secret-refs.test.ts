@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '@cortex-os/connectors-manifest';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import { configSecrets, loadConnectorsConfig, type ConfigError } from '../src/index.js';
+import { configSecrets, loadConnectorsConfig, type ConfigError, type ConnectorsEnv } from '../src/index.js';
 import {
   API_KEY,
   MCP_KEY,
@@ -116,7 +116,7 @@ describe('secretRef policy in the connectors server', () => {
   });
 });
 
-function configError(env: Record<string, string>): ConfigError {
+function configError(env: ConnectorsEnv): ConfigError {
   try {
     loadConnectorsConfig(env);
   } catch (error) {
