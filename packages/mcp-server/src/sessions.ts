@@ -7,6 +7,7 @@ import { errorMessage } from './catalog.js';
 import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.js';
 import { FastLane, fastLaneEligible, type FastPath } from './fast-lane.js';
 import { checkHostAndOrigin, sendJsonError, type OriginPolicy } from './guard.js';
+import { InflightIds } from './request-ids.js';
 import type { GatewayLogger } from './logger.js';
 
 /** A per-session SDK server plus what to release when the session ends. */
@@ -31,6 +32,8 @@ interface Session {
   transport: NodeStreamableHTTPServerTransport;
   owner: SessionServer;
   lane: FastLane | undefined;
+  /** Request ids with an open HTTP request (a reused one would leave a request unanswered). */
+  ids: InflightIds;
   lastSeenMs: number;
   closed: boolean;
 }
@@ -104,10 +107,14 @@ export class SessionHost {
     const session = this.sessions.get(`${scope}\0${id}`);
     if (!session) return sendJsonError(res, 404, 'NOT_FOUND', 'unknown or expired MCP session');
     session.lastSeenMs = this.now();
-    if (!session.lane || !fastLaneEligible(req)) return session.transport.handleRequest(req, res, parsed);
+    if (!session.lane || !fastLaneEligible(req)) {
+      if (parsed !== undefined && req.method === 'POST' && !session.ids.claim(parsed, res)) return;
+      return session.transport.handleRequest(req, res, parsed);
+    }
     // `parsed` may be a parsed `null`: only `undefined` means the body is still unread
     const body = await jsonBodyOf(req, res, parsed);
-    if (body === undefined || session.lane.serve(id, body.value, res)) return;
+    if (body === undefined || !session.ids.claim(body.value, res) || session.lane.serve(id, body.value, res))
+      return;
     await session.transport.handleRequest(req, res, body.value);
   }
 
@@ -140,6 +147,7 @@ export class SessionHost {
           transport,
           owner,
           lane,
+          ids: new InflightIds(),
           lastSeenMs: this.now(),
           closed: false,
         });

@@ -381,26 +381,22 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
     expect(await outcomes('slow', 'cancelled')).toBe(0);
   });
 
-  it('leaves a request whose id is already in flight on the lane to the SDK server', async () => {
+  it('refuses a request whose id is already in flight on the lane (400 -32600) and keeps serving the first', async () => {
     const { fixture, session } = await start();
     const slow = rawPost(session, toolCall('dup', 'alpha__slow', { ms: 2_000 }));
     await eventually(() => callsOf(fixture, 'slow').length === 1);
 
     const twin = await rawPost(session, toolCall('dup', 'alpha__echo', { text: 'twin' }));
-    expect(twin.status).toBe(200);
-    expect(twin.text.startsWith(SDK_RESULT_PREFIX)).toBe(true);
-    expect(JSON.parse(twin.text)).toEqual({
-      jsonrpc: '2.0',
-      id: 'dup',
-      result: { content: [{ type: 'text', text: 'twin' }] },
-    });
+    expect(twin.status).toBe(400);
+    expect(JSON.parse(twin.text)).toMatchObject({ jsonrpc: '2.0', id: 'dup', error: { code: -32600 } });
+    expect(callsOf(fixture, 'echo')).toHaveLength(0);
 
     const first = await slow;
     expect(first.text).toBe(`${laneResultPrefix('dup')}{"content":[{"type":"text","text":"slept 2000"}]}}`);
-    // once settled the id is the lane's again
+    // once settled the id is free again
     const third = await rawPost(session, toolCall('dup', 'alpha__echo', { text: 'third' }));
     expect(third.text.startsWith(laneResultPrefix('dup'))).toBe(true);
-    expect(await outcomes('echo', 'ok')).toBe(2);
+    expect(await outcomes('echo', 'ok')).toBe(1);
     expect(await outcomes('slow', 'ok')).toBe(1);
   });
 

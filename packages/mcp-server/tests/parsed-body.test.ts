@@ -68,7 +68,7 @@ describe('request bodies: parsed null vs not read yet', () => {
   const h = useGatewayHarness();
 
   async function gateway(): Promise<ConnectorsGateway> {
-    const fixture = await startFixtureServer({ name: 'fixture-alpha', tools: ['echo'] });
+    const fixture = await startFixtureServer({ name: 'fixture-alpha', tools: ['echo', 'slow'] });
     h.fixtures.push(fixture);
     const connector = connectorEntry('alpha', fixture.url);
     const proxy = bridgeProxy(connector);
@@ -111,6 +111,34 @@ describe('request bodies: parsed null vs not read yet', () => {
       expect(ping).toMatchObject({ status: 200 });
     });
   }
+
+  it('/mcp/connectors/alpha: a request id reused while the first request is open gets 400 -32600 at once; the first one still gets its answer', async () => {
+    const http = await serveParsed(await gateway());
+    h.closers.push(() => http.close());
+    const url = `${http.base}/mcp/connectors/alpha`;
+    const id = await session(url);
+    const slow = post(
+      url,
+      '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{"ms":800}}}',
+      id,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const started = Date.now();
+    const reused = await post(url, '{"jsonrpc":"2.0","id":7,"method":"ping"}', id);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(reused).toMatchObject({ status: 400 });
+    expect(JSON.parse((reused as { text: string }).text)).toMatchObject({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32600, message: expect.stringMatching(/^brAInwav: request id 7 is already in use/) },
+    });
+    const first = await slow;
+    expect(first).not.toBe('hung');
+    expect((first as { status: number; text: string }).status).toBe(200);
+    expect((first as { text: string }).text).toContain('"id":7');
+    const again = await post(url, '{"jsonrpc":"2.0","id":7,"method":"ping"}', id); // free again once answered
+    expect(again).toMatchObject({ status: 200 });
+  });
 
   it('mounted on plain node:http (the gateway reads the body): null, empty, invalid and oversized bodies', async () => {
     const http = await serveGateway(await gateway());
