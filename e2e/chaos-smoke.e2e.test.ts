@@ -56,5 +56,5 @@ describe('chaos smoke (pnpm chaos --tiny)', () => {
     expect(report.scenarios.find((s) => s.name === 'bad-policy-reload')?.reason).toMatch(/issue 11/);
     const md = await readFile(join(out, 'report.md'), 'utf8');
     expect(md).toContain('# brAInwav chaos run');
-  }, 150_000);
+  }, 120_000);
 });

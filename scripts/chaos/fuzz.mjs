@@ -104,6 +104,7 @@ export async function fuzz(stack, o) {
   let errors = 0;
   let fivexx = 0;
   const examples5xx = [];
+  const examplesHung = [];
   const rss = [{ at: 0, ...memoryOf(pid) }];
   const started = performance.now();
   for (const target of targets) {
@@ -118,8 +119,15 @@ export async function fuzz(stack, o) {
         body: samples[i],
         timeoutMs: o.timeoutMs,
       });
-      if (answer.hung) hung += 1;
-      else if (answer.error) errors += 1;
+      if (answer.hung) {
+        hung += 1;
+        if (examplesHung.length < 5)
+          examplesHung.push({
+            path: target.path,
+            withSession,
+            body: Buffer.isBuffer(samples[i]) ? samples[i].toString('hex') : String(samples[i]).slice(0, 400),
+          });
+      } else if (answer.error) errors += 1;
       else {
         statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
         if (answer.status >= 500) {
@@ -160,6 +168,7 @@ export async function fuzz(stack, o) {
     rssMiB: rss.map((s) => round(s.rssMiB, 1)),
     peakRssMiB: round(last.peakMiB, 1),
     examples5xx,
+    examplesHung,
   });
   return r.done();
 }

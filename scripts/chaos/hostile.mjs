@@ -1,6 +1,6 @@
 // Scenario: an upstream answering with a 50 MiB result, an endless SSE event, invalid JSON and a wrong JSON-RPC
 // id; callers get a clear branded error, the connectors process stays within a memory bound, others are unaffected.
-import { sleep, withinNoise, loop, memoryOf, openSession, percentile, round } from './http.mjs';
+import { sampleEcho, sleep, withinNoise, loop, memoryOf, openSession, percentile, round } from './http.mjs';
 import { scenarioResult } from './result.mjs';
 
 const HOSTILE = ['huge', 'endless', 'invalid', 'wrong-id'];
@@ -22,12 +22,8 @@ export async function hostile(stack, o) {
   const other = await openSession(`${stack.base}/mcp`, stack.keys.mcp, 'chaos-bystander');
   const caller = await openSession(`${stack.base}/mcp`, stack.keys.mcp, 'chaos-hostile');
   const call = () => other.call('fixtures__echo', { text: 'bystander' }, 10_000);
-  const sample = (ms) => {
-    const until = performance.now() + ms;
-    return loop(call, () => performance.now() > until);
-  };
-  await sample(300);
-  const before = await sample(o.sampleMs);
+  await sampleEcho(other, 300);
+  const before = await sampleEcho(other, o.sampleMs);
   const memBefore = memoryOf(pid);
   const deadline = o.callTimeoutMs + 5_000;
   let finished = false;

@@ -190,6 +190,15 @@ export async function pool(count, concurrency, task) {
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
+/** Sequential `fixtures__echo` calls of `session` for `ms`: { latencies, failures } (a bystander's view). */
+export function sampleEcho(session, ms, text = 'bystander') {
+  const until = performance.now() + ms;
+  return loop(
+    () => session.call('fixtures__echo', { text }, 10_000),
+    () => performance.now() > until,
+  );
+}
+
 /** Calls `fn` until `stop()` is true, sequentially; returns the latencies (ms) and the failures. */
 export async function loop(fn, stop) {
   const latencies = [];

@@ -1,25 +1,16 @@
 // Scenario: kill an upstream (SIGKILL) under 16 in-flight calls; restart it.
 import {
   gaugeReads,
-  withinNoise,
-  loop,
   metric,
   openSession,
   percentile,
   PROXY_UP,
   round,
+  sampleEcho,
   sleep,
+  withinNoise,
 } from './http.mjs';
 import { scenarioResult } from './result.mjs';
-
-/** Sequential calls of another connector's tool for `ms`: latencies and failures. */
-function others(session, ms) {
-  const until = performance.now() + ms;
-  return loop(
-    () => session.call('fixtures__echo', { text: 'chaos' }, 10_000),
-    () => performance.now() > until,
-  );
-}
 
 export async function killUpstream(stack, o) {
   const r = scenarioResult(
@@ -28,8 +19,8 @@ export async function killUpstream(stack, o) {
   );
   const other = await openSession(`${stack.base}/mcp`, stack.keys.mcp, 'chaos-other');
   const victim = await openSession(`${stack.base}/mcp`, stack.keys.mcp, 'chaos-victim');
-  await others(other, 500); // warm-up
-  const before = await others(other, o.sampleMs);
+  await sampleEcho(other, 500); // warm-up
+  const before = await sampleEcho(other, o.sampleMs);
   r.check(
     'victim gauge is 1 before the kill',
     (await metric(stack.base, PROXY_UP, { connector: 'victim' })) === 1,
@@ -42,7 +33,7 @@ export async function killUpstream(stack, o) {
   );
   await sleep(300);
   const killedAt = performance.now();
-  const during = others(other, o.sampleMs);
+  const during = sampleEcho(other, o.sampleMs);
   await stack.kill('victim');
   const [answers, duringStats, downMs] = await Promise.all([
     Promise.all(inflight),

@@ -1,7 +1,7 @@
 // Scenario: slowloris sockets (headers dripping) and slow bodies (bytes dripping) against the connectors server
 // while a normal client keeps calling tools.
 import { connect } from 'node:net';
-import { withinNoise, loop, openSession, percentile, round } from './http.mjs';
+import { sampleEcho, withinNoise, openSession, percentile, round } from './http.mjs';
 import { scenarioResult } from './result.mjs';
 
 /** A socket that writes `first`, then `drip` every `everyMs`; resolves { ms, status } once the server closed it. */
@@ -33,13 +33,8 @@ export async function slowClients(stack, o) {
   );
   const port = stack.ports.connectors;
   const normal = await openSession(`${stack.base}/mcp`, stack.keys.mcp, 'chaos-normal');
-  const call = () => normal.call('fixtures__echo', { text: 'normal' }, 10_000);
-  const sample = (ms) => {
-    const until = performance.now() + ms;
-    return loop(call, () => performance.now() > until);
-  };
-  await sample(300);
-  const before = await sample(o.sampleMs);
+  await sampleEcho(normal, 300, 'normal');
+  const before = await sampleEcho(normal, o.sampleMs, 'normal');
   const giveUp = o.requestTimeoutMs + 10_000;
   const loris = Array.from({ length: o.sockets }, (_, i) =>
     dripper(
@@ -59,37 +54,29 @@ export async function slowClients(stack, o) {
       giveUp,
     ),
   );
-  const during = await sample(Math.min(o.sampleMs, o.headersTimeoutMs - 200));
+  const during = await sampleEcho(normal, Math.min(o.sampleMs, o.headersTimeoutMs - 200), 'normal');
   const [lorisClosed, bodiesClosed] = await Promise.all([Promise.all(loris), Promise.all(bodies)]);
   const slack = 1_500; // Node checks the timeouts once a second
-  const lorisMax = Math.max(...lorisClosed.map((s) => s.ms));
-  const bodyMax = Math.max(...bodiesClosed.map((s) => s.ms));
   const p50Before = percentile(before.latencies, 50);
   const p50During = percentile(during.latencies, 50);
-  r.check(
-    `slowloris sockets closed by the server (slowest, ms; headers timeout ${o.headersTimeoutMs} + ${slack})`,
-    lorisMax <= o.headersTimeoutMs + slack,
-    round(lorisMax, 0),
-    o.headersTimeoutMs + slack,
-  );
-  r.check(
-    'slowloris sockets answered 408',
-    lorisClosed.every((s) => s.status === '408'),
-    [...new Set(lorisClosed.map((s) => s.status))].join(','),
-    '408',
-  );
-  r.check(
-    `slow bodies closed by the server (slowest, ms; request timeout ${o.requestTimeoutMs} + ${slack})`,
-    bodyMax <= o.requestTimeoutMs + slack,
-    round(bodyMax, 0),
-    o.requestTimeoutMs + slack,
-  );
-  r.check(
-    'slow bodies answered 408',
-    bodiesClosed.every((s) => s.status === '408'),
-    [...new Set(bodiesClosed.map((s) => s.status))].join(','),
-    '408',
-  );
+  const closedWithin = (what, closed, timeout, name) => {
+    const slowest = Math.max(...closed.map((s) => s.ms));
+    r.check(
+      `${what} closed by the server (slowest, ms; ${name} ${timeout} + ${slack})`,
+      slowest <= timeout + slack,
+      round(slowest, 0),
+      timeout + slack,
+    );
+    r.check(
+      `${what} answered 408`,
+      closed.every((s) => s.status === '408'),
+      [...new Set(closed.map((s) => s.status))].join(','),
+      '408',
+    );
+    return { min: round(Math.min(...closed.map((s) => s.ms)), 0), max: round(slowest, 0) };
+  };
+  const lorisRange = closedWithin('slowloris sockets', lorisClosed, o.headersTimeoutMs, 'headers timeout');
+  const bodyRange = closedWithin('slow bodies', bodiesClosed, o.requestTimeoutMs, 'request timeout');
   const noise = withinNoise(before.latencies, during.latencies);
   r.check(
     'normal client p50 unchanged within noise (ms; ≤ p50 before + max(2, 2×IQR before))',
@@ -107,14 +94,8 @@ export async function slowClients(stack, o) {
     sockets: o.sockets,
     headersTimeoutMs: o.headersTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs,
-    slowlorisClosedAfterMs: {
-      min: round(Math.min(...lorisClosed.map((s) => s.ms)), 0),
-      max: round(lorisMax, 0),
-    },
-    slowBodyClosedAfterMs: {
-      min: round(Math.min(...bodiesClosed.map((s) => s.ms)), 0),
-      max: round(bodyMax, 0),
-    },
+    slowlorisClosedAfterMs: lorisRange,
+    slowBodyClosedAfterMs: bodyRange,
     normalP50BeforeMs: round(p50Before),
     normalP50DuringMs: round(p50During),
     normalP95DuringMs: round(percentile(during.latencies, 95)),
