@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { abbaRounds, type Comparison, type RoundsOptions } from './http-rounds.js';
 import { BENCH_API_KEY, BENCH_SIGNING_KEY, syntheticManifest } from './fixtures.js';
-import { deployedEntry, freePort, startChild, waitReady, type BenchChild } from './processes.js';
+import { deployedEntry, freePort, npmStartEnv, startChild, waitReady, type BenchChild } from './processes.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
@@ -23,24 +23,14 @@ export interface DeployedComparison extends Comparison {
 }
 
 /** The environment npm start gives asbr (dev keys as in .env.local; log settings left at their defaults). */
-function npmStartEnv(dir: string, port: number): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    NODE_ENV: 'production',
+function asbrEnv(dir: string, port: number): Record<string, string> {
+  return npmStartEnv(dir, {
     CONNECTORS_SIGNATURE_KEY: BENCH_SIGNING_KEY,
     CONNECTORS_API_KEY: BENCH_API_KEY,
     MCP_API_KEY: 'asbr-bench-mcp-key-0001-not-for-prod',
-    CONNECTORS_MANIFEST_PATH: join(dir, 'manifest.json'),
-    CONNECTORS_AUDIT_LOG: join(dir, 'audit.jsonl'),
     ASBR_URL: `http://127.0.0.1:${port}`,
     ASBR_PORT: String(port),
-  };
-  for (const name of ['LOG_LEVEL', 'LOG_ACCESS', 'LOG_ACCESS_SAMPLE']) {
-    const value = process.env[`BENCH_${name}`];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
+  }).env;
 }
 
 /** Runs the as-deployed comparison; both children are stopped (by pid) whatever happens. */
@@ -50,7 +40,7 @@ export async function measureDeployed(options: Omit<RoundsOptions, 'headers'>): 
   try {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(syntheticManifest(50)));
     const port = await freePort();
-    const env = npmStartEnv(dir, port);
+    const env = asbrEnv(dir, port);
     const entry = deployedEntry(PACKAGE_DIR);
     const asbr = startChild(entry.args, env, join(dir, 'asbr.log'));
     children.push(asbr);

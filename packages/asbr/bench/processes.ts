@@ -100,3 +100,31 @@ export async function waitReady(child: BenchChild, url: string, timeoutMs = 30_0
   const tail = readFileSync(child.logPath, 'utf8').slice(-1_500);
   throw new Error(`brAInwav: ${url} not ready within ${timeoutMs} ms; log tail:\n${tail}`);
 }
+
+/** Settings a run may override through BENCH_<NAME> (e.g. BENCH_LOG_ACCESS=all); unset means the default. */
+const TUNABLE = ['LOG_LEVEL', 'LOG_ACCESS', 'OTEL_SDK_DISABLED'];
+
+/**
+ * The environment scripts/npm-start.mjs gives asbr and the connectors server: PATH, HOME, NODE_ENV=production,
+ * the dev keys and paths in `values`, the manifest and audit file under `dir`; log and tracing settings at their
+ * defaults unless a BENCH_<NAME> override is set. `overrides` lists those that were.
+ */
+export function npmStartEnv(
+  dir: string,
+  values: Record<string, string>,
+): { env: Record<string, string>; overrides: Record<string, string> } {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    NODE_ENV: 'production',
+    CONNECTORS_MANIFEST_PATH: join(dir, 'manifest.json'),
+    CONNECTORS_AUDIT_LOG: join(dir, 'audit.jsonl'),
+    ...values,
+  };
+  const overrides: Record<string, string> = {};
+  for (const name of TUNABLE) {
+    const value = process.env[`BENCH_${name}`];
+    if (value !== undefined) env[name] = overrides[name] = value;
+  }
+  return { env, overrides };
+}

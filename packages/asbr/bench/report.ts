@@ -1,3 +1,5 @@
+import type { Comparison } from './http-rounds.js';
+
 /** Figures of one autocannon target over several rounds (medians across rounds). */
 export interface HttpFigures {
   rounds: number;
@@ -10,18 +12,8 @@ export interface HttpFigures {
   non2xxOrErrors: number;
 }
 
-/** Rows of one target/baseline comparison (see http-rounds.ts). */
-export interface ComparisonRows {
-  target: HttpFigures;
-  baseline: HttpFigures;
-  ratio: number;
-  pairedRatios: number[];
-  pairedRatioMedian: number;
-  cpuEfficiencyRatio: number;
-}
-
 /** The as-deployed comparison: asbr's own entry and env (npm start) vs a bare Fastify process. */
-export interface DeployedRows extends ComparisonRows {
+export interface DeployedRows extends Comparison {
   entry: string;
   env: Record<string, string>;
   logLines: number;
@@ -36,19 +28,8 @@ export interface BenchReport {
   cpus: number;
   loadAverageAtStart: number[];
   setup: string;
-  http: {
-    connectors: number;
-    bytes: number;
-    connections: number;
-    durationSeconds: number;
-    target: HttpFigures;
-    baseline: HttpFigures;
-    ratio: number;
-    pairedRatios: number[];
-    pairedRatioMedian: number;
-    /** bare CPU µs/req ÷ asbr CPU µs/req: the throughput ratio the routes would have on a dedicated CPU. */
-    cpuEfficiencyRatio: number;
-  };
+  /** In-process rows; `cpuEfficiencyRatio` (bare CPU µs/req ÷ asbr's) is the ratio on a dedicated CPU. */
+  http: Comparison & { connectors: number; bytes: number; connections: number; durationSeconds: number };
   deployed: DeployedRows;
   sign: {
     connectors: number;

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   deployedEntry,
   freePort,
+  npmStartEnv,
   startChild,
   waitReady,
   type BenchChild,
@@ -63,9 +64,6 @@ function manifest(upstreamUrl: string): Record<string, unknown> {
   };
 }
 
-/** Settings a run may override through BENCH_<NAME> (e.g. BENCH_LOG_ACCESS=all); unset means the default. */
-const TUNABLE = ['LOG_LEVEL', 'LOG_ACCESS', 'OTEL_SDK_DISABLED'];
-
 function countLines(path: string): number {
   try {
     return readFileSync(path, 'utf8').split('\n').length - 1;
@@ -79,22 +77,12 @@ export async function startDeployedStack(upstreamUrl: string): Promise<DeployedS
   const dir = mkdtempSync(join(tmpdir(), 'brainwav-stack-bench-'));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest(upstreamUrl)));
   const [asbrPort, port] = [await freePort(), await freePort()];
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    NODE_ENV: 'production',
+  const { env, overrides: settings } = npmStartEnv(dir, {
     CONNECTORS_SIGNATURE_KEY: SIGNING_KEY,
     CONNECTORS_API_KEY: STACK_API_KEY,
     MCP_API_KEY: STACK_MCP_KEY,
-    CONNECTORS_MANIFEST_PATH: join(dir, 'manifest.json'),
     ASBR_URL: `http://127.0.0.1:${asbrPort}`,
-    CONNECTORS_AUDIT_LOG: join(dir, 'audit.jsonl'),
-  };
-  const settings: Record<string, string> = {};
-  for (const name of TUNABLE) {
-    const value = process.env[`BENCH_${name}`];
-    if (value !== undefined) env[name] = settings[name] = value;
-  }
+  });
   const children: BenchChild[] = [];
   const stop = async (): Promise<void> => {
     for (const child of children.reverse()) await child.stop();
