@@ -5,9 +5,6 @@ import { scenarioResult } from './result.mjs';
 
 const HOSTILE = ['huge', 'endless', 'invalid', 'wrong-id'];
 
-/** The tiny profile leaves out wrong-id: the bridge waits the full call timeout (30 s) for the right id. */
-const tiny = (o) => o.messages < 1_000;
-
 const textOf = (a) =>
   a.result?.content?.[0]?.text ??
   a.rpc?.error?.message ??
@@ -39,7 +36,7 @@ export async function hostile(stack, o) {
     }
     return undefined;
   };
-  const cases = tiny(o) ? HOSTILE.filter((t) => t !== 'wrong-id') : HOSTILE;
+  const cases = HOSTILE;
   const sequence = async () => {
     const answers = [];
     for (const t of cases) {

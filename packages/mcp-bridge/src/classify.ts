@@ -1,6 +1,11 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { BridgeError, type BridgeErrorCode } from './errors.js';
-import { RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE, tooLargeMessage } from './node-http-transport.js';
+import {
+  MALFORMED_RESPONSE_CODE,
+  RESPONSE_TOO_LARGE_CODE,
+  STREAM_LOST_CODE,
+  tooLargeMessage,
+} from './node-http-transport.js';
 
 /** Kind of operation a failure happened in. */
 export type ProxyOperation = 'connect' | 'list' | 'probe' | 'call';
@@ -142,6 +147,10 @@ export function classify(error: unknown, op: ProxyOperation, signal?: AbortSigna
     const limit = (error.data as { limitBytes?: unknown } | undefined)?.limitBytes;
     return make('UPSTREAM_RESPONSE_TOO_LARGE', tooLargeMessage(typeof limit === 'number' ? limit : NaN));
   }
+  if (error instanceof ProtocolError && error.code === MALFORMED_RESPONSE_CODE) {
+    // reachable but broken: this answer is unusable, the upstream is not down
+    return make('UPSTREAM_PROTOCOL_ERROR', error.message.replace(/^brAInwav: /, ''));
+  }
   if (error instanceof ProtocolError) {
     return make(
       op === 'call' ? 'TOOL_CALL_FAILED' : 'UPSTREAM_UNAVAILABLE',
@@ -158,5 +167,7 @@ export function classify(error: unknown, op: ProxyOperation, signal?: AbortSigna
     });
   }
   const message = error instanceof Error ? error.message : String(error);
+  // a local failure of one call (e.g. arguments too deep to serialise) says nothing about the upstream
+  if (op === 'call') return make('TOOL_CALL_FAILED', `unexpected failure: ${message}`);
   return make('UPSTREAM_UNAVAILABLE', `unexpected failure: ${message}`, { sessionLost: true, outage: true });
 }

@@ -11,7 +11,12 @@ export { CircuitBreaker } from './breaker.js';
 export type { ProxyClock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';
 export { DEFAULT_RETRY, backoffDelay } from './retry.js';
-export { NodeHttpClientTransport, RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE } from './node-http-transport.js';
+export {
+  MALFORMED_RESPONSE_CODE,
+  NodeHttpClientTransport,
+  RESPONSE_TOO_LARGE_CODE,
+  STREAM_LOST_CODE,
+} from './node-http-transport.js';
 export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-transport.js';
 export { DEFAULT_MAX_MESSAGE_BYTES, SseParser } from './sse-parser.js';
 export type { SseEvent, SseParserOptions } from './sse-parser.js';

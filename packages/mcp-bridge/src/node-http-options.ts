@@ -13,6 +13,13 @@ export const STREAM_LOST_CODE = -32099;
  */
 export const RESPONSE_TOO_LARGE_CODE = -32098;
 
+/**
+ * JSON-RPC error code the transport answers a request with when the upstream's JSON response body is not
+ * JSON-RPC (invalid JSON) or does not answer that request (another id): the upstream is reachable but broken,
+ * and the response will never come, so the request fails at once instead of waiting for its timeout.
+ */
+export const MALFORMED_RESPONSE_CODE = -32097;
+
 /** Reconnection of the standalone GET event stream (server notifications such as list_changed). */
 export interface EventStreamReconnect {
   readonly initialDelayMs: number;

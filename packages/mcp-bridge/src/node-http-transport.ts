@@ -28,6 +28,7 @@ import { RawRequests } from './raw-requests.js';
 import { openStream, scheduleStream, type ReopenHost } from './stream-reopen.js';
 import {
   DEFAULT_RECONNECT,
+  MALFORMED_RESPONSE_CODE,
   RESPONSE_TOO_LARGE_CODE,
   STREAM_LOST_CODE,
   requestHeaders,
@@ -37,7 +38,12 @@ import {
 } from './node-http-options.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './sse-parser.js';
 
-export { RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE, tooLargeMessage } from './node-http-options.js';
+export {
+  MALFORMED_RESPONSE_CODE,
+  RESPONSE_TOO_LARGE_CODE,
+  STREAM_LOST_CODE,
+  tooLargeMessage,
+} from './node-http-options.js';
 export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-options.js';
 
 /**
@@ -222,14 +228,27 @@ export class NodeHttpClientTransport implements Transport {
 
   private async consumeJson(res: IncomingMessage, ids: Array<string | number>): Promise<void> {
     this.track(ids);
-    let parsed: unknown;
+    let text: string;
     try {
-      parsed = JSON.parse(await readBody(res, this.maxMessageBytes));
+      text = await readBody(res, this.maxMessageBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return this.tooLarge(ids);
       return this.lost(ids, error);
     }
-    for (const message of Array.isArray(parsed) ? parsed : [parsed]) this.deliver(message as JSONRPCMessage);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.malformed(ids, 'the upstream answered with invalid JSON');
+    }
+    for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (message !== null && typeof message === 'object') this.deliver(message as JSONRPCMessage);
+    }
+    // a JSON body is the whole answer of its POST: a request it did not answer never will be
+    this.malformed(
+      ids.filter((id) => this.awaiting.has(id)),
+      'the upstream answer carried no response for this request',
+    );
   }
 
   /** Reads one SSE response of `state` in the background (see {@link readStream}). */
@@ -296,6 +315,12 @@ export class NodeHttpClientTransport implements Transport {
     if (this.closed) return;
     const limitBytes = this.maxMessageBytes;
     this.failWith(ids, RESPONSE_TOO_LARGE_CODE, `brAInwav: ${tooLargeMessage(limitBytes)}`, { limitBytes });
+  }
+
+  /** Fails the given requests with {@link MALFORMED_RESPONSE_CODE}: the upstream's answer was not a JSON-RPC answer to them. */
+  private malformed(ids: Array<string | number>, why: string): void {
+    if (this.closed || ids.length === 0) return;
+    this.failWith(ids, MALFORMED_RESPONSE_CODE, `brAInwav: malformed upstream response: ${why}`);
   }
 
   private failWith(ids: Array<string | number>, code: number, message: string, data?: unknown): void {

@@ -14,6 +14,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   NodeHttpClientTransport,
+  MALFORMED_RESPONSE_CODE,
   STREAM_LOST_CODE,
   createRemoteToolProxy,
   type NodeHttpTransportOptions,
@@ -476,7 +477,6 @@ describe('NodeHttpClientTransport: wire shapes and faults (tiny node:http server
     ['drop', 'socket destroyed after the SSE headers'],
     ['endEarly', 'SSE stream ended without the result'],
     ['truncated', 'JSON body cut by the socket'],
-    ['badJson', 'invalid JSON body'],
   ])('fails a call at once with STREAM_LOST_CODE: %s (%s), then the next call works', async (tool) => {
     const tiny = await startTiny(faultHandler());
     const { client, errors } = await connect(tiny.url);
@@ -486,6 +486,20 @@ describe('NodeHttpClientTransport: wire shapes and faults (tiny node:http server
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error).toMatchObject({ code: STREAM_LOST_CODE });
     expect(errors.filter((e) => e.message.startsWith('brAInwav: upstream response lost'))).toHaveLength(1);
+    const next = await client.callTool({ name: 'echo', arguments: { text: 'alive' } }, { timeout: 20_000 });
+    expect(textOf(next)).toBe('echo:alive');
+  });
+
+  it('fails a call at once with MALFORMED_RESPONSE_CODE on an invalid JSON body (reachable, not lost), then the next call works', async () => {
+    const tiny = await startTiny(faultHandler());
+    const { client, errors } = await connect(tiny.url);
+    const started = Date.now();
+    const error = await rejectionOf(client.callTool({ name: 'badJson', arguments: {} }, { timeout: 20_000 }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ code: MALFORMED_RESPONSE_CODE });
+    expect(error.message).toContain('malformed upstream response: the upstream answered with invalid JSON');
+    expect(errors.filter((e) => e.message.startsWith('brAInwav: upstream response lost'))).toHaveLength(0);
     const next = await client.callTool({ name: 'echo', arguments: { text: 'alive' } }, { timeout: 20_000 });
     expect(textOf(next)).toBe('echo:alive');
   });

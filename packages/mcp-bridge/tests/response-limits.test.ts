@@ -171,6 +171,8 @@ async function startHugeServer(): Promise<HugeServer> {
       if (msg.method !== 'tools/call' || msg.params?.name !== 'huge')
         return void res.writeHead(200, json).end(rpc(msg.id, { content: [{ type: 'text', text: 'small' }] }));
       const { mode = 'sse', mb = 50 } = msg.params.arguments ?? {};
+      if (mode === 'invalid') return void res.writeHead(200, json).end('{"jsonrpc":"2.0","id":');
+      if (mode === 'wrong-id') return void res.writeHead(200, json).end(rpc(msg.id + 1000, { content: [] }));
       const bytes = mb * MiB;
       const head = `{"jsonrpc":"2.0","id":${msg.id},"result":{"content":[{"type":"text","text":"`;
       if (mode === 'sse') {
@@ -264,4 +266,30 @@ describe('an upstream that sends a response over maxMessageBytes', () => {
       },
     });
   });
+});
+
+describe('an upstream that answers a call with something that is not its JSON-RPC answer', () => {
+  it.each([
+    ['invalid', 'the upstream answered with invalid JSON'],
+    ['wrong-id', 'the upstream answer carried no response for this request'],
+  ])(
+    '%s: the call fails at once with UPSTREAM_PROTOCOL_ERROR (not offline, no timeout wait) and the next call works',
+    async (mode, why) => {
+      const upstream = await startHugeServer();
+      for (const relayToolResults of [false, true]) {
+        const proxy = proxyFor(upstream.url, { relayToolResults });
+        const started = Date.now();
+        const error = await rejectionOf(proxy.callTool('huge', { mode }, { timeoutMs: 20_000 }));
+        expect({ code: error.code, message: error.message }).toEqual({
+          code: 'UPSTREAM_PROTOCOL_ERROR',
+          message: `brAInwav: connector fixture: tools/call huge failed: malformed upstream response: ${why}`,
+        });
+        // failed at once: far below the 20 s timeout the call would otherwise have waited for
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(textOf(await proxy.callTool('echo', {}))).toBe('small');
+        expect(proxy.state).toBe('up');
+      }
+    },
+    60_000,
+  );
 });

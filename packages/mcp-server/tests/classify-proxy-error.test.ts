@@ -32,6 +32,7 @@ describe('classifyProxyError: the typed BRIDGE_FAILURE_KIND table', () => {
       CIRCUIT_OPEN: 'offline',
       TOOL_CALL_FAILED: 'failed',
       UPSTREAM_RESPONSE_TOO_LARGE: 'failed',
+      UPSTREAM_PROTOCOL_ERROR: 'failed',
       REQUEST_ABORTED: 'cancelled',
       PROXY_CLOSED: 'offline',
       CONFIG_INVALID: 'failed',
