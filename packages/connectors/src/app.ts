@@ -234,7 +234,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
   await registerServerKit(app, config, policy);
   await app.register(healthRoutes, { runtime: rt, metrics });
-  await app.register(connectorsRoutes, { runtime: rt, gateway, inflight });
+  await app.register(connectorsRoutes, { runtime: rt, gateway, inflight, version: () => hub.lastId });
   await app.register(eventsRoutes, {
     hub,
     runtime: rt,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BadRequestError, NotReadyError } from '../errors.js';
 import type { ConnectorsRuntime } from '../runtime.js';
 import type { InflightTracker } from '../inflight.js';
+import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from '../snapshot-cache.js';
 
 /** Options of {@link connectorsRoutes}. */
 export interface ConnectorsRoutesOptions {
@@ -15,6 +16,10 @@ export interface ConnectorsRoutesOptions {
   /** The gateway's call pipeline (filters, quotas, metrics, audit `endpoint: "rest"`, offline fallback). */
   readonly gateway: Pick<ConnectorsGateway, 'callTool'>;
   readonly inflight: InflightTracker;
+  /** Changes whenever the snapshot may have (the event hub's last event id): the list body is rebuilt at once. */
+  readonly version: () => number;
+  /** Longest reuse of one serialized `GET /v1/connectors` body, ms (default 1,000; 0 = build per request). */
+  readonly snapshotCacheMs?: number;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -41,12 +46,17 @@ function disabledResult(entry: ServiceMapConnector): CallToolResult {
 
 const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
   app,
-  { runtime, gateway, inflight },
+  { runtime, gateway, inflight, version, snapshotCacheMs = DEFAULT_SNAPSHOT_CACHE_MS },
   done,
 ) => {
+  const snapshotBody = createSnapshotCache({
+    build: () => runtime.snapshot(),
+    version,
+    maxAgeMs: snapshotCacheMs,
+  });
   app.get('/v1/connectors', async (request, reply) => {
     try {
-      return await runtime.snapshot();
+      return reply.type('application/json').send(await snapshotBody());
     } catch (err) {
       if (!(err instanceof NotReadyError)) throw err;
       return reply

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createSnapshotCache } from '../src/snapshot-cache.js';
+
+/** A cache over a counting builder with a manual clock and version. */
+function harness(maxAgeMs = 1_000) {
+  const state = { builds: 0, version: 1, now: 0, fail: false };
+  const body = createSnapshotCache({
+    build: async () => {
+      state.builds += 1;
+      if (state.fail) throw new Error('brAInwav: not ready');
+      return { build: state.builds };
+    },
+    version: () => state.version,
+    maxAgeMs,
+    now: () => state.now,
+  });
+  return { state, body };
+}
+
+describe('createSnapshotCache', () => {
+  it('serializes once per version within maxAgeMs, and shares one build between concurrent callers', async () => {
+    const { state, body } = harness();
+    const [a, b] = await Promise.all([body(), body()]);
+    expect([a, b]).toEqual(['{"build":1}', '{"build":1}']);
+    state.now = 999;
+    expect(await body()).toBe('{"build":1}');
+    expect(state.builds).toBe(1);
+  });
+
+  it('rebuilds at once when the version changes (a status or quota event) and when the body is too old', async () => {
+    const { state, body } = harness();
+    await body();
+    state.version = 2;
+    expect(await body()).toBe('{"build":2}');
+    state.now = 1_000;
+    expect(await body()).toBe('{"build":3}');
+  });
+
+  it('keeps no failed build: the next call tries again', async () => {
+    const { state, body } = harness();
+    state.fail = true;
+    await expect(body()).rejects.toThrow('brAInwav: not ready');
+    state.fail = false;
+    expect(await body()).toBe('{"build":2}');
+  });
+
+  it('builds on every call with maxAgeMs 0', async () => {
+    const { state, body } = harness(0);
+    await body();
+    await body();
+    expect(state.builds).toBe(2);
+  });
+});
