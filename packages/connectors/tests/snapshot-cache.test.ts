@@ -5,10 +5,11 @@ import { createSnapshotCache } from '../src/snapshot-cache.js';
 function harness(maxAgeMs = 1_000) {
   const state = { builds: 0, version: 1, now: 0, fail: false };
   const body = createSnapshotCache({
-    build: async () => {
+    build: () => {
       state.builds += 1;
-      if (state.fail) throw new Error('brAInwav: not ready');
-      return { build: state.builds };
+      return state.fail
+        ? Promise.reject(new Error('brAInwav: not ready'))
+        : Promise.resolve({ build: state.builds });
     },
     version: () => state.version,
     maxAgeMs,
