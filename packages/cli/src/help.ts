@@ -1,7 +1,8 @@
 /** The bin name users type. */
 export const BIN = 'cortex-connectors';
 
-const EXIT_LINE = 'Exit codes: 0 ok, 1 failed check or error, 2 verification failed, 64 usage error.';
+const EXIT_LINE =
+  'Exit codes: 0 ok, 1 failed check or error, 2 verification failed, 64 usage error, 65 invalid policy file.';
 
 /** Global usage, printed by `--help` (stdout) and after an unknown command (stderr). */
 export const GLOBAL_HELP = `brAInwav ${BIN}: validate, sign and verify the connectors manifest and its signed service map.
@@ -15,6 +16,7 @@ Commands:
   sign <manifest>                  sign a service map offline (static hosting, release pipelines)
   verify <url|file>                fetch or read a signed service map and verify its signature
   doctor                           check env, manifest and every secretRef without printing values
+  policy check|explain <file>      check a policy file; explain one decision with its rule
 
 Options:
   -h, --help                       show help; "${BIN} <command> --help" for a command
@@ -99,6 +101,31 @@ Options:
   --manifest <path>                manifest to check
   --env-file <f>                   read missing variables from a dotenv file (e.g. .env.local); env wins
 
+${EXIT_LINE}`,
+  policy: `Usage: ${BIN} policy check <file>
+       ${BIN} policy explain <file> --principal <subject> [--role r]... [--scope s]... [--claims json]
+           --tool <connector>__<tool> [--phase list|call] [--args json] [--required-scope s]... [--json]
+
+check    Reads, validates and compiles a policy file (YAML or JSON; CEL conditions type-checked).
+         Valid: prints "brAInwav: policy <file> OK (<n> rules)", exit 0.
+         Invalid: prints a branded header and every issue as "<path>: <message>" on stderr
+         (e.g. rules[1] (id "no-delete").when: unknown variable args in phase list ...), exit 65.
+explain  Decides one request and prints the verdict with its reason, the deciding rule as written, and
+         every rule's line ("matched ..." with why, or "skipped ..." with the first failing check).
+         Exit 0 when allowed, 1 when denied, 65 for an invalid policy file.
+
+Options of explain:
+  --principal <subject>            the caller's subject (required)
+  --role <r>                       a role the caller holds (repeatable)
+  --scope <s>                      a scope the caller's credential carries (repeatable)
+  --claims <json>                  the caller's token claims as a JSON object (principal.claims)
+  --tool <connector>__<tool>       the namespaced tool (required)
+  --phase list|call                tools/list or tools/call (default call)
+  --args <json>                    the call's arguments as a JSON object (args; phase call only)
+  --required-scope <s>             a scope the connector requires (the manifest's scopes; repeatable)
+  --json                           print the explanation { decision, matched, rules } as JSON
+
+A missing file is a branded error, exit 1.
 ${EXIT_LINE}`,
 } as const;
 

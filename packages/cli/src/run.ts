@@ -1,6 +1,7 @@
 import { ConnectorsError, ManifestValidationError } from '@cortex-os/connectors-manifest';
 import { doctorCommand } from './commands/doctor.js';
 import { keygenCommand } from './commands/keygen.js';
+import { policyCommand } from './commands/policy.js';
 import { schemaCommand } from './commands/schema.js';
 import { signCommand } from './commands/sign.js';
 import { validateCommand } from './commands/validate.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<CommandName, Command> = {
   sign: signCommand,
   verify: verifyCommand,
   doctor: doctorCommand,
+  policy: policyCommand,
 };
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -93,7 +95,8 @@ function report(error: unknown, ctx: CommandContext): number {
  * Runs `cortex-connectors` with `argv` (arguments after the bin name) against injected streams,
  * environment, working directory, clock and fetch. Never throws and never touches `process`: every
  * failure is printed (branded, secrets redacted) on `io.stderr` and mapped to an exit code
- * (0 ok, 1 failure, 2 verification failed, 64 usage — see `EXIT`).
+ * (0 ok, 1 failure or a denied `policy explain`, 2 verification failed, 64 usage, 65 invalid policy — see
+ * `EXIT`).
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const ctx: CommandContext = { io, out: new Output(io), now: io.now ?? Date.now };
