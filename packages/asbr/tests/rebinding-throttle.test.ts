@@ -1,25 +1,7 @@
-import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { rawGet } from '@cortex-os/server-kit/testing';
 import { API_KEY, MAP_PATH, bearer, makeApp } from './helpers.js';
-
-/** node:http GET against 127.0.0.1:port (fetch cannot set Host). */
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -51,16 +33,16 @@ describe('asbr DNS-rebinding guard (every route)', () => {
     const port = (app.server.address() as { port: number }).port;
     const host = `127.0.0.1:${port}`;
     expect(
-      (await get(port, MAP_PATH, { ...bearer(), host, origin: `http://127.0.0.1:${port}` })).status,
+      (await rawGet(port, MAP_PATH, { ...bearer(), host, origin: `http://127.0.0.1:${port}` })).status,
     ).toBe(200);
-    const wrongPort = await get(port, MAP_PATH, {
+    const wrongPort = await rawGet(port, MAP_PATH, {
       ...bearer(),
       host,
       origin: `http://127.0.0.1:${port + 1}`,
     });
     expect(wrongPort.status).toBe(403);
     expect(JSON.parse(wrongPort.body).error.code).toBe('ORIGIN_NOT_ALLOWED');
-    expect((await get(port, '/healthz', { host, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await rawGet(port, '/healthz', { host, origin: 'http://evil.example' })).status).toBe(403);
   });
 
   it('accepts hosts and origins configured in ASBR_ALLOWED_HOSTS / ASBR_ALLOWED_ORIGINS', async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { rawGet } from '@cortex-os/server-kit/testing';
 import {
   TROUBLESHOOTING_CSP,
   WIDGET_BUILD_COMMAND,
@@ -12,30 +12,7 @@ import {
   sha256Source,
 } from '../src/index.js';
 import { TROUBLESHOOTING_STYLE } from '../src/troubleshooting.js';
-import {
-  connector,
-  controlledSource,
-  removeDir,
-  signedMapText,
-  startApp,
-  testEnv,
-  widgetDirs,
-} from './helpers.js';
-
-/** GET with the path sent byte for byte as given (no URL normalization on the client side). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(base);
-    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { connector, removeDir, startWidgetApp, widgetDirs } from './helpers.js';
 
 describe('widget hosting at /apps/chatgpt-dashboard/', () => {
   let app: FastifyInstance | undefined;
@@ -48,11 +25,7 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
   async function serve(state: 'fresh' | 'missing' | 'stale'): Promise<FastifyInstance> {
     const dirs = await widgetDirs(state);
     root = dirs.root;
-    const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
-    app = await startApp(
-      env,
-      controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
-    );
+    app = await startWidgetApp(dirs, [connector('x', 'http://127.0.0.1:9/mcp')]);
     return app;
   }
 
@@ -104,11 +77,7 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     const dirs = await widgetDirs('fresh');
     root = dirs.root;
     await utimes(join(dirs.dist, 'index.html'), new Date(0), new Date(0));
-    const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
-    app = await startApp(
-      env,
-      controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
-    );
+    app = await startWidgetApp(dirs, [connector('x', 'http://127.0.0.1:9/mcp')]);
     expect((await app.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/' })).statusCode).toBe(200);
   });
 
@@ -151,7 +120,7 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
     // over a real socket: inject() would normalize `%2e%2e` away before the router sees it
     const base = await a.listen({ port: 0, host: '127.0.0.1' });
     for (const url of escapes) {
-      const res = await rawGet(base, url);
+      const res = await rawGet(Number(new URL(base).port), url);
       expect(res.status, url).toBe(404);
       expect(JSON.parse(res.body), url).toMatchObject({ brand: 'brAInwav', error: { code: 'NOT_FOUND' } });
     }
@@ -225,11 +194,7 @@ describe('widget hosting at /apps/chatgpt-dashboard/', () => {
       "brAInwav: csp.json index.html.script is not a list of 'sha256-…' sources",
     );
     await writeFile(join(dirs.dist, 'csp.json'), '{"index.html":{"script":["*"],"style":[]}}');
-    const env = testEnv({ CONNECTORS_WIDGET_DIR: dirs.dist, CONNECTORS_WIDGET_SRC_DIR: dirs.src });
-    app = await startApp(
-      env,
-      controlledSource(await signedMapText([connector('x', 'http://127.0.0.1:9/mcp')])),
-    );
+    app = await startWidgetApp(dirs, [connector('x', 'http://127.0.0.1:9/mcp')]);
     const res = await app.inject({ method: 'GET', url: '/apps/chatgpt-dashboard/' });
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('the dashboard bundle is out of date');

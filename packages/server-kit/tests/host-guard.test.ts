@@ -1,25 +1,7 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { REST_KEY, buildTestApp } from './helpers.js';
-
-/** node:http GET (fetch cannot set Host). */
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { rawGet } from '../src/testing.js';
 
 describe('hostGuardPlugin on a listening server (port 0)', () => {
   let app: FastifyInstance;
@@ -35,7 +17,7 @@ describe('hostGuardPlugin on a listening server (port 0)', () => {
 
   it('refuses a foreign Host on every route, public and unknown ones included, before auth', async () => {
     for (const path of ['/rest', '/open', '/nope']) {
-      const res = await get(port, path, { host: 'evil.example' });
+      const res = await rawGet(port, path, { host: 'evil.example' });
       expect(res.status, path).toBe(403);
       expect(JSON.parse(res.body)).toEqual({
         brand: 'brAInwav',
@@ -51,14 +33,14 @@ describe('hostGuardPlugin on a listening server (port 0)', () => {
 
   it('compares the Origin port with the bound port', async () => {
     expect(
-      (await get(port, '/rest', { ...key, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }))
+      (await rawGet(port, '/rest', { ...key, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }))
         .status,
     ).toBe(200);
     expect(
-      (await get(port, '/rest', { ...key, host: `localhost:${port}`, origin: `http://localhost:${port}` }))
+      (await rawGet(port, '/rest', { ...key, host: `localhost:${port}`, origin: `http://localhost:${port}` }))
         .status,
     ).toBe(200);
-    const wrongPort = await get(port, '/rest', {
+    const wrongPort = await rawGet(port, '/rest', {
       ...key,
       host: `127.0.0.1:${port}`,
       origin: `http://127.0.0.1:${port + 1}`,
@@ -70,7 +52,7 @@ describe('hostGuardPlugin on a listening server (port 0)', () => {
         'brAInwav: Origin not allowed (DNS rebinding protection); to allow it, add the origin to TEST_ALLOWED_ORIGINS',
     });
     // the bound port, not the Host header's, is what an Origin is compared with
-    const spoofed = await get(port, '/rest', {
+    const spoofed = await rawGet(port, '/rest', {
       ...key,
       host: 'localhost:9999',
       origin: 'http://localhost:9999',
@@ -79,7 +61,7 @@ describe('hostGuardPlugin on a listening server (port 0)', () => {
   });
 
   it('lets clients without Origin and configured hosts through', async () => {
-    expect((await get(port, '/rest', { ...key, host: `127.0.0.1:${port}` })).status).toBe(200);
-    expect((await get(port, '/open', { host: 'svc.internal' })).status).toBe(200);
+    expect((await rawGet(port, '/rest', { ...key, host: `127.0.0.1:${port}` })).status).toBe(200);
+    expect((await rawGet(port, '/open', { host: 'svc.internal' })).status).toBe(200);
   });
 });
