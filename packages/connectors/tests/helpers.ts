@@ -150,6 +150,22 @@ export async function startApp(
   });
 }
 
+/**
+ * Builds the app on a {@link widgetDirs} pair, serving a signed map of `connectors`; `extraEnv` adds variables.
+ */
+export async function startWidgetApp(
+  widget: { dist: string; src: string },
+  connectors: Record<string, unknown>[],
+  extraEnv: Record<string, string> = {},
+): Promise<FastifyInstance> {
+  const env = testEnv({
+    CONNECTORS_WIDGET_DIR: widget.dist,
+    CONNECTORS_WIDGET_SRC_DIR: widget.src,
+    ...extraEnv,
+  });
+  return startApp(env, controlledSource(await signedMapText(connectors)));
+}
+
 export const rest = { authorization: `Bearer ${API_KEY}` };
 
 export async function removeDir(dir: string): Promise<void> {

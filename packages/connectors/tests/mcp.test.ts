@@ -3,17 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { DASHBOARD_RESOURCE_URI, DASHBOARD_SKYBRIDGE_URI, DASHBOARD_TOOL } from '../src/index.js';
-import {
-  MCP_KEY,
-  API_KEY,
-  connector,
-  controlledSource,
-  removeDir,
-  signedMapText,
-  startApp,
-  testEnv,
-  widgetDirs,
-} from './helpers.js';
+import { MCP_KEY, API_KEY, connector, removeDir, startWidgetApp, widgetDirs } from './helpers.js';
 
 async function connect(url: string, key: string): Promise<Client> {
   const client = new Client({ name: 'brainwav-test', version: '1.0.0' });
@@ -35,8 +25,7 @@ describe('MCP on the connectors server', () => {
   beforeAll(async () => {
     fixture = await startFixtureServer();
     widget = await widgetDirs('fresh');
-    const env = testEnv({ CONNECTORS_WIDGET_DIR: widget.dist, CONNECTORS_WIDGET_SRC_DIR: widget.src });
-    app = await startApp(env, controlledSource(await signedMapText([connector('fixtures', fixture.url)])));
+    app = await startWidgetApp(widget, [connector('fixtures', fixture.url)]);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -141,8 +130,7 @@ describe('MCP on the connectors server', () => {
 describe('dashboard MCP App without a built widget, and DNS-rebinding protection', () => {
   it('serves the troubleshooting page as the UI resource and refuses foreign Host headers', async () => {
     const widget = await widgetDirs('missing');
-    const env = testEnv({ CONNECTORS_WIDGET_DIR: widget.dist, CONNECTORS_WIDGET_SRC_DIR: widget.src });
-    const app = await startApp(env, controlledSource(await signedMapText([])));
+    const app = await startWidgetApp(widget, []);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const client = await connect(`${base}/mcp`, MCP_KEY);
     try {

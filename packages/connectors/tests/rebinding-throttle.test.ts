@@ -2,17 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import {
-  API_KEY,
-  MCP_KEY,
-  connector,
-  controlledSource,
-  removeDir,
-  signedMapText,
-  startApp,
-  testEnv,
-  widgetDirs,
-} from './helpers.js';
+import { API_KEY, MCP_KEY, connector, removeDir, startWidgetApp, widgetDirs } from './helpers.js';
 
 interface Answer {
   status: number;
@@ -61,14 +51,9 @@ describe('connectors server: DNS-rebinding guard on every route, auth failure th
     fixture = await startFixtureServer();
     const widget = await widgetDirs('fresh');
     widgetRoot = widget.root;
-    app = await startApp(
-      testEnv({
-        CONNECTORS_WIDGET_DIR: widget.dist,
-        CONNECTORS_WIDGET_SRC_DIR: widget.src,
-        CONNECTORS_AUTH_FAILURE_LIMIT: '3',
-      }),
-      controlledSource(await signedMapText([connector('fixtures', fixture.url)])),
-    );
+    app = await startWidgetApp(widget, [connector('fixtures', fixture.url)], {
+      CONNECTORS_AUTH_FAILURE_LIMIT: '3',
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   });
