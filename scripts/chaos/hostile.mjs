@@ -1,7 +1,7 @@
 // Scenario: an upstream answering with a 50 MiB result, an endless SSE event, invalid JSON and a wrong JSON-RPC
 // id; callers get a clear branded error, the connectors process stays within a memory bound, others are unaffected.
-import { sampleEcho, sleep, withinNoise, loop, memoryOf, openSession, percentile, round } from './http.mjs';
-import { scenarioResult } from './result.mjs';
+import { sampleEcho, sleep, loop, memoryOf, openSession, round } from './http.mjs';
+import { checkUndisturbed, scenarioResult } from './result.mjs';
 
 const HOSTILE = ['huge', 'endless', 'invalid', 'wrong-id'];
 
@@ -80,21 +80,7 @@ export async function hostile(stack, o) {
     round(peakGrowth, 1),
     o.peakGrowthMiB,
   );
-  const p50Before = percentile(before.latencies, 50);
-  const p50During = percentile(duringStats.latencies, 50);
-  const noise = withinNoise(before.latencies, duringStats.latencies);
-  r.check(
-    'bystander p50 unchanged within noise (ms; ≤ p50 before + max(2, 2×IQR before))',
-    noise.ok,
-    noise.during,
-    noise.limit,
-  );
-  r.check(
-    'bystander failures during the hostile calls',
-    duringStats.failures.length === 0,
-    duringStats.failures.length,
-    0,
-  );
+  const p50 = checkUndisturbed(r, 'bystander', 'the hostile calls', before, duringStats);
   r.check(
     `a normal hostile__ok call succeeds again within ${upWithin} ms after each bad answer`,
     recoveries.every((ms) => ms !== undefined),
@@ -123,8 +109,8 @@ export async function hostile(stack, o) {
     rssBeforeMiB: round(memBefore.rssMiB, 1),
     rssAfterMiB: round(memAfter.rssMiB, 1),
     peakRssGrowthMiB: round(peakGrowth, 1),
-    bystanderP50BeforeMs: round(p50Before),
-    bystanderP50DuringMs: round(p50During),
+    bystanderP50BeforeMs: p50.before,
+    bystanderP50DuringMs: p50.during,
     bystanderCallsDuring: duringStats.latencies.length,
     upAgainAfterMs: recoveries.map((ms) => (ms === undefined ? null : round(ms, 0))),
   });

@@ -1,16 +1,6 @@
 // Scenario: kill an upstream (SIGKILL) under 16 in-flight calls; restart it.
-import {
-  gaugeReads,
-  metric,
-  openSession,
-  percentile,
-  PROXY_UP,
-  round,
-  sampleEcho,
-  sleep,
-  withinNoise,
-} from './http.mjs';
-import { scenarioResult } from './result.mjs';
+import { gaugeReads, metric, openSession, percentile, PROXY_UP, round, sampleEcho, sleep } from './http.mjs';
+import { checkUndisturbed, scenarioResult } from './result.mjs';
 
 export async function killUpstream(stack, o) {
   const r = scenarioResult(
@@ -52,21 +42,7 @@ export async function killUpstream(stack, o) {
     branded,
     answers.length,
   );
-  const p50Before = percentile(before.latencies, 50);
-  const p50During = percentile(duringStats.latencies, 50);
-  const noise = withinNoise(before.latencies, duringStats.latencies);
-  r.check(
-    'other connector p50 unchanged within noise (ms; ≤ p50 before + max(2, 2×IQR before))',
-    noise.ok,
-    noise.during,
-    noise.limit,
-  );
-  r.check(
-    'other connector failures during the kill',
-    duringStats.failures.length === 0,
-    duringStats.failures.length,
-    0,
-  );
+  const p50 = checkUndisturbed(r, 'other connector', 'the kill', before, duringStats);
   const downLimit = o.probeIntervalMs + o.downDebounceMs;
   r.check(
     `gauge reads 0 after the kill (ms; probe interval ${o.probeIntervalMs} + down debounce ${o.downDebounceMs})`,
@@ -94,8 +70,8 @@ export async function killUpstream(stack, o) {
   Object.assign(r.figures, {
     inflight: o.inflight,
     slowestInflightAnswerMs: round(slowest, 0),
-    otherP50BeforeMs: round(p50Before),
-    otherP50DuringMs: round(p50During),
+    otherP50BeforeMs: p50.before,
+    otherP50DuringMs: p50.during,
     otherP95BeforeMs: round(percentile(before.latencies, 95)),
     otherP95DuringMs: round(percentile(duringStats.latencies, 95)),
     otherCallsDuring: duringStats.latencies.length,
