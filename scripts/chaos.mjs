@@ -2,7 +2,7 @@
 // `pnpm chaos`: builds what is stale, starts the stack as `npm start` does (every part its own process, loopback,
 // free ports), runs bounded fault scenarios against it and writes verification/chaos/report.{md,json}.
 // Exits 1 when a scenario fails. Flags: --tiny (small counts, for the smoke test), --skip-build, --out <dir>,
-// --only <name,...> (run some scenarios). Every process it starts is stopped by pid, also on failure.
+// --only <name,...> (run some scenarios), --messages <n> (fuzz size). Every process it starts is stopped by pid, also on failure.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,6 +45,7 @@ const sizes = tiny
       stepMs: 1_500,
       hugeMiB: 50,
     };
+if (option('--messages')) sizes.messages = Number(option('--messages'));
 
 const PACKAGES = [
   'connectors-manifest',

@@ -1,6 +1,6 @@
 // Scenario: fuzzed JSON-RPC messages (fast-check) on the aggregate /mcp and a passthrough /mcp/connectors/<id>.
 import fc from 'fast-check';
-import { mcpHeaders, memoryOf, openSession, pool, round, send } from './http.mjs';
+import { mcpHeaders, memoryOf, openSession, pool, round, send, sleep } from './http.mjs';
 import { scenarioResult } from './result.mjs';
 
 const METHODS = [
@@ -106,6 +106,8 @@ export async function fuzz(stack, o) {
   const examples5xx = [];
   const examplesHung = [];
   const rss = [{ at: 0, ...memoryOf(pid) }];
+  // sessions a fuzzed `initialize` opened: closed at the end as a client (or the idle sweep) would
+  const opened = [];
   const started = performance.now();
   for (const target of targets) {
     const url = `${stack.base}${target.path}`;
@@ -119,6 +121,8 @@ export async function fuzz(stack, o) {
         body: samples[i],
         timeoutMs: o.timeoutMs,
       });
+      const sid = answer.headers?.['mcp-session-id'];
+      if (sid && sid !== session.session) opened.push({ url, sid });
       if (answer.hung) {
         hung += 1;
         if (examplesHung.length < 5)
@@ -147,14 +151,28 @@ export async function fuzz(stack, o) {
     await session.close();
   }
   const elapsed = performance.now() - started;
+  const closes = await Promise.all(
+    opened.map(({ url, sid }) =>
+      send(url, { method: 'DELETE', headers: mcpHeaders(stack.keys.mcp, sid), timeoutMs: o.timeoutMs }),
+    ),
+  );
+  await sleep(2_000);
+  rss.push({ at: 'after closing the fuzz sessions', ...memoryOf(pid) });
   const warm = rss[1] ?? rss[0];
   const last = rss.at(-1);
   const growth = last.rssMiB - warm.rssMiB;
   r.check('5xx answers', fivexx === 0, fivexx, 0);
   r.check(`hung requests (client deadline ${o.timeoutMs} ms)`, hung === 0, hung, 0);
   r.check('connection errors', errors === 0, errors, 0);
+  const closed = closes.filter((c) => c.status === 200 || c.status === 204).length;
   r.check(
-    `connectors RSS growth after warm-up (MiB, ≤ ${o.rssGrowthMiB})`,
+    'sessions opened by fuzzed initialize requests closed with DELETE',
+    closed === opened.length,
+    closed,
+    opened.length,
+  );
+  r.check(
+    `connectors RSS growth after warm-up, fuzz sessions closed (MiB, ≤ ${o.rssGrowthMiB})`,
     growth <= o.rssGrowthMiB,
     round(growth, 1),
     o.rssGrowthMiB,
@@ -164,6 +182,7 @@ export async function fuzz(stack, o) {
     seed: o.seed,
     concurrency: o.concurrency,
     statuses,
+    sessionsOpenedByFuzz: opened.length,
     messagesPerSecond: round(((perEndpoint * 2) / elapsed) * 1000, 0),
     rssMiB: rss.map((s) => round(s.rssMiB, 1)),
     peakRssMiB: round(last.peakMiB, 1),

@@ -106,7 +106,11 @@ export async function startStack(root, settings) {
       },
     },
     connectors: {
-      args: [resolve(root, 'packages/connectors/dist/main.js')],
+      // a bounded old space turns a leak into a crash the scenarios see, and keeps V8 from growing lazily
+      args: [
+        `--max-old-space-size=${settings.heapCapMiB ?? 192}`,
+        resolve(root, 'packages/connectors/dist/main.js'),
+      ],
       env: {
         ASBR_URL: `http://127.0.0.1:${ports.asbr}`,
         CONNECTORS_PORT: String(ports.connectors),

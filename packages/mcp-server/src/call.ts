@@ -8,6 +8,7 @@ import type { GatewayConnector } from './contracts.js';
 import { QuotaExceededError, QuotaStoreError } from './errors.js';
 import type { GatewayLogger } from './logger.js';
 import type { QuotaGuard } from './quota.js';
+import { ToolLabels } from './tool-labels.js';
 
 /** `_meta` key of the structured gateway error on an `isError` result. */
 export const META_ERROR = 'io.brainwav/error';
@@ -27,6 +28,18 @@ export interface CallDeps {
   audit: AuditSink | undefined;
   logger: GatewayLogger;
   clock: () => number;
+  /** Bounded `tool` label values (default: one shared set per metrics registry). */
+  toolLabels?: ToolLabels;
+}
+
+const labelsByMetrics = new WeakMap<ConnectorsMetrics, ToolLabels>();
+
+/** The bounded tool labels of `deps` (one set per metrics registry unless injected). */
+function toolLabelsOf(deps: CallDeps): ToolLabels {
+  if (deps.toolLabels) return deps.toolLabels;
+  let labels = labelsByMetrics.get(deps.metrics);
+  if (!labels) labelsByMetrics.set(deps.metrics, (labels = new ToolLabels()));
+  return labels;
 }
 
 /** How the pipeline classifies an exception thrown by the upstream call. */
@@ -65,8 +78,9 @@ export async function runToolCall(
         throw error;
       } finally {
         const seconds = (performance.now() - started) / 1000;
-        deps.metrics.toolCallsTotal.inc({ connector: id, tool: ctx.tool, outcome });
-        deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool: ctx.tool }, seconds);
+        const tool = toolLabelsOf(deps).of(id, ctx.tool);
+        deps.metrics.toolCallsTotal.inc({ connector: id, tool, outcome });
+        deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool }, seconds);
         deps.audit?.write({
           ts: new Date(deps.clock()).toISOString(),
           brand: BRAND,

@@ -27,6 +27,7 @@ export { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 export type { GatewayToolName } from './names.js';
 export { META_CONNECTOR, META_ORIGINAL, META_TOOL } from './catalog.js';
 export { META_ERROR } from './call.js';
+export { MAX_TOOL_LABELS_PER_CONNECTOR, OTHER_TOOLS, ToolLabels } from './tool-labels.js';
 export { createUpstreamConnector, defaultUpstreamConnector } from './upstream.js';
 export type { UpstreamConnector, UpstreamSession } from './upstream.js';
 export {
