@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { createKeyMatcher, keyId, presentedKey } from './keys.js';
+import { createKeyIndexMatcher, keyId, presentedKey } from './keys.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 
 /** One protected scope of routes (`config.auth: "<name>"`) and the keys that open it. */
@@ -24,6 +24,22 @@ export interface Authenticator {
   authenticate(request: FastifyRequest, scope: string): AuthOutcome;
 }
 
+/** A scope's constant-time key matcher and, per key, its precomputed outcome (principal). */
+interface ScopeAuth {
+  readonly indexOf: (key: string) => number;
+  readonly outcomes: readonly AuthOutcome[];
+}
+
+function scopeAuthOf(scope: string, keys: readonly string[]): ScopeAuth {
+  const outcomes = keys.map((key): AuthOutcome =>
+    Object.freeze({
+      ok: true,
+      principal: Object.freeze({ subject: keyId(key), roles: Object.freeze([scope]), via: 'api-key' }),
+    }),
+  );
+  return { indexOf: createKeyIndexMatcher(keys), outcomes };
+}
+
 const MISSING: AuthOutcome = Object.freeze({ ok: false, failure: 'missing' });
 const REJECTED: AuthOutcome = Object.freeze({ ok: false, failure: 'rejected' });
 const OPEN: AuthOutcome = Object.freeze({ ok: true, principal: ANONYMOUS });
@@ -34,17 +50,17 @@ const OPEN: AuthOutcome = Object.freeze({ ok: true, principal: ANONYMOUS });
  * `null` is open. An unknown scope name rejects (routes are checked at startup, so this never happens).
  */
 export function createKeyAuthenticator(scopes: Readonly<Record<string, KeyScope>>): Authenticator {
-  const matchers = new Map<string, ((key: string) => boolean) | null>();
+  const scopeAuth = new Map<string, ScopeAuth | null>();
   for (const [name, scope] of Object.entries(scopes))
-    matchers.set(name, scope.keys ? createKeyMatcher(scope.keys) : null);
+    scopeAuth.set(name, scope.keys ? scopeAuthOf(name, scope.keys) : null);
   return {
     authenticate(request, scope) {
-      const match = matchers.get(scope);
-      if (match === null) return OPEN;
+      const auth = scopeAuth.get(scope);
+      if (auth === null) return OPEN;
       const key = presentedKey(request);
       if (key === undefined) return MISSING;
-      if (match === undefined || !match(key)) return REJECTED;
-      return { ok: true, principal: { subject: keyId(key), roles: [scope], via: 'api-key' } };
+      const index = auth ? auth.indexOf(key) : -1;
+      return index === -1 ? REJECTED : auth!.outcomes[index]!;
     },
   };
 }

@@ -29,7 +29,7 @@ export {
   LOOPBACK_HOSTS,
 } from './host-origin.js';
 export type { DefaultPolicyOptions, GuardHeaders, GuardVerdict, HostOriginPolicy } from './host-origin.js';
-export { createKeyMatcher, keyId, presentedKey } from './keys.js';
+export { createKeyIndexMatcher, createKeyMatcher, keyId, presentedKey } from './keys.js';
 export type { KeyHeaders } from './keys.js';
 export { ANONYMOUS, attachPrincipal, principalOf } from './principal.js';
 export type { Principal } from './principal.js';

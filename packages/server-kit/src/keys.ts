@@ -14,12 +14,21 @@ export function keyId(key: string): string {
  * one matched.
  */
 export function createKeyMatcher(keys: readonly string[]): (presented: string) => boolean {
+  const indexOf = createKeyIndexMatcher(keys);
+  return (presented) => indexOf(presented) !== -1;
+}
+
+/**
+ * Like {@link createKeyMatcher}, but answers the index in `keys` of the key that matched (`-1` for none),
+ * still comparing every key: callers precompute what each key stands for (its principal) once.
+ */
+export function createKeyIndexMatcher(keys: readonly string[]): (presented: string) => number {
   const digests = keys.map(sha256);
   return (presented) => {
     const digest = sha256(presented);
-    let matched = 0;
-    for (const expected of digests) matched |= timingSafeEqual(digest, expected) ? 1 : 0;
-    return matched === 1;
+    let matched = -1;
+    for (let i = 0; i < digests.length; i += 1) if (timingSafeEqual(digest, digests[i]!)) matched = i;
+    return matched;
   };
 }
 

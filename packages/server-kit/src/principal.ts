@@ -21,14 +21,15 @@ export const ANONYMOUS: Principal = Object.freeze({
   via: 'none',
 });
 
-const PRINCIPAL = Symbol.for('brainwav.principal');
+// a WeakMap, not a property: adding one to Node's IncomingMessage objects changes their shape on every request
+const principals = new WeakMap<IncomingMessage, Principal>();
 
 /** Records `principal` on the raw Node request, for handlers that only see `IncomingMessage` (the MCP gateway). */
 export function attachPrincipal(raw: IncomingMessage, principal: Principal): void {
-  (raw as IncomingMessage & { [PRINCIPAL]?: Principal })[PRINCIPAL] = principal;
+  if (principal !== ANONYMOUS) principals.set(raw, principal);
 }
 
 /** The principal the auth plugin attached to a raw Node request; {@link ANONYMOUS} when none was. */
 export function principalOf(raw: IncomingMessage): Principal {
-  return (raw as IncomingMessage & { [PRINCIPAL]?: Principal })[PRINCIPAL] ?? ANONYMOUS;
+  return principals.get(raw) ?? ANONYMOUS;
 }

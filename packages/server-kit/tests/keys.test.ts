@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyMatcher, keyId, presentedKey } from '../src/index.js';
+import { createKeyIndexMatcher, createKeyMatcher, keyId, presentedKey } from '../src/index.js';
+import { createKeyAuthenticator } from '../src/authenticator.js';
 
 describe('presentedKey', () => {
   it.each([
@@ -41,5 +42,32 @@ describe('keyId', () => {
     expect(keyId('alpha-key')).toBe(keyId('alpha-key'));
     expect(keyId('alpha-key')).not.toBe(keyId('bravo-key'));
     expect(keyId('alpha-key')).not.toContain('alpha');
+  });
+});
+
+describe('createKeyIndexMatcher', () => {
+  it('answers the index of the matching key, -1 for none, whatever the order', () => {
+    const indexOf = createKeyIndexMatcher(['first-key-0123456789', 'second-key-0123456789']);
+    expect(indexOf('second-key-0123456789')).toBe(1);
+    expect(indexOf('first-key-0123456789')).toBe(0);
+    expect(indexOf('first-key-012345678')).toBe(-1);
+  });
+
+  it("gives the authenticator one precomputed principal per key: the key's id and the scope", () => {
+    const auth = createKeyAuthenticator({
+      api: { keys: ['k-one-0123456789', 'k-two-0123456789'], label: 'x' },
+    });
+    const request = (key: string) => ({ headers: { authorization: `Bearer ${key}` } }) as never;
+    const a = auth.authenticate(request('k-two-0123456789'), 'api');
+    const b = auth.authenticate(request('k-two-0123456789'), 'api');
+    expect(a).toEqual({
+      ok: true,
+      principal: { subject: keyId('k-two-0123456789'), roles: ['api'], via: 'api-key' },
+    });
+    expect(b).toBe(a);
+    expect(auth.authenticate(request('k-three-0123456789'), 'api')).toEqual({
+      ok: false,
+      failure: 'rejected',
+    });
   });
 });
