@@ -16,23 +16,24 @@ export interface SnapshotCacheOptions<T> {
 interface Entry {
   readonly version: number;
   readonly at: number;
-  readonly body: Promise<string>;
+  readonly body: Promise<Buffer>;
 }
 
 /**
  * The serialized snapshot, built at most once per `version` and `maxAgeMs`: every status, quota or map
  * event changes the version and so rebuilds it at once; the age bound covers what changes without an
  * event. Concurrent requests share one build. A failed build is not kept (the next request retries).
- * @returns a function resolving the JSON body text
+ * The body is kept as UTF-8 bytes: a string reply would be measured and encoded again on every request.
+ * @returns a function resolving the JSON body bytes
  */
-export function createSnapshotCache<T>(options: SnapshotCacheOptions<T>): () => Promise<string> {
+export function createSnapshotCache<T>(options: SnapshotCacheOptions<T>): () => Promise<Buffer> {
   const now = options.now ?? Date.now;
   let entry: Entry | undefined;
   return () => {
     const version = options.version();
     const at = now();
     if (entry && entry.version === version && at - entry.at < options.maxAgeMs) return entry.body;
-    const body = options.build().then((snapshot) => JSON.stringify(snapshot));
+    const body = options.build().then((snapshot) => Buffer.from(JSON.stringify(snapshot), 'utf8'));
     const mine: Entry = { version, at, body };
     entry = mine;
     body.catch(() => {

@@ -4,7 +4,7 @@ import { createSnapshotCache } from '../src/snapshot-cache.js';
 /** A cache over a counting builder with a manual clock and version. */
 function harness(maxAgeMs = 1_000) {
   const state = { builds: 0, version: 1, now: 0, fail: false };
-  const body = createSnapshotCache({
+  const cache = createSnapshotCache({
     build: () => {
       state.builds += 1;
       return state.fail
@@ -15,6 +15,7 @@ function harness(maxAgeMs = 1_000) {
     maxAgeMs,
     now: () => state.now,
   });
+  const body = async () => (await cache()).toString('utf8');
   return { state, body };
 }
 
