@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@cortex-os/connectors-manifest';
 import { z } from 'zod';
 import { AgentsConfigError } from './errors.js';
 
@@ -105,5 +106,5 @@ export function policyFor(
 
 /** Backoff before retry number `retry` (1-based), milliseconds. */
 export function retryDelayMs(policy: { backoffMs: number; maxBackoffMs: number }, retry: number): number {
-  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (retry - 1));
+  return backoffDelayMs({ initialMs: policy.backoffMs, maxMs: policy.maxBackoffMs }, retry - 1);
 }

@@ -1,4 +1,6 @@
 export { BRAND, branded } from './brand.js';
+export { backoffDelayMs } from './backoff.js';
+export type { Backoff, BackoffJitter } from './backoff.js';
 export {
   ConnectorsError,
   ManifestValidationError,

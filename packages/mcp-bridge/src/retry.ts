@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@cortex-os/connectors-manifest';
 import { sleep, type ProxyClock } from './clock.js';
 
 /** Retry policy for connect, list and probe (and read-only / idempotent tool calls). */
@@ -25,8 +26,8 @@ export function backoffDelay(
   attempt: number,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  const backoff = { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: 'full' as const };
+  return backoffDelayMs(backoff, attempt - 1, random);
 }
 
 /** Dependencies of {@link withRetries}. */

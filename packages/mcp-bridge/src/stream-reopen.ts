@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { backoffDelayMs } from '@cortex-os/connectors-manifest';
 import type { StreamState } from './event-stream.js';
 import type { EventStreamReconnect } from './node-http-options.js';
 import { httpError, mediaType } from './node-http.js';
@@ -64,7 +65,9 @@ export function scheduleStream(host: ReopenHost, state: StreamState, attempt: nu
     host.onerror(error);
     return host.abandon(state, error);
   }
-  const delay = host.retryMs() ?? Math.min(initialDelayMs * growFactor ** attempt, maxDelayMs);
+  const delay =
+    host.retryMs() ??
+    backoffDelayMs({ initialMs: initialDelayMs, maxMs: maxDelayMs, factor: growFactor }, attempt);
   const timer = setTimeout(() => {
     host.timers.delete(timer);
     openStream(host, state, attempt);

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { backoffDelayMs } from '@cortex-os/connectors-manifest';
 import { DashboardError } from './errors.js';
 
 /** One Server-Sent Event as dispatched by the parser. */
@@ -88,6 +89,5 @@ export function backoffDelay(
   maxMs: number,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffDelayMs({ initialMs, maxMs, jitter: 'equal' }, attempt, random);
 }
