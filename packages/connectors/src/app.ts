@@ -210,8 +210,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     audit,
     logger: logger.child({ scope: 'gateway' }),
     metrics,
-    allowedHosts: [...policy.allowedHosts],
-    allowedOrigins: [...policy.allowedOrigins],
+    hostGuard: false, // the host-guard hook already checked every request with `policy`
     callerId: (req) => principalOf(req).subject,
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
     upstreamConnector: createUpstreamConnector(resolveSecret),

@@ -16,6 +16,7 @@ import { silentLogger, type GatewayLogger } from './logger.js';
 import { createPassthroughSession } from './passthrough.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
 import { SessionHost } from './sessions.js';
+import { ToolLabels } from './tool-labels.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
 import type { CallToolResult, Server } from '@modelcontextprotocol/server';
 import { isHostEntry, isOriginEntry } from '@cortex-os/server-kit';
@@ -42,6 +43,11 @@ export interface ConnectorsGatewayOptions {
    * without Origin pass.
    */
   allowedOrigins?: string[];
+  /**
+   * Check Host/Origin on every request (default true). `false` when the mounting server already guards every
+   * route with the same policy (the connectors server's host-guard hook): the check would run twice per request.
+   */
+  hostGuard?: boolean;
   /** Epoch-milliseconds clock for quota windows and audit timestamps (default `Date.now`). */
   clock?: () => number;
   /** Caller key id for audit lines, from the mounting server's auth (never the key). Default `anonymous`. */
@@ -116,15 +122,17 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   );
   const prompts = new PromptCatalog(options.initialListTimeoutMs ?? 5_000);
   const host = new SessionHost(
-    {
-      allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES,
-      allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES,
-    },
+    options.hostGuard === false
+      ? null
+      : {
+          allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES,
+          allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES,
+        },
     logger,
     options.sessionIdleMs ?? 1_800_000,
     clock,
   );
-  const deps = { quota, metrics, audit: options.audit, logger, clock };
+  const deps = { quota, metrics, audit: options.audit, logger, clock, toolLabels: new ToolLabels() };
   const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs, extensions };
   const passDeps = {
     ...deps,

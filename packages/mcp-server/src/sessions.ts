@@ -48,7 +48,8 @@ export class SessionHost {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly policy: OriginPolicy,
+    /** `null`: the mounting server guards Host/Origin itself. */
+    private readonly policy: OriginPolicy | null,
     private readonly logger: GatewayLogger,
     private readonly idleMs: number,
     private readonly now: () => number,
@@ -64,7 +65,7 @@ export class SessionHost {
 
   /** DNS-rebinding guard; false when the request was already answered 403. */
   guard(req: IncomingMessage, res: ServerResponse): boolean {
-    return checkHostAndOrigin(req, res, this.policy);
+    return this.policy === null || checkHostAndOrigin(req, res, this.policy);
   }
 
   /**
