@@ -1,11 +1,6 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { BridgeError, type BridgeErrorCode } from './errors.js';
-import {
-  MALFORMED_RESPONSE_CODE,
-  RESPONSE_TOO_LARGE_CODE,
-  STREAM_LOST_CODE,
-  tooLargeMessage,
-} from './node-http-transport.js';
+import { MALFORMED_RESPONSE_CODE, RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE } from './node-http-transport.js';
 
 /** Kind of operation a failure happened in. */
 export type ProxyOperation = 'connect' | 'list' | 'probe' | 'call';
@@ -144,8 +139,7 @@ export function classify(error: unknown, op: ProxyOperation, signal?: AbortSigna
   }
   if (error instanceof ProtocolError && error.code === RESPONSE_TOO_LARGE_CODE) {
     // the upstream is alive and the session intact: only this response was refused
-    const limit = (error.data as { limitBytes?: unknown } | undefined)?.limitBytes;
-    return make('UPSTREAM_RESPONSE_TOO_LARGE', tooLargeMessage(typeof limit === 'number' ? limit : NaN));
+    return make('UPSTREAM_RESPONSE_TOO_LARGE', error.message.replace(/^brAInwav: /, ''));
   }
   if (error instanceof ProtocolError && error.code === MALFORMED_RESPONSE_CODE) {
     // reachable but broken: this answer is unusable, the upstream is not down

@@ -38,12 +38,7 @@ import {
 } from './node-http-options.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './sse-parser.js';
 
-export {
-  MALFORMED_RESPONSE_CODE,
-  RESPONSE_TOO_LARGE_CODE,
-  STREAM_LOST_CODE,
-  tooLargeMessage,
-} from './node-http-options.js';
+export { MALFORMED_RESPONSE_CODE, RESPONSE_TOO_LARGE_CODE, STREAM_LOST_CODE } from './node-http-options.js';
 export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http-options.js';
 
 /**

@@ -57,11 +57,6 @@ export class SseParser {
     });
   }
 
-  /** Id of the last event seen (the resumption cursor), if any. */
-  get lastEventId(): string | undefined {
-    return this.lastId;
-  }
-
   /** True once an event exceeded the size cap; the parser ignores further input. */
   get overflowed(): boolean {
     return this.failed;
