@@ -8,7 +8,7 @@ import type { GatewayConnector } from './contracts.js';
 import { QuotaExceededError, QuotaStoreError } from './errors.js';
 import type { GatewayLogger } from './logger.js';
 import type { QuotaGuard } from './quota.js';
-import { ToolLabels } from './tool-labels.js';
+import type { ToolLabels } from './tool-labels.js';
 
 /** `_meta` key of the structured gateway error on an `isError` result. */
 export const META_ERROR = 'io.brainwav/error';
@@ -28,18 +28,8 @@ export interface CallDeps {
   audit: AuditSink | undefined;
   logger: GatewayLogger;
   clock: () => number;
-  /** Bounded `tool` label values (default: one shared set per metrics registry). */
-  toolLabels?: ToolLabels;
-}
-
-const labelsByMetrics = new WeakMap<ConnectorsMetrics, ToolLabels>();
-
-/** The bounded tool labels of `deps` (one set per metrics registry unless injected). */
-function toolLabelsOf(deps: CallDeps): ToolLabels {
-  if (deps.toolLabels) return deps.toolLabels;
-  let labels = labelsByMetrics.get(deps.metrics);
-  if (!labels) labelsByMetrics.set(deps.metrics, (labels = new ToolLabels()));
-  return labels;
+  /** Bounded `tool` label values of the call metrics (one set per gateway). */
+  toolLabels: ToolLabels;
 }
 
 /** How the pipeline classifies an exception thrown by the upstream call. */
@@ -78,7 +68,7 @@ export async function runToolCall(
         throw error;
       } finally {
         const seconds = (performance.now() - started) / 1000;
-        const tool = toolLabelsOf(deps).of(id, ctx.tool);
+        const tool = deps.toolLabels.of(id, ctx.tool);
         deps.metrics.toolCallsTotal.inc({ connector: id, tool, outcome });
         deps.metrics.toolCallDurationSeconds.observe({ connector: id, tool }, seconds);
         deps.audit?.write({

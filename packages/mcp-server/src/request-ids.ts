@@ -31,14 +31,14 @@ export class InflightIds {
    * in flight in this session. Messages that are not JSON-RPC requests claim nothing.
    */
   claim(message: unknown, res: ServerResponse): boolean {
-    const keys = requestIds(message).map(keyOf);
+    const ids = requestIds(message);
+    if (ids.length === 0) return true;
+    const keys = ids.map(keyOf);
     const taken = keys.findIndex((key) => this.open.has(key));
-    if (taken !== -1 || new Set(keys).size !== keys.length) {
-      const id = requestIds(message)[taken === -1 ? 0 : taken];
-      refuse(res, id);
+    if (taken !== -1 || (keys.length > 1 && new Set(keys).size !== keys.length)) {
+      refuse(res, ids[taken === -1 ? 0 : taken]);
       return false;
     }
-    if (keys.length === 0) return true;
     for (const key of keys) this.open.add(key);
     res.once('close', () => {
       for (const key of keys) this.open.delete(key);
