@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import {
   KeyEnvError,
   listedVerifyKeysFromEnv,
+  MIN_HS256_SECRET_BYTES,
   signatureKeyFromEnv,
   signingJwkFromEnv,
   type KeyEnv,
@@ -22,8 +23,8 @@ import { ConfigError } from './errors.js';
 export const DEFAULT_MANIFEST_PATH = 'config/connectors.manifest.json';
 /** Default TCP port of asbr. */
 export const DEFAULT_ASBR_PORT = 7070;
-/** Minimum HS256 key length in bytes (UTF-8 bytes of `CONNECTORS_SIGNATURE_KEY`). */
-export const MIN_HS256_KEY_BYTES = 32;
+/** Minimum HS256 key length in bytes (UTF-8 bytes of `CONNECTORS_SIGNATURE_KEY`): the manifest package's rule. */
+export const MIN_HS256_KEY_BYTES = MIN_HS256_SECRET_BYTES;
 
 /** pino log levels accepted in `LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -106,8 +106,9 @@ export function compileHostOriginPolicy(policy: HostOriginPolicy): void {
 }
 
 function compiledFor(policy: HostOriginPolicy): CompiledPolicy {
-  compileHostOriginPolicy(policy);
-  return compiled.get(policy) as CompiledPolicy;
+  let p = compiled.get(policy);
+  if (!p) compiled.set(policy, (p = compile(policy)));
+  return p;
 }
 
 const HOST_DENIED: GuardVerdict = Object.freeze({

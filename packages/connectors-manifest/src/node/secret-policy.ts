@@ -1,7 +1,13 @@
 import { isAbsolute, normalize } from 'node:path';
 import picomatch from 'picomatch';
 import { ConnectorsError } from '../errors.js';
-import { envKeySecrets, type KeyEnv } from '../key-env.js';
+import {
+  envKeySecrets,
+  SIGNATURE_KEY_VAR,
+  SIGNING_JWK_VAR,
+  VERIFY_KEYS_VAR,
+  type KeyEnv,
+} from '../key-env.js';
 import type { SecretRef } from '../secret-ref.js';
 
 /** Allow-list variable: comma-separated globs over whole refs (`env:CONNECTOR_*,file:/run/secrets/*`). */
@@ -10,14 +16,14 @@ export const SECRET_REFS_VAR = 'CONNECTORS_SECRET_REFS';
 export const SECRET_DIR_VAR = 'CONNECTORS_SECRET_DIR';
 /** Allow-list used when {@link SECRET_REFS_VAR} is unset (plus `file:<dir>/**` when a secret dir is set). */
 export const DEFAULT_SECRET_REFS: readonly string[] = Object.freeze(['env:CONNECTOR_*']);
+/** The gateway's API key variables (comma-separated key lists). */
+const API_KEY_VARS: readonly string[] = ['MCP_API_KEY', 'CONNECTORS_API_KEY', 'ASBR_API_KEY'];
 /** The gateway's own key variables: never resolved for an upstream, whatever the allow-list says. */
 export const GATEWAY_KEY_VARS: readonly string[] = Object.freeze([
-  'MCP_API_KEY',
-  'CONNECTORS_API_KEY',
-  'ASBR_API_KEY',
-  'CONNECTORS_SIGNATURE_KEY',
-  'CONNECTORS_SIGNING_JWK',
-  'CONNECTORS_VERIFY_KEYS',
+  ...API_KEY_VARS,
+  SIGNATURE_KEY_VAR,
+  SIGNING_JWK_VAR,
+  VERIFY_KEYS_VAR,
 ]);
 
 /** Validated allow-list settings (no secrets: safe to log). */
@@ -134,7 +140,7 @@ export function readSecretRefSettings(env: KeyEnv): SecretRefSettings {
 
 /** The gateway secrets an environment holds (API keys, signing/verify key material), to deny as ref values. */
 export function gatewaySecretValues(env: KeyEnv): string[] {
-  const apiKeys = ['MCP_API_KEY', 'CONNECTORS_API_KEY', 'ASBR_API_KEY'].flatMap(
+  const apiKeys = API_KEY_VARS.flatMap(
     (name) =>
       present(env, name)
         ?.split(',')
