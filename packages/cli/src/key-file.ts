@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import {
   privateMembersOf,
+  removeHint,
   verifyInputFor,
   type KeyInput,
   type SigningKeyInput,
@@ -30,10 +31,7 @@ function publicOnly(value: Json, source: string): KeyInput {
     throw new KeyConfigError(`${source} must hold an Ed25519 JWK (kty "OKP", crv "Ed25519", x)`);
   }
   const members = privateMembersOf(jwk);
-  if (members.length > 0) {
-    const names = members.map((m) => `"${m}"`).join(', ');
-    throw new KeyConfigError(`${source}: publicJwk must be a public key: remove ${names}`);
-  }
+  if (members.length > 0) throw new KeyConfigError(`${source}: publicJwk ${removeHint(members)}`);
   return typeof kid === 'string' ? { kid, alg: 'EdDSA', publicJwk } : { alg: 'EdDSA', publicJwk };
 }
 

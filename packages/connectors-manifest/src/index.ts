@@ -42,6 +42,7 @@ export {
   publicJwkOf,
   generateSigningKey,
   privateMembersOf,
+  removeHint,
   JWK_PRIVATE_MEMBERS,
   MIN_HS256_SECRET_BYTES,
 } from './keys.js';

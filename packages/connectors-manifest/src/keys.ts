@@ -61,8 +61,8 @@ export function privateMembersOf(jwk: object): string[] {
   return JWK_PRIVATE_MEMBERS.filter((member) => member in jwk);
 }
 
-/** `remove "d"` / `remove "d", "p"`: the fix for a verify key that carries private members. */
-function removeHint(members: readonly string[]): string {
+/** `must be a public key: remove "d"` (or `"d", "p"`): the fix for a verify key that carries private members. */
+export function removeHint(members: readonly string[]): string {
   return `must be a public key: remove ${members.map((m) => `"${m}"`).join(', ')}`;
 }
 
