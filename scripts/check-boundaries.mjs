@@ -25,9 +25,10 @@ const ALLOWED = {
   '@cortex-os/mcp-server': { deps: [m, t, b, k, p], dev: [a] },
   '@cortex-os/connectors': {
     deps: [m, t, k, p, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
-    dev: ['@cortex-os/chatgpt-dashboard'],
+    dev: ['@cortex-os/chatgpt-dashboard', '@cortex-os/dev-auth'],
   },
   '@cortex-os/chatgpt-dashboard': { deps: [m], dev: [] },
+  '@cortex-os/dev-auth': { deps: [], dev: [] },
 };
 
 const problems = [];

@@ -24,6 +24,9 @@ export interface Authenticator {
   authenticate(request: FastifyRequest, scope: string): AuthOutcome;
 }
 
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** A scope's constant-time key matcher and, per key, its precomputed outcome (principal). */
 interface ScopeAuth {
   readonly indexOf: (key: string) => number;
@@ -34,7 +37,13 @@ function scopeAuthOf(scope: string, keys: readonly string[]): ScopeAuth {
   const outcomes = keys.map((key): AuthOutcome =>
     Object.freeze({
       ok: true,
-      principal: Object.freeze({ subject: keyId(key), roles: Object.freeze([scope]), via: 'api-key' }),
+      principal: Object.freeze({
+        subject: keyId(key),
+        roles: Object.freeze([scope]),
+        scopes: NO_SCOPES,
+        claims: NO_CLAIMS,
+        via: 'api-key',
+      }),
     }),
   );
   return { indexOf: createKeyIndexMatcher(keys), outcomes };

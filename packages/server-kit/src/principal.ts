@@ -1,23 +1,30 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Who made a request. Today every principal comes from an API key (`via: "api-key"`, subject = its
- * {@link keyId}) or from no credential at all (`via: "none"`: public routes, `NO_AUTH`); a later
- * authenticator (OAuth) adds its own `via` and fills `roles` from its token.
+ * Who made a request: from an API key (`via: "api-key"`; subject = its {@link keyId}, or the subject the
+ * principals file binds it to), from a verified OAuth access token (`via: "oauth"`; subject = `sub`, roles
+ * and scopes from its claims), or from no credential at all (`via: "none"`: public routes, `NO_AUTH`).
+ * Structurally a `@cortex-os/policy` principal, so policies decide on it directly.
  */
 export interface Principal {
-  /** Stable, non-secret caller id (`key-<8 hex>` or `anonymous`); what audit lines record. */
+  /** Stable, non-secret caller id (`key-<8 hex>`, a bound subject, a token's `sub`, or `anonymous`); what audit lines record. */
   readonly subject: string;
-  /** What the principal may do; an API key holds the one scope it was accepted for (`["rest"]`). */
+  /** What the principal may do; an env API key holds the one auth scope it was accepted for (`["rest"]`). */
   readonly roles: readonly string[];
+  /** OAuth scopes the credential carries (a token's `scope`); `[]` for API keys and anonymous. */
+  readonly scopes: readonly string[];
+  /** Verified token claims (OAuth), `{}` otherwise; visible to policy conditions, never logged. */
+  readonly claims: Readonly<Record<string, unknown>>;
   /** How the principal was established. */
-  readonly via: 'api-key' | 'none';
+  readonly via: 'api-key' | 'oauth' | 'none';
 }
 
 /** The principal of public routes and of `NO_AUTH` (no credential checked). */
 export const ANONYMOUS: Principal = Object.freeze({
   subject: 'anonymous',
   roles: Object.freeze([]),
+  scopes: Object.freeze([]),
+  claims: Object.freeze({}),
   via: 'none',
 });
 

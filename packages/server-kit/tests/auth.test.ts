@@ -35,11 +35,17 @@ describe('authPlugin', () => {
   it('gives every authenticated request a principal {subject, roles}, on the raw request too', async () => {
     app = await buildTestApp();
     const rest = await app.inject({ url: '/rest', headers: { 'x-api-key': REST_KEY } });
-    expect(rest.json()).toEqual({ principal: { subject: keyId(REST_KEY), roles: ['rest'], via: 'api-key' } });
+    expect(rest.json()).toEqual({
+      principal: { subject: keyId(REST_KEY), roles: ['rest'], scopes: [], claims: {}, via: 'api-key' },
+    });
     const mcp = await app.inject({ url: '/mcp', headers: bearer(MCP_KEY) });
-    expect(mcp.json()).toEqual({ raw: { subject: keyId(MCP_KEY), roles: ['mcp'], via: 'api-key' } });
+    expect(mcp.json()).toEqual({
+      raw: { subject: keyId(MCP_KEY), roles: ['mcp'], scopes: [], claims: {}, via: 'api-key' },
+    });
     const open = await app.inject({ url: '/open' });
-    expect(open.json()).toEqual({ principal: { subject: 'anonymous', roles: [], via: 'none' } });
+    expect(open.json()).toEqual({
+      principal: { subject: 'anonymous', roles: [], scopes: [], claims: {}, via: 'none' },
+    });
   });
 
   it('opens scopes whose keys are null (NO_AUTH) with the anonymous principal', async () => {
@@ -47,7 +53,7 @@ describe('authPlugin', () => {
       scopes: { rest: { keys: null, label: 'this route' }, mcp: { keys: null, label: 'the MCP endpoint' } },
     });
     expect((await app.inject({ url: '/rest' })).json()).toEqual({
-      principal: { subject: 'anonymous', roles: [], via: 'none' },
+      principal: { subject: 'anonymous', roles: [], scopes: [], claims: {}, via: 'none' },
     });
   });
 

@@ -62,7 +62,13 @@ describe('createKeyIndexMatcher', () => {
     const b = auth.authenticate(request('k-two-0123456789'), 'api');
     expect(a).toEqual({
       ok: true,
-      principal: { subject: keyId('k-two-0123456789'), roles: ['api'], via: 'api-key' },
+      principal: {
+        subject: keyId('k-two-0123456789'),
+        roles: ['api'],
+        scopes: [],
+        claims: {},
+        via: 'api-key',
+      },
     });
     expect(b).toBe(a);
     expect(auth.authenticate(request('k-three-0123456789'), 'api')).toEqual({
