@@ -33,6 +33,11 @@ export interface ConnectorsMetrics {
   readonly quotaExceededTotal: Counter<'connector'>;
   /** `brainwav_apps_widget_lcp_ms`: last reported widget Largest Contentful Paint, milliseconds. */
   readonly appsWidgetLcpMs: Gauge<never>;
+  /**
+   * `brainwav_mcp_policy_decisions_total{decision,connector}`: one per call decision of the gateway's policy
+   * (`decision`: `allow` | `deny`; `connector`: the manifest connector id, or `gateway` for its own tools).
+   */
+  readonly policyDecisionsTotal: Counter<'decision' | 'connector'>;
 }
 
 const cache = new WeakMap<Registry, ConnectorsMetrics>();
@@ -100,6 +105,12 @@ function build(registry: Registry): ConnectorsMetrics {
     appsWidgetLcpMs: new Gauge({
       name: 'brainwav_apps_widget_lcp_ms',
       help: 'brAInwav: ChatGPT apps widget Largest Contentful Paint in milliseconds',
+      registers,
+    }),
+    policyDecisionsTotal: new Counter({
+      name: 'brainwav_mcp_policy_decisions_total',
+      help: 'brAInwav: policy decisions on MCP tool calls through the connectors gateway, by decision',
+      labelNames: ['decision', 'connector'] as const,
       registers,
     }),
   };

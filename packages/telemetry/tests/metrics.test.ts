@@ -14,6 +14,8 @@ describe('createConnectorsMetrics', () => {
     m.manifestReloadFailuresTotal.inc({ reason: 'invalid' });
     m.quotaExceededTotal.inc({ connector: 'github' });
     m.appsWidgetLcpMs.set(812);
+    m.policyDecisionsTotal.inc({ decision: 'deny', connector: 'github' });
+    m.policyDecisionsTotal.inc({ decision: 'allow', connector: 'github' }, 3);
     setManifestInfo(m, '2025.10.1');
     const text = await m.registry.metrics();
     expect(text).toContain('brainwav_mcp_connector_proxy_up{connector="github"} 1');
@@ -30,8 +32,10 @@ describe('createConnectorsMetrics', () => {
     expect(text).toContain('brainwav_manifest_reload_failures_total{reason="invalid"} 1');
     expect(text).toContain('brainwav_mcp_quota_exceeded_total{connector="github"} 1');
     expect(text).toContain('brainwav_apps_widget_lcp_ms 812');
+    expect(text).toContain('brainwav_mcp_policy_decisions_total{decision="deny",connector="github"} 1');
+    expect(text).toContain('brainwav_mcp_policy_decisions_total{decision="allow",connector="github"} 3');
     const helps = text.split('\n').filter((l) => l.startsWith('# HELP'));
-    expect(helps).toHaveLength(10);
+    expect(helps).toHaveLength(11);
     expect(helps.every((l) => l.includes('brAInwav'))).toBe(true);
     expect(text).not.toContain('brand=');
   });
