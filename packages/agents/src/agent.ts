@@ -1,9 +1,12 @@
+import type { ServiceMapConnector } from '@cortex-os/connectors-manifest';
+import type { PolicyDecider, Principal } from '@cortex-os/policy';
 import { createSilentLogger } from '@cortex-os/telemetry';
 import { Agent, type Model } from '@openai/agents';
 import { AgentsConfigError } from './errors.js';
 import { parseFallback, type FallbackConfig, type ResolvedFallback } from './fallback.js';
 import { defaultSleep, type ExecuteDeps, type Sleep } from './invoke.js';
 import type { ConnectorsRegistry } from './registry.js';
+import { freezePrincipal, PolicyGate } from './policy-gate.js';
 import { buildFunctionTool, type McpTool, type SurfaceTool } from './tools.js';
 import type { AgentsLogger } from './types.js';
 
@@ -32,6 +35,14 @@ export interface ExecutionSurfaceAgentOptions {
   readonly logger?: AgentsLogger;
   /** Backoff sleeper of the `retry` policy (default `setTimeout`); inject to test without waiting. */
   readonly sleep?: Sleep;
+  /**
+   * Policy applied locally (`@cortex-os/policy`: a compiled policy, `unrestrictedPolicy()` or a hot-reloading
+   * `PolicyStore`): the agent gets only the tools `principal` may list, and every call is decided first.
+   * Default none: every discovered tool, no decision.
+   */
+  readonly policy?: PolicyDecider;
+  /** Who the agent acts for (required with `policy`, refused without it). */
+  readonly principal?: Principal;
 }
 
 /** What {@link ExecutionSurfaceAgent.refreshTools} found. */
@@ -57,6 +68,9 @@ export class ExecutionSurfaceAgent extends Agent {
   readonly #catalog = new Map<string, readonly McpTool[]>();
   readonly #discoveryTimeoutMs: number;
   readonly #toolTimeoutMs: number | undefined;
+  readonly #gate: PolicyGate | undefined;
+  /** Manifest scopes by connector id of the last connector list seen (the map's array identity). */
+  #scopes: { list: readonly ServiceMapConnector[]; byId: Map<string, readonly string[]> } | undefined;
   #surfaces: readonly SurfaceTool[] = [];
   #allowedNow: readonly string[] = [];
 
@@ -72,10 +86,13 @@ export class ExecutionSurfaceAgent extends Agent {
     this.#registry = o.registry;
     this.#fallback = parseFallback(o.fallback);
     this.#allowed = o.allowedSurfaces ? [...new Set(o.allowedSurfaces)].sort() : undefined;
+    const logger = o.logger ?? createSilentLogger('agents.agent');
+    this.#gate = gateOf(o, (id) => this.#scopesOf(id), logger);
     this.#deps = {
       registry: o.registry,
       sleep: o.sleep ?? defaultSleep,
-      logger: o.logger ?? createSilentLogger('agents.agent'),
+      logger,
+      ...(this.#gate ? { gate: this.#gate } : {}),
     };
     this.#discoveryTimeoutMs = o.discoveryTimeoutMs ?? 10_000;
     this.#toolTimeoutMs = o.toolTimeoutMs;
@@ -84,6 +101,11 @@ export class ExecutionSurfaceAgent extends Agent {
   /** Connector ids this agent may call: the configured list, or every connector of the map at the last refresh. */
   get allowedSurfaces(): readonly string[] {
     return this.#allowed ?? this.#allowedNow;
+  }
+
+  /** The principal the agent's policy decides for (`undefined` without a policy). */
+  get principal(): Principal | undefined {
+    return this.#gate?.principal;
   }
 
   /** Every agent tool and the connector tool it maps to. */
@@ -99,6 +121,7 @@ export class ExecutionSurfaceAgent extends Agent {
   async refreshTools(): Promise<ToolDiscoveryReport> {
     const inMap = this.#registry.connectors();
     this.#allowedNow = inMap.map((c) => c.id);
+    this.#scopesFrom(inMap);
     const allowed = new Set(this.allowedSurfaces);
     const targets = inMap.filter((c) => allowed.has(c.id));
     for (const id of this.#catalog.keys()) if (!targets.some((c) => c.id === id)) this.#catalog.delete(id);
@@ -117,6 +140,31 @@ export class ExecutionSurfaceAgent extends Agent {
       unavailable: unavailable.sort(),
       tools: this.#surfaces.map((s) => s.name),
     };
+  }
+
+  /**
+   * Rebuilds `agent.tools` from the last discovered tools under the policy in force, without listing
+   * upstream (call it after a policy reload, or use `followPolicyStore`). Returns the agent tool names.
+   * Without a policy it only rebuilds the same tools.
+   */
+  applyPolicy(): readonly string[] {
+    this.#rebuild();
+    return this.#surfaces.map((s) => s.name);
+  }
+
+  /** Manifest scopes of a connector in the map in force (else in the last map seen: expired or closed). */
+  #scopesOf(connectorId: string): readonly string[] | undefined {
+    try {
+      this.#scopesFrom(this.#registry.connectors());
+    } catch {
+      // no usable map: a call fails upstream anyway; decide on the last known scopes
+    }
+    return this.#scopes?.byId.get(connectorId);
+  }
+
+  #scopesFrom(list: readonly ServiceMapConnector[]): void {
+    if (this.#scopes?.list === list) return;
+    this.#scopes = { list, byId: new Map(list.map((c) => [c.id, c.scopes])) };
   }
 
   async #list(connectorId: string): Promise<readonly McpTool[] | undefined> {
@@ -144,26 +192,47 @@ export class ExecutionSurfaceAgent extends Agent {
     const built = [...this.#catalog.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .flatMap(([connectorId, tools]) =>
-        tools.map((mcpTool) =>
-          buildFunctionTool({
-            connectorId,
-            mcpTool,
-            fallback: this.#fallback,
-            deps: this.#deps,
-            isAvailable: this.#isAvailable,
-            ...(this.#toolTimeoutMs ? { timeoutMs: this.#toolTimeoutMs } : {}),
-          }),
-        ),
+        tools
+          .filter((mcpTool) => this.#gate?.mayList(connectorId, mcpTool.name) ?? true)
+          .map((mcpTool) =>
+            buildFunctionTool({
+              connectorId,
+              mcpTool,
+              fallback: this.#fallback,
+              deps: this.#deps,
+              isAvailable: this.#isAvailable,
+              ...(this.#toolTimeoutMs ? { timeoutMs: this.#toolTimeoutMs } : {}),
+              ...(this.#gate ? { gate: this.#gate } : {}),
+            }),
+          ),
       );
     this.tools = built.map((b) => b.tool);
     this.#surfaces = built.map((b) => b.surface);
   }
 }
 
+/** The agent's policy gate, or `undefined` without a policy. @throws AgentsConfigError on a bad pairing. */
+function gateOf(
+  o: ExecutionSurfaceAgentOptions,
+  scopesOf: (connectorId: string) => readonly string[] | undefined,
+  logger: AgentsLogger,
+): PolicyGate | undefined {
+  if (o.policy === undefined) {
+    if (o.principal !== undefined)
+      throw new AgentsConfigError('principal is set without policy: pass policy (e.g. unrestrictedPolicy())');
+    return undefined;
+  }
+  if (typeof o.policy?.decide !== 'function' || typeof o.policy.mayList !== 'function')
+    throw new AgentsConfigError('policy must be a PolicyDecider (decide and mayList)');
+  if (o.principal === undefined) throw new AgentsConfigError('principal is required when policy is set');
+  return new PolicyGate(o.policy, freezePrincipal(o.principal), scopesOf, logger);
+}
+
 /**
  * Creates an {@link ExecutionSurfaceAgent} and discovers its tools (`listTools` on every allowed
  * enabled connector), so the returned agent is ready for `run(agent, input)`.
- * @throws AgentsConfigError `CONFIG_INVALID` (bad options / fallback config, path named), and what
+ * @throws AgentsConfigError `CONFIG_INVALID` (bad options / fallback config, path named; `policy` without
+ *   `principal` or a malformed principal), and what
  *   `registry.connectors()` throws (`NOT_READY`, `CONNECTORS_MAP_EXPIRED`).
  */
 export async function createExecutionSurfaceAgent(

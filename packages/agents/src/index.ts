@@ -27,6 +27,8 @@ export type { FallbackConfig, FallbackPolicy } from './fallback.js';
 export { failureText } from './invoke.js';
 export type { Sleep } from './invoke.js';
 export type { SurfaceTool } from './tools.js';
+export { followPolicyStore, policyDeniedText, requiredScopesFor } from './policy-gate.js';
+export type { PolicyFollower } from './policy-gate.js';
 export {
   AgentsError,
   AgentsConfigError,

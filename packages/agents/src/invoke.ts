@@ -1,6 +1,7 @@
 import { ConnectorsError } from '@cortex-os/connectors-manifest';
 import type { RemoteToolProxy } from '@cortex-os/mcp-bridge';
 import { retryDelayMs, type ResolvedPolicy } from './fallback.js';
+import type { CallGate } from './policy-gate.js';
 import type { AgentsLogger } from './types.js';
 
 /** An MCP `CallToolResult` as returned by a proxy. */
@@ -47,6 +48,8 @@ export interface ExecuteDeps {
   readonly registry: ProxyLookup;
   readonly sleep: Sleep;
   readonly logger: AgentsLogger;
+  /** The agent's policy: asked before every upstream call, the alternates' included (none: no policy). */
+  readonly gate?: CallGate;
 }
 
 type Outcome = { ok: true; result: CallToolResult } | { ok: false; code: string; detail: string };
@@ -101,11 +104,17 @@ export function failureText(
   return `brAInwav: connector ${who} could not run tool "${tool}" (${code}): ${detail}`;
 }
 
-/** Runs `plan` under its policy; never throws for connector failures (the failure text is returned). */
+/**
+ * Runs `plan` under its fallback policy; never throws for connector failures (the failure text is returned).
+ * With a gate, a call the policy denies returns the `POLICY_DENIED` text and nothing is sent upstream; an
+ * `alternate` connector the policy denies is skipped.
+ */
 export async function executeToolCall(
   deps: ExecuteDeps,
   plan: ToolCallPlan,
 ): Promise<CallToolResult | string> {
+  const denied = deps.gate?.check(plan.connectorId, plan.tool, plan.args);
+  if (denied !== undefined) return denied;
   const p = plan.policy;
   let last = await callOnce(deps, plan, plan.connectorId);
   if (last.ok) return last.result;
@@ -117,7 +126,8 @@ export async function executeToolCall(
     }
   } else if (p.policy === 'alternate') {
     for (const alt of p.connectors) {
-      if (alt === plan.connectorId || !(await offersTool(deps, alt, plan.tool, plan.signal))) continue;
+      if (alt === plan.connectorId || deps.gate?.check(alt, plan.tool, plan.args) !== undefined) continue;
+      if (!(await offersTool(deps, alt, plan.tool, plan.signal))) continue;
       tried.push(alt);
       last = await callOnce(deps, plan, alt);
       if (last.ok) break;

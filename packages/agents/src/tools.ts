@@ -3,6 +3,7 @@ import type { RemoteToolProxy } from '@cortex-os/mcp-bridge';
 import { tool, type FunctionTool } from '@openai/agents';
 import { policyFor, type ResolvedFallback } from './fallback.js';
 import { executeToolCall, resultText, type ExecuteDeps } from './invoke.js';
+import type { ToolGate } from './policy-gate.js';
 
 /** An MCP tool description as listed by a proxy. */
 export type McpTool = Awaited<ReturnType<RemoteToolProxy['listTools']>>[number];
@@ -25,6 +26,8 @@ export interface BuildToolInput {
   /** Is the connector usable now (enabled, hydrated, not down)? Used by `approval: unavailable`. */
   readonly isAvailable: (connectorId: string) => boolean;
   readonly timeoutMs?: number;
+  /** The agent's policy (none: every tool is enabled and no call is checked here). */
+  readonly gate?: ToolGate;
 }
 
 /** A non-strict function-tool parameters schema (`additionalProperties: true`, as the SDK's MCP conversion). */
@@ -53,22 +56,42 @@ function argsOf(input: unknown): Record<string, unknown> {
   return input && typeof input === 'object' ? (input as Record<string, unknown>) : {};
 }
 
-/** Builds the `@openai/agents` function tool of one connector tool; calls go through the registry's proxy. */
+type Approval = boolean | ((ctx: unknown, input: unknown) => Promise<boolean>);
+
+/** `needsApproval` of the tool: the fallback's approval, never asked for a call the policy denies. */
+function approvalOf(b: BuildToolInput, policy: ReturnType<typeof policyFor>): Approval {
+  if (policy.policy !== 'approval') return false;
+  const base = policy.when === 'always' ? () => true : () => !b.isAvailable(b.connectorId);
+  const gate = b.gate;
+  if (!gate) return policy.when === 'always' ? true : () => Promise.resolve(base());
+  return (_ctx, input) =>
+    Promise.resolve(gate.decide(b.connectorId, b.mcpTool.name, argsOrEmpty(input)).allow && base());
+}
+
+function argsOrEmpty(input: unknown): Record<string, unknown> {
+  try {
+    return argsOf(input);
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Builds the `@openai/agents` function tool of one connector tool; calls go through the registry's proxy.
+ * With a gate the tool is enabled only while the current policy lets the principal list it (asked on
+ * every model turn) and every call is decided first (see `executeToolCall`).
+ */
 export function buildFunctionTool(b: BuildToolInput): { tool: FunctionTool; surface: SurfaceTool } {
   const name = toolName(b.connectorId, b.mcpTool.name).name;
   const policy = policyFor(b.fallback, b.connectorId, name);
-  const needsApproval =
-    policy.policy !== 'approval'
-      ? false
-      : policy.when === 'always'
-        ? true
-        : () => Promise.resolve(!b.isAvailable(b.connectorId));
+  const gate = b.gate;
   const fn = tool({
     name,
     description: b.mcpTool.description ?? `${b.mcpTool.name} (brAInwav connector ${b.connectorId})`,
     parameters: toParameters(b.mcpTool.inputSchema),
     strict: false,
-    needsApproval,
+    needsApproval: approvalOf(b, policy),
+    ...(gate ? { isEnabled: () => gate.mayList(b.connectorId, b.mcpTool.name) } : {}),
     execute: async (input, _ctx, details) => {
       const out = await executeToolCall(b.deps, {
         connectorId: b.connectorId,
