@@ -6,12 +6,15 @@ import {
   type Prompt,
 } from '@modelcontextprotocol/server';
 import { BRIDGE_FAILURE_KIND, isBridgeErrorCode } from '@cortex-os/mcp-bridge';
+import { deniedProtocolError, deniedResult, GATEWAY_CONNECTOR_ID } from './access.js';
 import { errorResult, runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorBinding } from './contracts.js';
 import type { ExtensionSet } from './extensions.js';
 import type { FastPath } from './fast-lane.js';
+import type { FilteredToolLists } from './list-cache.js';
 import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
+import { requiredScopesFor, type Principal, type PrincipalRef } from './principals.js';
 
 /** Identity the aggregate endpoint reports in `initialize`. */
 export const AGGREGATE_SERVER_INFO = { name: 'brainwav-connectors-gateway', version: '0.1.0' } as const;
@@ -19,6 +22,8 @@ export const AGGREGATE_SERVER_INFO = { name: 'brainwav-connectors-gateway', vers
 /** Everything an aggregate session needs. */
 export interface AggregateDeps extends CallDeps {
   catalog: ToolCatalog;
+  /** Per-principal views of the catalog (policy phase `list`), pre-encoded for the fast lane. */
+  lists: FilteredToolLists;
   prompts: PromptCatalog;
   callTimeoutMs: number | undefined;
   /** Extra tools/resources of the gateway's `extensions` option. */
@@ -26,11 +31,12 @@ export interface AggregateDeps extends CallDeps {
 }
 
 /**
- * Build the low-level SDK server of one aggregate session: `tools/list` from the cache,
- * `tools/call` routed to the right proxy (or extension), prefixed `prompts/list` / `prompts/get`,
- * and the extensions' resources (`resources` capability only when there are some).
+ * Build the low-level SDK server of one aggregate session: `tools/list` filtered for the session's principal,
+ * `tools/call` routed to the right proxy (or extension) after the policy's decision, prefixed and filtered
+ * `prompts/list` / `prompts/get`, and the extensions' resources (`resources` capability only when there are
+ * some). `principal` is the session's latest principal (see {@link PrincipalRef}).
  */
-export function createAggregateServer(deps: AggregateDeps, callerId: string): Server {
+export function createAggregateServer(deps: AggregateDeps, principal: PrincipalRef): Server {
   const hasResources = deps.extensions.resources.length > 0;
   const server = new Server(AGGREGATE_SERVER_INFO, {
     capabilities: {
@@ -41,45 +47,75 @@ export function createAggregateServer(deps: AggregateDeps, callerId: string): Se
     instructions:
       'brAInwav connectors gateway: tools of every enabled connector, named <connectorId>__<tool>.',
   });
-  if (hasResources) registerExtensionResources(server, deps.extensions);
-  server.setRequestHandler('tools/list', async () => ({ tools: await deps.catalog.list() }));
-  server.setRequestHandler('tools/call', (request, ctx) =>
-    callAggregateTool(deps, callerId, request.params.name, request.params.arguments, ctx.mcpReq.signal),
-  );
-  server.setRequestHandler('prompts/list', async () => ({
-    prompts: await deps.prompts.list(deps.catalog.bindings()),
-  }));
-  server.setRequestHandler('prompts/get', async (request) => {
-    const route = deps.prompts.route(request.params.name);
-    const binding = route && deps.catalog.binding(route.connectorId);
-    if (!route || !binding)
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidParams,
-        `brAInwav: unknown prompt ${request.params.name}`,
-      );
-    const client = await binding.proxy.client();
-    return client.getPrompt({ ...request.params, name: route.prompt });
+  if (hasResources) registerExtensionResources(server, deps, principal);
+  server.setRequestHandler('tools/list', async () => {
+    await deps.catalog.list();
+    return { tools: deps.lists.tools(principal.current) };
   });
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    callAggregateTool(
+      deps,
+      principal.current,
+      request.params.name,
+      request.params.arguments,
+      ctx.mcpReq.signal,
+    ),
+  );
+  server.setRequestHandler('prompts/list', async () => {
+    const prompts = await deps.prompts.list(deps.catalog.bindings());
+    return { prompts: prompts.filter((p) => mayListPrompt(deps, principal.current, p.name)) };
+  });
+  server.setRequestHandler('prompts/get', (request) => getPrompt(deps, principal.current, request.params));
   return server;
 }
 
+function mayListPrompt(deps: AggregateDeps, principal: Principal, name: string): boolean {
+  const route = deps.prompts.route(name);
+  const binding = route && deps.catalog.binding(route.connectorId);
+  if (!route || !binding) return false;
+  const scopes = requiredScopesFor(principal, binding.connector);
+  return deps.access.mayList(principal, route.connectorId, route.prompt, scopes);
+}
+
+/** `prompts/get` of `<connectorId>__<prompt>`: decided by the policy (phase `call`, the prompt's arguments). */
+async function getPrompt(
+  deps: AggregateDeps,
+  principal: Principal,
+  params: { name: string; arguments?: Record<string, string> },
+) {
+  const route = deps.prompts.route(params.name);
+  const binding = route && deps.catalog.binding(route.connectorId);
+  if (!route || !binding)
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown prompt ${params.name}`);
+  const decision = deps.access.decideCall({
+    principal,
+    connectorId: route.connectorId,
+    tool: route.prompt,
+    arguments: params.arguments,
+    requiredScopes: requiredScopesFor(principal, binding.connector),
+  });
+  if (!decision.allow) throw deniedProtocolError(decision);
+  const client = await binding.proxy.client();
+  return client.getPrompt({ ...params, name: route.prompt });
+}
+
 /**
- * The aggregate session's fast lane: `tools/list` without a cursor from the catalog's pre-encoded
+ * The aggregate session's fast lane: `tools/list` without a cursor from the principal's pre-encoded
  * result, and `tools/call` of a known tool (connector or extension) straight into the call pipeline.
  * Anything else (unknown tools, malformed params, other methods) is declined, so the SDK server
  * answers it exactly as before.
  */
-export function createAggregateFastPath(deps: AggregateDeps, callerId: string): FastPath {
+export function createAggregateFastPath(deps: AggregateDeps, principal: PrincipalRef): FastPath {
   return (request, signal) => {
     const params = request.params;
     if (request.method === 'tools/list')
-      return params?.cursor === undefined ? deps.catalog.cachedResultJson() : undefined;
+      return params?.cursor === undefined ? deps.lists.resultJson(principal.current) : undefined;
     if (request.method !== 'tools/call') return undefined;
     const name = params?.name;
     const args = params?.arguments;
     if (typeof name !== 'string' || !isArguments(args)) return undefined;
     if (!deps.extensions.hasTool(name) && !deps.catalog.route(name)) return undefined;
-    return callAggregateTool(deps, callerId, name, args, signal);
+    return callAggregateTool(deps, principal.current, name, args, signal);
   };
 }
 
@@ -88,16 +124,16 @@ function isArguments(value: unknown): value is Record<string, unknown> | undefin
 }
 
 /**
- * Call `tool` of an enabled connector by its upstream name (REST API path): allow/deny filter, quota,
+ * Call `tool` of an enabled connector by its upstream name (REST API path): allow/deny filter, policy, quota,
  * metrics, audit (`endpoint: "rest"`) and offline fallback as on `/mcp`. Unknown connector or filtered
- * tool → `isError` result with code `CONNECTOR_NOT_FOUND` / `NOT_FOUND`.
+ * tool → `isError` result with code `CONNECTOR_NOT_FOUND` / `NOT_FOUND`; a denied call → `POLICY_DENIED`.
  */
 export function callConnectorTool(
   deps: AggregateDeps,
   connectorId: string,
   tool: string,
   args: Record<string, unknown> | undefined,
-  options: { callerId: string; signal?: AbortSignal },
+  options: { principal: Principal; signal?: AbortSignal },
 ): Promise<CallToolResult> {
   const binding = deps.catalog.binding(connectorId);
   if (!binding)
@@ -113,7 +149,7 @@ export function callConnectorTool(
   }
   const signal = options.signal ?? new AbortController().signal;
   return callThroughProxy(deps, binding, tool, args, {
-    callerId: options.callerId,
+    principal: options.principal,
     endpoint: 'rest',
     signal,
   });
@@ -121,13 +157,12 @@ export function callConnectorTool(
 
 async function callAggregateTool(
   deps: AggregateDeps,
-  callerId: string,
+  principal: Principal,
   name: string,
   args: Record<string, unknown> | undefined,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
-  if (deps.extensions.hasTool(name))
-    return deps.extensions.callTool(name, args, { callerId, signal }, deps.logger);
+  if (deps.extensions.hasTool(name)) return callExtensionTool(deps, principal, name, args, signal);
   let route = deps.catalog.route(name);
   if (!route) {
     await deps.catalog.list(); // first listings may still be in flight
@@ -136,21 +171,41 @@ async function callAggregateTool(
   const binding = route && deps.catalog.binding(route.connectorId);
   if (!route || !binding)
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `brAInwav: unknown tool ${name}`);
-  return callThroughProxy(deps, binding, route.tool, args, { callerId, endpoint: 'aggregate', signal });
+  return callThroughProxy(deps, binding, route.tool, args, { principal, endpoint: 'aggregate', signal });
 }
 
-/** One upstream tool call of `binding` through the pipeline (quota, span, metrics, audit, offline fallback). */
+/** An extension (gateway-owned) tool: decided as tool `name` of connector `gateway`; no quota, no audit line. */
+async function callExtensionTool(
+  deps: AggregateDeps,
+  principal: Principal,
+  name: string,
+  args: Record<string, unknown> | undefined,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  const decision = deps.access.decideCall({
+    principal,
+    connectorId: GATEWAY_CONNECTOR_ID,
+    tool: name,
+    arguments: args,
+    requiredScopes: undefined,
+  });
+  if (!decision.allow) return deniedResult(decision);
+  const context = { callerId: principal.subject, principal, signal };
+  return deps.extensions.callTool(name, args, context, deps.logger);
+}
+
+/** One upstream tool call of `binding` through the pipeline (policy, quota, span, metrics, audit, offline fallback). */
 function callThroughProxy(
   deps: AggregateDeps,
   binding: GatewayConnectorBinding,
   tool: string,
   args: Record<string, unknown> | undefined,
-  call: { callerId: string; endpoint: 'aggregate' | 'rest'; signal: AbortSignal },
+  call: { principal: Principal; endpoint: 'aggregate' | 'rest'; signal: AbortSignal },
 ): Promise<CallToolResult> {
-  const { callerId, endpoint, signal } = call;
+  const { principal, endpoint, signal } = call;
   return runToolCall(
     deps,
-    { connector: binding.connector, tool, callerId, endpoint },
+    { connector: binding.connector, tool, principal, arguments: args, endpoint },
     (error) => classifyProxyError(binding, error, signal),
     () =>
       binding.proxy.callTool(tool, args, {
@@ -160,12 +215,26 @@ function callThroughProxy(
   );
 }
 
-function registerExtensionResources(server: Server, extensions: ExtensionSet): void {
-  server.setRequestHandler('resources/list', () => ({ resources: [...extensions.resources] }));
+/** The extensions' resources, as gateway-owned targets: listed and read by URI under connector `gateway`. */
+function registerExtensionResources(server: Server, deps: AggregateDeps, principal: PrincipalRef): void {
+  const { extensions, access } = deps;
+  server.setRequestHandler('resources/list', () => ({
+    resources: extensions.resources.filter((r) =>
+      access.mayList(principal.current, GATEWAY_CONNECTOR_ID, r.uri, undefined),
+    ),
+  }));
   server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
-  server.setRequestHandler('resources/read', (request, ctx) =>
-    extensions.readResource(request.params.uri, ctx.mcpReq.signal),
-  );
+  server.setRequestHandler('resources/read', (request, ctx) => {
+    const decision = access.decideCall({
+      principal: principal.current,
+      connectorId: GATEWAY_CONNECTOR_ID,
+      tool: request.params.uri,
+      arguments: undefined,
+      requiredScopes: undefined,
+    });
+    if (!decision.allow) throw deniedProtocolError(decision);
+    return extensions.readResource(request.params.uri, ctx.mcpReq.signal);
+  });
 }
 
 /**

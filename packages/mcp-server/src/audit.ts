@@ -2,22 +2,30 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BRAND } from './brand.js';
 
-/** Outcome of a tool call as recorded in audit lines and metric labels. */
-export type CallOutcome = 'ok' | 'error' | 'offline' | 'quota_exceeded' | 'failed' | 'cancelled';
+/**
+ * Outcome of a tool call as recorded in audit lines and metric labels (`denied`: refused by the policy,
+ * before the quota and the upstream).
+ */
+export type CallOutcome = 'ok' | 'error' | 'offline' | 'quota_exceeded' | 'failed' | 'cancelled' | 'denied';
 
 /**
- * One audit record per tool call. Never carries arguments, results or secrets.
- * `callerId` is the caller's key id (never the key itself).
+ * One audit record per tool call. Never carries arguments, results, claims or secrets.
+ * `callerId` is the principal's subject (an API key's key id or bound subject, a token's `sub`; never a key).
  */
 export interface AuditRecord {
   /** ISO-8601 UTC timestamp (ms) of the end of the call. */
   ts: string;
   brand: typeof BRAND;
+  /** The calling principal's subject. */
   callerId: string;
+  /** How the principal was established (`api-key`, `oauth`, `none`). */
+  via: 'api-key' | 'oauth' | 'none';
   connectorId: string;
   /** Upstream tool name (unprefixed). */
   tool: string;
   outcome: CallOutcome;
+  /** The policy rule that allowed or denied the call, when one decided it. */
+  ruleId?: string;
   /** Wall time of the call in milliseconds (integer). */
   durationMs: number;
   /** Trace id of the `connectors.proxy.call` span (32 hex chars). */

@@ -1,29 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { SPAN_PROXY_CALL, withSpan, type ConnectorsMetrics } from '@cortex-os/telemetry';
+import { deniedResult, type AccessControl } from './access.js';
 import type { AuditSink, CallOutcome } from './audit.js';
 import { BRAND, branded } from './brand.js';
 import { errorMessage } from './catalog.js';
 import type { GatewayConnector } from './contracts.js';
 import { QuotaExceededError, QuotaStoreError } from './errors.js';
 import type { GatewayLogger } from './logger.js';
+import { requiredScopesFor, type Principal } from './principals.js';
 import type { QuotaGuard } from './quota.js';
 import type { ToolLabels } from './tool-labels.js';
+import { META_ERROR } from './meta.js';
 
-/** `_meta` key of the structured gateway error on an `isError` result. */
-export const META_ERROR = 'io.brainwav/error';
+export { META_ERROR };
 
-/** Everything one tool call needs to be metered, audited and traced. */
+/** Everything one tool call needs to be decided, metered, audited and traced. */
 export interface CallContext {
   connector: GatewayConnector;
+  /** Upstream tool name. */
   tool: string;
-  callerId: string;
+  /** Who calls: decided on by the policy; its subject and `via` go in the audit line (never its claims). */
+  principal: Principal;
+  /** The call's arguments, for the policy's CEL conditions (never logged or audited). */
+  arguments: Record<string, unknown> | undefined;
   endpoint: 'aggregate' | 'connector' | 'rest';
 }
 
 /** Shared services of the call pipeline. */
 export interface CallDeps {
   quota: QuotaGuard;
+  /** The policy: asked before the quota and the upstream. */
+  access: AccessControl;
   metrics: ConnectorsMetrics;
   audit: AuditSink | undefined;
   logger: GatewayLogger;
@@ -36,11 +44,12 @@ export interface CallDeps {
 export type FailureKind = 'offline' | 'failed' | 'cancelled' | 'rethrow';
 
 /**
- * Runs one tool call through quota → span `connectors.proxy.call` → upstream, then records
+ * Runs one tool call through span `connectors.proxy.call` → policy → quota → upstream, then records
  * `brainwav_mcp_tool_calls_total{connector,tool,outcome}`, the duration histogram and one audit
- * line. Over quota and offline answers are `isError` results (never thrown): the session and the
- * other connectors are unaffected. `classify` decides what an upstream exception means; `rethrow`
- * errors propagate (faithful passthrough of upstream protocol errors).
+ * line. Denied, over quota and offline answers are `isError` results (never thrown): the session and the
+ * other connectors are unaffected. A denied call spends no quota and never reaches the upstream.
+ * `classify` decides what an upstream exception means; `rethrow` errors propagate (faithful passthrough
+ * of upstream protocol errors).
  */
 export async function runToolCall(
   deps: CallDeps,
@@ -56,7 +65,14 @@ export async function runToolCall(
     async (span) => {
       const spanTraceId = span.spanContext().traceId;
       let outcome: CallOutcome = 'failed';
+      let ruleId: string | undefined;
       try {
+        const decision = decide(deps, ctx);
+        ruleId = decision.ruleId;
+        if (!decision.allow) {
+          outcome = 'denied';
+          return deniedResult(decision);
+        }
         await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
         const result = await invoke();
         outcome = result.isError === true ? 'error' : 'ok';
@@ -74,10 +90,12 @@ export async function runToolCall(
         deps.audit?.write({
           ts: new Date(deps.clock()).toISOString(),
           brand: BRAND,
-          callerId: ctx.callerId,
+          callerId: ctx.principal.subject,
+          via: ctx.principal.via,
           connectorId: id,
           tool: ctx.tool,
           outcome,
+          ...(ruleId !== undefined ? { ruleId } : {}),
           durationMs: Math.round(seconds * 1000),
           traceId: validTraceId(spanTraceId),
           endpoint: ctx.endpoint,
@@ -85,6 +103,32 @@ export async function runToolCall(
       }
     },
   );
+}
+
+/** The policy's call decision; a denial is logged with the subject and rule id (never arguments or claims). */
+function decide(deps: CallDeps, ctx: CallContext) {
+  const { principal, connector, tool } = ctx;
+  const decision = deps.access.decideCall({
+    principal,
+    connectorId: connector.id,
+    tool,
+    arguments: ctx.arguments,
+    requiredScopes: requiredScopesFor(principal, connector),
+  });
+  if (!decision.allow) {
+    deps.logger.info(
+      {
+        connectorId: connector.id,
+        tool,
+        subject: principal.subject,
+        via: principal.via,
+        ruleId: decision.ruleId,
+        missingScopes: decision.missingScopes,
+      },
+      'policy denied a tool call',
+    );
+  }
+  return decision;
 }
 
 function handleFailure(

@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/server';
-import type { GatewayConnectorBinding, GatewayConnectorSource } from './contracts.js';
+import { GATEWAY_CONNECTOR_ID } from './access.js';
+import type { GatewayConnector, GatewayConnectorBinding, GatewayConnectorSource } from './contracts.js';
 import type { GatewayLogger } from './logger.js';
 import { brandDescription, gatewayToolName, toolAllowed } from './names.js';
 
@@ -14,6 +15,20 @@ export const META_TOOL = 'io.brainwav/tool';
 export interface ToolRoute {
   connectorId: string;
   tool: string;
+}
+
+/** One tool of the aggregate list, with what the policy decides its listing by. */
+export interface ListedTool {
+  /** The tool as listed (`<id>__<tool>`, branded description, `_meta`). */
+  readonly tool: Tool;
+  /** Manifest connector id, or {@link GATEWAY_CONNECTOR_ID} for an extension tool. */
+  readonly connectorId: string;
+  /** What the policy sees as the tool: the upstream tool name, or the extension tool's name. */
+  readonly name: string;
+  /** The connector (its `scopes`); undefined for an extension tool. */
+  readonly connector: GatewayConnector | undefined;
+  /** `JSON.stringify(tool)`, as it appears in the serialized list. */
+  readonly json: string;
 }
 
 interface Entry {
@@ -32,6 +47,8 @@ interface Entry {
 export class ToolCatalog {
   private readonly entries = new Map<string, Entry>();
   private tools: Tool[] = [];
+  private listed: readonly ListedTool[] = [];
+  private generation = 0;
   private routes = new Map<string, ToolRoute>();
   private signature = '[]';
   private resultJson: Buffer | undefined;
@@ -68,6 +85,19 @@ export class ToolCatalog {
   cachedResultJson(): Buffer | undefined {
     for (const entry of this.entries.values()) if (entry.loading) return undefined;
     return (this.resultJson ??= Buffer.from(`{"tools":${this.signature}}`));
+  }
+
+  /** Every listed tool with its policy target, in list order (the connector tools, then the extension tools). */
+  listing(): readonly ListedTool[] {
+    return this.listed;
+  }
+
+  /**
+   * Bumped on every rebuild (a tools change, a source sync: a connector's `scopes` may have changed), so caches
+   * of per-principal lists know when to recompute.
+   */
+  get version(): number {
+    return this.generation;
   }
 
   /** Route of an aggregate tool name, or undefined. */
@@ -131,7 +161,7 @@ export class ToolCatalog {
   }
 
   private rebuild(): void {
-    const tools: Tool[] = [];
+    const listed: ListedTool[] = [];
     const routes = new Map<string, ToolRoute>();
     for (const { binding, tools: upstream } of [...this.entries.values()].sort((a, b) =>
       cmp(a.binding.connector.id, b.binding.connector.id),
@@ -141,20 +171,37 @@ export class ToolCatalog {
         if (!toolAllowed(tool.name, binding.connector.tools)) continue;
         const named = gatewayToolName(id, tool.name);
         routes.set(named.name, { connectorId: id, tool: tool.name });
-        tools.push(
-          aggregateTool(tool, named.name, id, displayName, named.shortened ? named.original : undefined),
+        const listedTool = aggregateTool(
+          tool,
+          named.name,
+          id,
+          displayName,
+          named.shortened ? named.original : undefined,
         );
+        listed.push(entryOf(listedTool, id, tool.name, binding.connector));
       }
     }
-    tools.push(...this.extraTools);
-    this.tools = tools;
+    for (const tool of this.extraTools)
+      listed.push(entryOf(tool, GATEWAY_CONNECTOR_ID, tool.name, undefined));
+    this.listed = listed;
+    this.tools = listed.map((l) => l.tool);
     this.routes = routes;
-    const signature = JSON.stringify(tools);
+    this.generation += 1;
+    const signature = `[${listed.map((l) => l.json).join(',')}]`;
     if (signature === this.signature) return;
     this.signature = signature;
     this.resultJson = undefined;
     for (const cb of this.listeners) cb();
   }
+}
+
+function entryOf(
+  tool: Tool,
+  connectorId: string,
+  name: string,
+  connector: GatewayConnector | undefined,
+): ListedTool {
+  return { tool, connectorId, name, connector, json: JSON.stringify(tool) };
 }
 
 function aggregateTool(

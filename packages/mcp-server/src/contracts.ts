@@ -15,6 +15,8 @@ export interface GatewayConnector {
   /** Calls per minute / per hour (manifest `quotas`). */
   quotas: { perMinute: number; perHour: number };
   tools?: { allow?: string[]; deny?: string[] };
+  /** Manifest `scopes`: required on the credential of OAuth principals (not checked for API-key principals). */
+  scopes?: readonly string[];
 }
 
 /**

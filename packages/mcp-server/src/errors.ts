@@ -1,8 +1,8 @@
 import { ConnectorsError } from '@cortex-os/connectors-manifest';
 
 /**
- * Stable error codes the gateway raises (a subset of `ERROR_STATUS` in @cortex-os/connectors-manifest)
- * and their HTTP status:
+ * Stable error codes the gateway raises and their HTTP status (the same status as in `ERROR_STATUS` of
+ * @cortex-os/connectors-manifest for every code that table has):
  * - `CONFIG_INVALID` (500): a `createConnectorsGateway` option is invalid.
  * - `QUOTA_EXCEEDED` (429): a connector's perMinute/perHour budget is spent.
  * - `UPSTREAM_UNAVAILABLE` (502): the upstream could not be reached (offline fallback).
@@ -10,7 +10,10 @@ import { ConnectorsError } from '@cortex-os/connectors-manifest';
  * - `SECRET_UNRESOLVED` (500): a connector's `auth.secretRef` could not be resolved.
  * - `SECRET_REF_NOT_ALLOWED` (500): the secretRef policy refused a connector's `auth.secretRef`.
  * - `CONNECTOR_NOT_FOUND` (404): no enabled connector with that id.
- * - `NOT_FOUND` (404): unknown tool/prompt name or MCP session id.
+ * - `NOT_FOUND` (404): unknown tool/prompt name or MCP session id (or one opened by another principal).
+ * - `SESSION_LIMIT` (503): `maxSessions` MCP sessions are open; `Retry-After` says when to retry.
+ * - `SESSION_LIMIT_PRINCIPAL` (429): the principal holds `maxSessionsPerPrincipal` sessions.
+ * - `POLICY_DENIED` (403): the policy refused a call (an `isError` result or a JSON-RPC error, not HTTP).
  * - `HOST_NOT_ALLOWED` / `ORIGIN_NOT_ALLOWED` (403): DNS-rebinding guard refused the request.
  * - `BAD_REQUEST` (400) / `PAYLOAD_TOO_LARGE` (413): malformed MCP HTTP request.
  * - `INTERNAL` (500): the quota store (e.g. Redis) failed; the call is refused, never unmetered.
@@ -29,6 +32,9 @@ export const GATEWAY_ERROR_STATUS = {
   BAD_REQUEST: 400,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  SESSION_LIMIT: 503,
+  SESSION_LIMIT_PRINCIPAL: 429,
+  POLICY_DENIED: 403,
 } as const;
 
 /** Union of every gateway error code (keys of {@link GATEWAY_ERROR_STATUS}). */

@@ -11,11 +11,14 @@ import { errorResult } from './call.js';
 import { errorMessage } from './catalog.js';
 import { GatewayOptionError } from './errors.js';
 import type { GatewayLogger } from './logger.js';
+import type { Principal } from './principals.js';
 
 /** What an extension tool's handler receives besides its arguments. */
 export interface ExtensionCallContext {
-  /** Caller key id of the session (never the key). */
+  /** The calling principal's subject (a key id, a bound subject or a token's `sub`; never a key). */
   readonly callerId: string;
+  /** The calling principal (roles, scopes, `via`). Its claims are for decisions: never log or echo them. */
+  readonly principal: Principal;
   /** Aborted when the caller cancels the request. */
   readonly signal: AbortSignal;
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { unrestrictedPolicy, type PolicyDecider } from '@cortex-os/policy';
 import { createConnectorsMetrics, type ConnectorsMetrics } from '@cortex-os/telemetry';
+import { AccessControl } from './access.js';
 import {
   callConnectorTool,
   createAggregateFastPath,
@@ -12,14 +14,16 @@ import type { GatewayConnectorSource } from './contracts.js';
 import { GatewayOptionError } from './errors.js';
 import { ExtensionSet, type AggregateExtension } from './extensions.js';
 import { LOCALHOST_NAMES, sendJsonError } from './guard.js';
+import { FilteredToolLists } from './list-cache.js';
 import { silentLogger, type GatewayLogger } from './logger.js';
 import { createPassthroughSession } from './passthrough.js';
+import type { Principal } from './principals.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
 import { SessionHost } from './sessions.js';
 import { ToolLabels } from './tool-labels.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
 import type { CallToolResult, Server } from '@modelcontextprotocol/server';
-import { isHostEntry, isOriginEntry } from '@cortex-os/server-kit';
+import { ANONYMOUS, isHostEntry, isOriginEntry } from '@cortex-os/server-kit';
 
 /** Options of {@link createConnectorsGateway}. */
 export interface ConnectorsGatewayOptions {
@@ -50,8 +54,23 @@ export interface ConnectorsGatewayOptions {
   hostGuard?: boolean;
   /** Epoch-milliseconds clock for quota windows and audit timestamps (default `Date.now`). */
   clock?: () => number;
-  /** Caller key id for audit lines, from the mounting server's auth (never the key). Default `anonymous`. */
-  callerId?: (req: IncomingMessage) => string;
+  /**
+   * The authenticated principal of a request, from the mounting server's auth (server-kit's `principalOf`).
+   * Default: `ANONYMOUS`. Read on every request: a session is bound to the subject and `via` that opened it,
+   * and each request's roles and scopes are what the policy decides on.
+   */
+  principalOf?: (req: IncomingMessage) => Principal;
+  /**
+   * The policy (default `unrestrictedPolicy()`): asked on every list filter and call decision, never cached
+   * across a change. A `PolicyStore` may be passed as is: its reloads apply to open sessions (and notify
+   * `tools/list_changed`); a custom decider that changes its answers must expose a `policy` object whose
+   * identity changes with them, as `PolicyStore` does, or the cached per-principal `tools/list` stays stale.
+   */
+  policy?: PolicyDecider;
+  /** Open MCP sessions (both endpoints) beyond which `initialize` gets 503 `SESSION_LIMIT` (default 1000). */
+  maxSessions?: number;
+  /** Open sessions of one principal (subject + `via`) beyond which it gets 429 `SESSION_LIMIT_PRINCIPAL` (default 100). */
+  maxSessionsPerPrincipal?: number;
   /** Opens the dedicated upstream client of a passthrough session (default: Streamable HTTP/SSE with manifest auth). */
   upstreamConnector?: UpstreamConnector;
   /** Upstream tool-call timeout on the aggregate, milliseconds (default: the proxy's own). */
@@ -81,15 +100,16 @@ export interface ConnectorsGateway {
     parsedBody?: unknown,
   ): Promise<void>;
   /**
-   * Call a connector's tool by its upstream name, as `POST /v1/connectors/:id/tools/:tool/call` needs:
-   * filters, quotas, metrics, audit (`endpoint: "rest"`) and offline fallback apply; never throws for
-   * call failures (they are `isError` results with `_meta["io.brainwav/error"].code`).
+   * Call a connector's tool by its upstream name for `principal`, as `POST /v1/connectors/:id/tools/:tool/call`
+   * needs: filters, the policy, quotas, metrics, audit (`endpoint: "rest"`) and offline fallback apply; never
+   * throws for call failures (they are `isError` results with `_meta["io.brainwav/error"].code`, e.g.
+   * `POLICY_DENIED`).
    */
   callTool(
     connectorId: string,
     tool: string,
     args: Record<string, unknown> | undefined,
-    options: { callerId: string; signal?: AbortSignal },
+    options: { principal: Principal; signal?: AbortSignal },
   ): Promise<CallToolResult>;
   /** Current minute/hour call counts of a connector. Rejects with `INTERNAL` when the store fails. */
   getQuotaUse(connectorId: string): Promise<QuotaUse>;
@@ -131,19 +151,41 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
     logger,
     options.sessionIdleMs ?? 1_800_000,
     clock,
+    {
+      maxSessions: options.maxSessions ?? 1_000,
+      maxSessionsPerPrincipal: options.maxSessionsPerPrincipal ?? 100,
+    },
   );
-  const deps = { quota, metrics, audit: options.audit, logger, clock, toolLabels: new ToolLabels() };
-  const aggregateDeps = { ...deps, catalog, prompts, callTimeoutMs: options.callTimeoutMs, extensions };
+  const access = new AccessControl(options.policy ?? unrestrictedPolicy(), metrics);
+  const lists = new FilteredToolLists(catalog, access);
+  const deps = { quota, access, metrics, audit: options.audit, logger, clock, toolLabels: new ToolLabels() };
+  const aggregateDeps = {
+    ...deps,
+    catalog,
+    lists,
+    prompts,
+    callTimeoutMs: options.callTimeoutMs,
+    extensions,
+  };
   const passDeps = {
     ...deps,
     upstream: { open: options.upstreamConnector ?? defaultUpstreamConnector },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   };
-  const callerOf = options.callerId ?? (() => 'anonymous');
+  const principalOf = options.principalOf ?? anonymous;
   const aggregateServers = new Set<Server>();
+  const sessionServers = new Set<Server>();
   const stopNotify = catalog.onChange(() => {
     for (const server of aggregateServers) void server.sendToolListChanged().catch(() => undefined);
   });
+  const stopPolicy = access.onChange(() => {
+    for (const server of sessionServers) notifyListsChanged(server);
+  });
+  const track = (server: Server, aggregate: boolean) => {
+    sessionServers.add(server);
+    if (aggregate) aggregateServers.add(server);
+    return () => void (sessionServers.delete(server), aggregateServers.delete(server));
+  };
 
   return {
     handleAggregate: async (req, res, parsedBody) => {
@@ -153,14 +195,14 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
         req,
         res,
         parsedBody,
-        () => {
-          const callerId = callerOf(req);
-          const server = createAggregateServer(aggregateDeps, callerId);
-          aggregateServers.add(server);
+        principalOf(req),
+        (_init, principal) => {
+          const server = createAggregateServer(aggregateDeps, principal);
+          const untrack = track(server, true);
           return Promise.resolve({
             server,
-            fastPath: createAggregateFastPath(aggregateDeps, callerId),
-            dispose: () => Promise.resolve(void aggregateServers.delete(server)),
+            fastPath: createAggregateFastPath(aggregateDeps, principal),
+            dispose: () => Promise.resolve(untrack()),
           });
         },
         { jsonResponse: true },
@@ -176,9 +218,11 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
           'CONNECTOR_NOT_FOUND',
           `no enabled connector "${connectorId.slice(0, 64)}"`,
         );
-      await host.handle(connectorId, req, res, parsedBody, (init) =>
-        createPassthroughSession(passDeps, binding.connector, init, callerOf(req)),
-      );
+      await host.handle(connectorId, req, res, parsedBody, principalOf(req), async (init, principal) => {
+        const session = await createPassthroughSession(passDeps, binding.connector, init, principal);
+        const untrack = track(session.server, false);
+        return { ...session, dispose: () => (untrack(), session.dispose()) };
+      });
     },
     callTool: (connectorId, tool, args, callOptions) =>
       callConnectorTool(aggregateDeps, connectorId, tool, args, callOptions),
@@ -189,6 +233,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
     },
     close: async () => {
       stopNotify();
+      stopPolicy();
       catalog.close();
       await host.close();
       if (ownsStore) await store.close?.();
@@ -196,11 +241,37 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   };
 }
 
+const anonymous = (): Principal => ANONYMOUS;
+
+/** After a policy reload: tell a session its lists may have changed (each list it declares `listChanged` for). */
+function notifyListsChanged(server: Server): void {
+  const caps = server.getCapabilities();
+  const ignore = () => undefined;
+  if (caps.tools?.listChanged) void server.sendToolListChanged().catch(ignore);
+  if (caps.prompts?.listChanged) void server.sendPromptListChanged().catch(ignore);
+  if (caps.resources?.listChanged) void server.sendResourceListChanged().catch(ignore);
+}
+
 function validate(options: ConnectorsGatewayOptions): void {
   const source = options.source as Partial<GatewayConnectorSource> | undefined;
   if (typeof source?.list !== 'function' || typeof source.subscribe !== 'function') {
     throw new GatewayOptionError(
       `option "source" must be a GatewayConnectorSource { list, subscribe } (got ${typeof options.source})`,
+    );
+  }
+  for (const key of ['maxSessions', 'maxSessionsPerPrincipal'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new GatewayOptionError(`option "${key}" must be a positive integer (got ${String(value)})`);
+    }
+  }
+  const policy = options.policy as Partial<PolicyDecider> | undefined;
+  if (
+    options.policy !== undefined &&
+    (typeof policy?.decide !== 'function' || typeof policy.mayList !== 'function')
+  ) {
+    throw new GatewayOptionError(
+      `option "policy" must be a PolicyDecider { decide, mayList } (got ${typeof options.policy})`,
     );
   }
   for (const key of ['callTimeoutMs', 'requestTimeoutMs', 'initialListTimeoutMs', 'sessionIdleMs'] as const) {

@@ -22,12 +22,18 @@ export function checkHostAndOrigin(req: IncomingMessage, res: ServerResponse, po
   return false;
 }
 
-/** Write the DESIGN.md error body with `status` and close the response. */
-export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
+/** Write the DESIGN.md error body with `status` (and extra `headers`, e.g. `Retry-After`) and close the response. */
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json' });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json' });
   res.end(JSON.stringify(gatewayErrorBody(code, message)));
 }

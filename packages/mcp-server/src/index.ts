@@ -39,4 +39,10 @@ export {
 } from './errors.js';
 export type { GatewayErrorCode } from './errors.js';
 export { AGGREGATE_SERVER_INFO } from './aggregate.js';
+export { GATEWAY_CONNECTOR_ID, POLICY_DENIED } from './access.js';
+export { requiredScopesFor } from './principals.js';
+export type { PrincipalRef } from './principals.js';
+export { SESSION_LIMIT_RETRY_AFTER_SECONDS } from './sessions.js';
+export type { SessionLimits } from './sessions.js';
+export { MAX_CACHED_PRINCIPALS } from './list-cache.js';
 export type { GatewayLogger } from './logger.js';

@@ -9,9 +9,11 @@ import {
   type ServerCapabilities,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { deniedProtocolError } from './access.js';
 import { runToolCall, type CallDeps, type FailureKind } from './call.js';
 import type { GatewayConnector } from './contracts.js';
 import { GatewayError } from './errors.js';
+import { requiredScopesFor, type PrincipalRef } from './principals.js';
 import type { SessionServer } from './sessions.js';
 import type { UpstreamConnector } from './upstream.js';
 
@@ -57,7 +59,10 @@ export interface UpstreamConnectorRef {
 /**
  * One downstream session of `/mcp/connectors/<id>`: a dedicated upstream `Client` (so server→client
  * requests reach the right caller) and a low-level `Server` advertising exactly the upstream's
- * identity, capabilities and instructions, whose handlers forward each request unchanged.
+ * identity, capabilities and instructions, whose handlers forward each request unchanged, except what
+ * the policy governs for the session's principal: `tools/list`, `prompts/list` and `resources/list`
+ * answers keep only what it may list (tool name, prompt name, resource URI), and `tools/call`,
+ * `prompts/get`, `resources/read` and `resources/subscribe` are decided (phase `call`) before they go upstream.
  * Progress tokens are re-mapped, cancellation follows the downstream abort signal, upstream
  * notifications and sampling/elicitation/roots requests are relayed to this caller's session
  * (attached to its newest in-flight request so they travel on that request's stream).
@@ -66,7 +71,7 @@ export async function createPassthroughSession(
   deps: PassthroughDeps,
   connector: GatewayConnector,
   initialize: unknown,
-  callerId: string,
+  principal: PrincipalRef,
 ): Promise<SessionServer> {
   const downstreamCaps = clientCapabilitiesOf(initialize);
   const upstream = await deps.upstream.open(connector, downstreamCaps);
@@ -91,8 +96,9 @@ export async function createPassthroughSession(
     ...(client.getInstructions() ? { instructions: client.getInstructions() } : {}),
   });
   holder.server = server;
-  forwardRequests(deps, server, client, inflight);
-  forwardToolCalls(deps, server, client, connector, callerId, inflight);
+  const policed = { deps, connector, principal };
+  forwardRequests(policed, server, client, inflight);
+  forwardToolCalls(policed, server, client, inflight);
   server.setNotificationHandler('notifications/roots/list_changed', () => client.sendRootsListChanged());
   return { server, dispose: () => upstream.close() };
 }
@@ -117,35 +123,98 @@ type ForwardHandler = (
   ctx: ServerContext,
 ) => Promise<Record<string, unknown>>;
 
-function forwardRequests(deps: PassthroughDeps, server: Server, client: Client, inflight: RequestId[]): void {
+/** What the forwarding handlers of one passthrough session need: deps, its connector and principal. */
+interface Policed {
+  deps: PassthroughDeps;
+  connector: GatewayConnector;
+  principal: PrincipalRef;
+}
+
+/** List answers the policy filters, and the field of each item it decides by (the policy's "tool"). */
+const FILTERED_LISTS: Readonly<Record<string, readonly [items: string, key: 'name' | 'uri']>> = {
+  'tools/list': ['tools', 'name'],
+  'prompts/list': ['prompts', 'name'],
+  'resources/list': ['resources', 'uri'],
+};
+
+/** Requests the policy decides (phase `call`) before they go upstream, and the param naming the target. */
+const DECIDED_REQUESTS: Readonly<Record<string, 'name' | 'uri'>> = {
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  'resources/subscribe': 'uri',
+};
+
+function forwardRequests(policed: Policed, server: Server, client: Client, inflight: RequestId[]): void {
   const caps = client.getServerCapabilities() ?? {};
   const register = server.setRequestHandler.bind(server) as unknown as (
     method: string,
     handler: ForwardHandler,
   ) => void;
-  for (const [cap, methods] of FORWARDED) {
-    if (caps[cap] === undefined) continue;
-    for (const method of methods)
-      register(method, (request, ctx) => forward(deps, client, method, request.params, ctx, inflight));
-  }
-  if (caps.resources?.subscribe) {
-    for (const method of ['resources/subscribe', 'resources/unsubscribe']) {
-      register(method, (request, ctx) => forward(deps, client, method, request.params, ctx, inflight));
-    }
+  const methods = FORWARDED.flatMap(([cap, names]) => (caps[cap] === undefined ? [] : names));
+  if (caps.resources?.subscribe) methods.push('resources/subscribe', 'resources/unsubscribe');
+  for (const method of methods) {
+    register(method, async (request, ctx) => {
+      gate(policed, method, request.params);
+      const result = await forward(policed.deps, client, method, request.params, ctx, inflight);
+      return filterList(policed, method, result);
+    });
   }
 }
 
-function forwardToolCalls(
-  deps: PassthroughDeps,
-  server: Server,
-  client: Client,
-  connector: GatewayConnector,
-  callerId: string,
-  inflight: RequestId[],
-): void {
+/** Throws the POLICY_DENIED JSON-RPC error when the policy refuses a decided request. */
+function gate(policed: Policed, method: string, params: Record<string, unknown> | undefined): void {
+  const key = DECIDED_REQUESTS[method];
+  if (key === undefined) return;
+  const target = params?.[key];
+  const args = method === 'prompts/get' ? params?.arguments : undefined;
+  const principal = policed.principal.current;
+  const decision = policed.deps.access.decideCall({
+    principal,
+    connectorId: policed.connector.id,
+    tool: typeof target === 'string' ? target : '',
+    arguments: isRecord(args) ? args : undefined,
+    requiredScopes: requiredScopesFor(principal, policed.connector),
+  });
+  if (!decision.allow) throw deniedProtocolError(decision);
+}
+
+/** Keeps the items of a list answer the principal may list; other answers pass unchanged. */
+function filterList(
+  policed: Policed,
+  method: string,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  const spec = FILTERED_LISTS[method];
+  const items = spec && result[spec[0]];
+  if (!spec || !Array.isArray(items)) return result;
+  const [field, key] = spec;
+  const principal = policed.principal.current;
+  const scopes = requiredScopesFor(principal, policed.connector);
+  const kept = items.filter((item: unknown) => {
+    const target = isRecord(item) ? item[key] : undefined;
+    return (
+      typeof target === 'string' &&
+      policed.deps.access.mayList(principal, policed.connector.id, target, scopes)
+    );
+  });
+  return kept.length === items.length ? result : { ...result, [field]: kept };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function forwardToolCalls(policed: Policed, server: Server, client: Client, inflight: RequestId[]): void {
   if (!client.getServerCapabilities()?.tools) return;
+  const { deps, connector } = policed;
   server.setRequestHandler('tools/call', (request, ctx) => {
-    const call = { connector, tool: request.params.name, callerId, endpoint: 'connector' as const };
+    const call = {
+      connector,
+      tool: request.params.name,
+      principal: policed.principal.current,
+      arguments: request.params.arguments,
+      endpoint: 'connector' as const,
+    };
     return runToolCall(
       deps,
       call,

@@ -6,6 +6,7 @@ import { connectClient, connectorEntry, eventually } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
 import { serveAndConnect, useGatewayHarness } from './helpers/harness.js';
+import { apiKeyPrincipal } from './helpers/principals.js';
 
 describe('aggregate endpoint /mcp', () => {
   const h = useGatewayHarness();
@@ -27,7 +28,7 @@ describe('aggregate endpoint /mcp', () => {
       source,
       metrics: h.metrics,
       audit: h.audit,
-      callerId: () => 'key-test-1',
+      principalOf: () => apiKeyPrincipal('key-test-1'),
     });
     const { client, base } = await serveAndConnect(gateway, closers);
     return { gateway, client, base };
@@ -104,6 +105,7 @@ describe('aggregate endpoint /mcp', () => {
     expect(h.audit.records[0]).toMatchObject({
       brand: 'brAInwav',
       callerId: 'key-test-1',
+      via: 'api-key',
       connectorId: 'beta',
       tool: 'echo',
       outcome: 'ok',
@@ -119,12 +121,14 @@ describe('aggregate endpoint /mcp', () => {
   it('calls a tool for the REST API with filters, quotas, metrics and audit (gateway.callTool)', async () => {
     const a = await binding('alpha', ['echo', 'image'], { tools: { deny: ['image'] } });
     const { gateway } = await start(staticConnectorSource([a.binding]));
-    expect(await gateway.callTool('alpha', 'echo', { text: 'rest' }, { callerId: 'key-rest' })).toEqual({
+    expect(
+      await gateway.callTool('alpha', 'echo', { text: 'rest' }, { principal: apiKeyPrincipal('key-rest') }),
+    ).toEqual({
       content: [{ type: 'text', text: 'rest' }],
     });
-    const denied = await gateway.callTool('alpha', 'image', {}, { callerId: 'key-rest' });
+    const denied = await gateway.callTool('alpha', 'image', {}, { principal: apiKeyPrincipal('key-rest') });
     expect(denied).toMatchObject({ isError: true, _meta: { 'io.brainwav/error': { code: 'NOT_FOUND' } } });
-    const missing = await gateway.callTool('nope', 'echo', {}, { callerId: 'key-rest' });
+    const missing = await gateway.callTool('nope', 'echo', {}, { principal: apiKeyPrincipal('key-rest') });
     expect(missing.content).toEqual([{ type: 'text', text: 'brAInwav: no enabled connector "nope"' }]);
     expect(h.audit.records).toEqual([
       expect.objectContaining({

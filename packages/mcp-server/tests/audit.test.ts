@@ -8,6 +8,7 @@ const record = (n: number): AuditRecord => ({
   ts: new Date(Date.UTC(2026, 10, 22, 10, 0, n)).toISOString(),
   brand: 'brAInwav',
   callerId: 'key-1',
+  via: 'api-key',
   connectorId: 'alpha',
   tool: 'echo',
   outcome: 'ok',

@@ -12,6 +12,7 @@ import { connectClient, connectorEntry, serveGateway } from './helpers/http.js';
 import { bridgeProxy } from './helpers/proxy.js';
 import { serveAndConnect } from './helpers/harness.js';
 import { panelExtension, UI_URI } from './helpers/panel.js';
+import { apiKeyPrincipal } from './helpers/principals.js';
 
 describe('aggregate extensions', () => {
   const closers: Array<() => Promise<void>> = [];
@@ -31,7 +32,7 @@ describe('aggregate extensions', () => {
     const gateway = createConnectorsGateway({
       source: staticConnectorSource([{ connector, proxy }]),
       extensions: [panelExtension(seen)],
-      callerId: () => 'key-ext',
+      principalOf: () => apiKeyPrincipal('key-ext'),
     });
     const { client } = await serveAndConnect(gateway, closers);
 

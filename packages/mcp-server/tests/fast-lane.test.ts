@@ -22,6 +22,7 @@ import {
   toolCall,
   type RawSession,
 } from './helpers/raw-mcp.js';
+import { apiKeyPrincipal } from './helpers/principals.js';
 
 /** Well under the bridge proxy's 5 s call timeout, so a timeout can never pass for a cancellation. */
 const CANCEL_WINDOW_MS = 3_000;
@@ -46,7 +47,7 @@ describe('aggregate fast lane (/mcp tools/list and tools/call on Node req/res)',
       source: staticConnectorSource([{ connector, proxy }]),
       metrics: h.metrics,
       audit: h.audit,
-      callerId: () => 'key-fast',
+      principalOf: () => apiKeyPrincipal('key-fast'),
       ...(options.extensions ? { extensions: options.extensions } : {}),
     });
     const { client, base } = await serveAndConnect(gateway, closers);

@@ -16,6 +16,7 @@ import {
 import { connectClient, connectorEntry, eventually, serveGateway } from './helpers/http.js';
 import { metricValue } from './helpers/metrics.js';
 import { bridgeProxy } from './helpers/proxy.js';
+import { apiKeyPrincipal } from './helpers/principals.js';
 
 describe('per-connector endpoint /mcp/connectors/<id>', () => {
   let everything: EverythingServer;
@@ -38,7 +39,7 @@ describe('per-connector endpoint /mcp/connectors/<id>', () => {
       source: staticConnectorSource(connectors.map((connector, i) => ({ connector, proxy: proxies[i]! }))),
       metrics,
       audit,
-      callerId: () => 'key-pass',
+      principalOf: () => apiKeyPrincipal('key-pass'),
     });
     http = await serveGateway(gateway);
   }, 60_000);

@@ -1,0 +1,2 @@
+/** `_meta` key of the structured gateway error on an `isError` result. */
+export const META_ERROR = 'io.brainwav/error';
