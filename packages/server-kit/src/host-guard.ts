@@ -3,6 +3,16 @@ import fp from 'fastify-plugin';
 import { HostOriginError } from './errors.js';
 import { checkHostOrigin, compileHostOriginPolicy, type HostOriginPolicy } from './host-origin.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `true` on public read-only documents browsers may fetch cross-origin (OAuth discovery): the guard
+     * checks `Host` but not `Origin`.
+     */
+    anyOrigin?: boolean;
+  }
+}
+
 /** Plugin name of {@link hostGuardPlugin}. */
 export const HOST_GUARD_PLUGIN_NAME = 'brainwav-host-guard';
 
@@ -21,7 +31,8 @@ const plugin: FastifyPluginCallback<HostGuardOptions> = (app, { policy, variable
     ORIGIN_NOT_ALLOWED: variables ? `; to allow it, add the origin to ${variables.origins}` : '',
   };
   app.addHook('onRequest', (request, _reply, next) => {
-    const verdict = checkHostOrigin(request.headers, request.socket.localPort, policy);
+    const headers = request.routeOptions.config.anyOrigin ? { host: request.headers.host } : request.headers;
+    const verdict = checkHostOrigin(headers, request.socket.localPort, policy);
     if (verdict.ok) return next();
     next(new HostOriginError(verdict.code, verdict.message + hint[verdict.code]));
   });
@@ -33,6 +44,6 @@ const plugin: FastifyPluginCallback<HostGuardOptions> = (app, { policy, variable
  * hook on every route, unknown routes included. Register it before the auth plugin so a foreign page
  * never reaches key checks. A foreign Host → 403 `HOST_NOT_ALLOWED`, a foreign Origin (port compared
  * with the port the connection arrived on) → 403 `ORIGIN_NOT_ALLOWED`, both branded through the error
- * handler. Throws `CONFIG_INVALID` at registration for a malformed policy entry.
+ * handler. Routes with `config.anyOrigin: true` (discovery documents) skip the Origin check. Throws `CONFIG_INVALID` at registration for a malformed policy entry.
  */
 export const hostGuardPlugin = fp(plugin, { name: HOST_GUARD_PLUGIN_NAME, fastify: '5.x' });

@@ -3,6 +3,17 @@ import { hash, timingSafeEqual } from 'node:crypto';
 /** One-shot SHA-256 (cheaper than `createHash` on the hot path). */
 const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
 
+/** The 32-byte SHA-256 digest of a key (what key matching compares). */
+export const digestOf: (key: string) => Buffer = sha256;
+
+/**
+ * Lowercase hex SHA-256 of `key` (64 characters): the `keySha256` a principals file binds a subject to,
+ * so the file never holds the key itself. `printf %s "$KEY" | sha256sum` gives the same value.
+ */
+export function keySha256(key: string): string {
+  return hash('sha256', key, 'hex');
+}
+
 /** Stable, non-secret id of a key for audit lines and principals: `key-` + 8 hex of its SHA-256. */
 export function keyId(key: string): string {
   return `key-${sha256(key).toString('hex').slice(0, 8)}`;
