@@ -179,12 +179,11 @@ interface ClientContext {
   readonly issues: Issues;
 }
 
-function clientRules(client: DevAuthClient, path: string, issues: Issues): void {
+function clientRules(client: DevAuthClient, hasRef: boolean, path: string, issues: Issues): void {
   const method = client.token_endpoint_auth_method;
-  const hasSecret = client.client_secret !== undefined;
-  if (client.grant_types.includes('client_credentials') && (!hasSecret || method === 'none'))
+  if (client.grant_types.includes('client_credentials') && (!hasRef || method === 'none'))
     issues.add(path, 'client_credentials needs a client_secret_ref (a confidential client)');
-  if (method === 'none' && hasSecret)
+  if (method === 'none' && hasRef)
     issues.add(`${path}.token_endpoint_auth_method`, 'is none but a secret is set');
   if (client.grant_types.includes('authorization_code') && (client.redirect_uris ?? []).length === 0)
     issues.add(`${path}.redirect_uris`, 'must list at least one URI for authorization_code');
@@ -222,7 +221,7 @@ function parseClient(value: unknown, path: string, ctx: ClientContext): DevAuthC
     redirect_uris: redirectUris(value.redirect_uris, `${path}.redirect_uris`, issues),
     ...(method === undefined ? {} : { token_endpoint_auth_method: method }),
   };
-  clientRules(client, path, issues);
+  clientRules(client, value.client_secret_ref !== undefined, path, issues);
   return client;
 }
 

@@ -21,3 +21,5 @@ export type { DevAuthErrorCode } from './errors.js';
 export { isLoopbackHost, isLoopbackUrl } from './loopback.js';
 export { resourceAllowed } from './resources.js';
 export { loopbackRedirectMatches } from './redirects.js';
+export { devAuthSettings, DEFAULT_DEV_AUTH_PORT, DEFAULT_DEV_AUTH_CONFIG } from './settings.js';
+export type { DevAuthSettings } from './settings.js';
