@@ -1,13 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { Client, StreamableHTTPClientTransport, type ClientOptions } from '@modelcontextprotocol/client';
+import { attachPrincipal, type Principal } from '@cortex-os/server-kit';
 import type { ConnectorsGateway, GatewayConnector } from '../../src/index.js';
 
-/** The gateway mounted on plain node:http at `/mcp` and `/mcp/connectors/<id>`, port 0. */
+/**
+ * The gateway mounted on plain node:http at `/mcp` and `/mcp/connectors/<id>`, port 0. `authenticate` plays the
+ * mounting server's auth: the principal it returns is attached with server-kit's `attachPrincipal` (the gateway
+ * then reads it with `principalOf`); `null` answers 401.
+ */
 export async function serveGateway(
   gateway: ConnectorsGateway,
+  authenticate?: (req: IncomingMessage) => Principal | null,
 ): Promise<{ base: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    if (authenticate) {
+      const principal = authenticate(req);
+      if (!principal) return void res.writeHead(401).end();
+      attachPrincipal(req, principal);
+    }
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const match = /^\/mcp\/connectors\/([^/]+)$/.exec(path);
     const done = match

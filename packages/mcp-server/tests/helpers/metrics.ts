@@ -1,7 +1,11 @@
 import type { ConnectorsMetrics } from '@cortex-os/telemetry';
 
 type MetricName =
-  'toolCallsTotal' | 'offlineFallbackTotal' | 'quotaExceededTotal' | 'toolCallDurationSeconds';
+  | 'toolCallsTotal'
+  | 'offlineFallbackTotal'
+  | 'quotaExceededTotal'
+  | 'toolCallDurationSeconds'
+  | 'policyDecisionsTotal';
 
 /** Value of one labelled series of a gateway metric (0 when absent; histograms: the `_count`). */
 export async function metricValue(
