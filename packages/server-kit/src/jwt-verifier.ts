@@ -12,7 +12,7 @@ export interface JwtVerifierOptions {
   readonly keys: () => JWTVerifyGetKey | Promise<JWTVerifyGetKey>;
   /** Accepted `alg`s (asymmetric only). */
   readonly algorithms: readonly string[];
-  /** Seconds of clock skew allowed on `nbf` and `exp`. */
+  /** Seconds of clock skew allowed on `nbf` (and `iat`); `exp` is enforced exactly. */
   readonly clockToleranceSeconds: number;
   /** Claim the roles are read from. */
   readonly rolesClaim: string;
@@ -103,6 +103,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       const verifyOptions = options.now ? { ...base, currentDate: new Date(now()) } : base;
       const { payload } = await jwtVerify(token, keys, verifyOptions);
       const verified = verifiedTokenOf(payload, options.rolesClaim);
+      // jose allows the clock tolerance past exp too; exp itself is a hard limit here
+      if (verified.exp * 1000 <= now()) throw invalidToken('Token has expired');
       cache.set(token, verified);
       return verified;
     } catch (error) {

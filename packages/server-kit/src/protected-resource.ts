@@ -4,7 +4,7 @@ import {
   type OAuthMetadata,
   type OAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/server';
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { authorizationServerMetadata, type AuthorizationServer, type MetadataSource } from './as-metadata.js';
 import { PUBLIC_SCOPE } from './auth.js';
@@ -130,7 +130,7 @@ function preflight(reply: FastifyReply, requestedHeaders: string | undefined): F
   return reply.send();
 }
 
-const plugin: FastifyPluginCallback<ProtectedResourceOptions> = (app, options, done) => {
+function register(app: FastifyInstance, options: ProtectedResourceOptions): void {
   checkOptions(options);
   const source = authorizationServerMetadata(options.authorizationServer, {
     ...(options.fetch && { fetch: options.fetch }),
@@ -162,7 +162,15 @@ const plugin: FastifyPluginCallback<ProtectedResourceOptions> = (app, options, d
       if (!family.knows(id)) throw new UnknownResourceError(path);
       return build(resourceUrl(baseUrl, path), family.scopesOf?.(id));
     });
-  done();
+}
+
+const plugin: FastifyPluginCallback<ProtectedResourceOptions> = (app, options, done) => {
+  try {
+    register(app, options);
+    done();
+  } catch (error) {
+    done(error as Error);
+  }
 };
 
 /**
