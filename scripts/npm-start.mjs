@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: install, build, dev keys into .env.local, demo upstreams (unless CONNECTORS_MANIFEST_PATH is
 // customized), asbr and the connectors server; waits until all are ready, prints the URLs; Ctrl-C stops all.
+// MCP_AUTH=oauth|both also starts the dev authorization server (packages/dev-auth, DEVELOPMENT ONLY) first.
 // Flags: --skip-install, --skip-build (for a second start on an already built checkout).
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pnpmOrExit } from './lib/pnpm.mjs';
-import { loadDevEnv } from './stack/env.mjs';
+import { devAuthSecretNames, loadDevEnv } from './stack/env.mjs';
 import { httpOk, mcpAnswers, startNode, stopChild, waitUntil } from './stack/children.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -25,7 +26,11 @@ if (!args.has('--skip-build')) {
   pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
 }
 
-const { env: merged, generated, created } = loadDevEnv(resolve(root, '.env.local'));
+// dev-auth's client secrets (client_secret_ref env:...) are generated like the other dev keys
+const devAuthConfig = resolve(root, process.env.DEV_AUTH_CONFIG ?? 'config/dev-auth.json');
+const envFile = resolve(root, '.env.local');
+const devAuthSecrets = devAuthSecretNames(devAuthConfig);
+const { env: merged, generated, created } = loadDevEnv(envFile, process.env, devAuthSecrets);
 step(
   `dev keys: ${created ? 'created .env.local' : 'using .env.local'}${generated.length ? ` (generated ${generated.join(', ')})` : ''}; env variables win`,
 );
@@ -47,6 +52,20 @@ const env = {
   ASBR_URL: merged.ASBR_URL ?? asbrUrl,
   CONNECTORS_AUDIT_LOG: merged.CONNECTORS_AUDIT_LOG ?? resolve(runDir, 'audit.jsonl'),
 };
+
+// OAuth (MCP_AUTH=oauth|both): the dev authorization server issues the tokens, unless OAUTH_ISSUER names another one.
+const mcpAuth = merged.MCP_AUTH ?? 'apiKey';
+const devAuthPort = Number(merged.DEV_AUTH_PORT ?? 7072);
+const devAuthHost = merged.DEV_AUTH_HOST ?? '127.0.0.1';
+const devAuthUrl = `http://${devAuthHost.includes(':') ? `[${devAuthHost}]` : devAuthHost}:${devAuthPort}`;
+const devAuthIssuer = (merged.DEV_AUTH_ISSUER ?? devAuthUrl).replace(/\/+$/, '');
+const oauth = mcpAuth === 'oauth' || mcpAuth === 'both';
+const devAuth = oauth && (merged.OAUTH_ISSUER ?? devAuthIssuer).replace(/\/+$/, '') === devAuthIssuer;
+const publicUrl = merged.CONNECTORS_PUBLIC_URL ?? base;
+if (oauth) {
+  env.OAUTH_ISSUER = merged.OAUTH_ISSUER ?? devAuthIssuer;
+  env.CONNECTORS_PUBLIC_URL = publicUrl;
+}
 
 const procs = [];
 let stopping = false;
@@ -78,10 +97,11 @@ function start(name, script, extraEnv = {}, inherit = true) {
   procs.push(proc);
   proc.child.once('exit', (code, signal) => {
     if (stopping) return;
+    const tail = proc.stderrTail().trim();
     console.error(
-      `brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}`,
+      `brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}${tail ? `\n${tail}` : ''}`,
     );
-    if (name === 'asbr' || name === 'connectors') void stopAll(1);
+    if (name === 'asbr' || name === 'connectors' || name === 'dev-auth') void stopAll(1);
   });
   return proc;
 }
@@ -128,6 +148,19 @@ try {
   } else {
     step(`custom manifest ${manifestPath}: no demo upstreams started`);
   }
+  if (devAuth) {
+    step(`starting the dev authorization server (MCP_AUTH=${mcpAuth}; DEVELOPMENT ONLY) on ${devAuthUrl}`);
+    const devAuthProc = start('dev-auth', 'packages/dev-auth/dist/main.js', {
+      DEV_AUTH_PORT: String(devAuthPort),
+      DEV_AUTH_CONFIG: devAuthConfig,
+    });
+    await waitUntil(devAuthProc, () => httpOk(`${devAuthUrl}/.well-known/oauth-authorization-server`));
+    console.log(`  issuer ${devAuthIssuer}`);
+  } else if (oauth) {
+    step(
+      `MCP_AUTH=${mcpAuth} with OAUTH_ISSUER=${env.OAUTH_ISSUER}: the dev authorization server is not started`,
+    );
+  }
   step(`starting asbr on ${asbrUrl}`);
   const asbr = start('asbr', 'packages/asbr/dist/main.js', { ASBR_PORT: String(asbrPort) });
   await waitUntil(asbr, () => httpOk(`${asbrUrl}/readyz`));
@@ -137,11 +170,20 @@ try {
   });
   await waitUntil(connectors, () => httpOk(`${base}/readyz`));
 } catch (err) {
-  console.error(err instanceof Error ? err.message : String(err));
+  // a child that exited was already reported (with its log tail) by its exit handler
+  if (!stopping) console.error(err instanceof Error ? err.message : String(err));
   await stopAll(1);
 }
 
 const keyNote = merged.NO_AUTH === 'true' ? '' : ' -H "Authorization: Bearer $CONNECTORS_API_KEY"';
+const mcpAuthNote = oauth
+  ? `OAuth: Authorization: Bearer <token from ${env.OAUTH_ISSUER}>${mcpAuth === 'both' ? ' or <MCP_API_KEY>' : ''}`
+  : 'header Authorization: Bearer <MCP_API_KEY>';
+const devAuthLines = devAuth
+  ? `
+  dev-auth (DEV ONLY)  ${devAuthIssuer}            metadata ${devAuthIssuer}/.well-known/oauth-authorization-server
+  token:               node packages/cli/dist/bin.js token --client dev-admin   (client credentials, roles admin)`
+  : '';
 console.log(`
 brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_LEVEL=${env.LOG_LEVEL ?? 'info'}, LOG_ACCESS=${env.LOG_ACCESS ?? 'sampled'})
 
@@ -149,9 +191,9 @@ brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_L
   connectors server    ${base}            readyz ${base}/readyz   metrics ${base}/metrics
   REST                 ${base}/v1/connectors
   SSE                  ${base}/v1/connectors/events
-  MCP (Inspector)      ${base}/mcp   (Streamable HTTP, header Authorization: Bearer <MCP_API_KEY>)
+  MCP (Inspector)      ${base}/mcp   (Streamable HTTP, ${mcpAuthNote})
   MCP Apps dashboard   ${base}/mcp   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
-  widget               ${base}/apps/chatgpt-dashboard/
+  widget               ${base}/apps/chatgpt-dashboard/${devAuthLines}
 
   map (verifiable):    set -a; . ./.env.local; set +a; curl -s${keyNote} ${base}/v1/connectors/service-map
   inspector:           npx @modelcontextprotocol/inspector   → Streamable HTTP, URL ${base}/mcp

@@ -1,5 +1,5 @@
 // Dev keys for the local stack: read `.env.local`, generate the missing ones, never overwrite a value.
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, appendFileSync, chmodSync } from 'node:fs';
 
 /** Variables `npm start` needs; each is generated (random, base64url) when neither env nor .env.local has it. */
@@ -9,7 +9,35 @@ export const DEV_KEYS = {
   MCP_API_KEY: 32,
   CONNECTOR_MEMORY_TOKEN: 24,
   CONNECTOR_FIXTURES_KEY: 24,
+  // the demo clients of config/dev-auth.json (client_secret_ref env:...); devAuthSecretNames() finds any others
+  DEV_AUTH_CLIENT_DEV_ADMIN_SECRET: 32,
+  DEV_AUTH_CLIENT_DEV_SUPPORT_SECRET: 32,
 };
+
+/** A fresh private RS256 JWKS for the dev authorization server (`DEV_AUTH_JWKS`), kid from its RFC 7638 thumbprint. */
+export function generateDevAuthJwks() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const thumbprint = createHash('sha256')
+    .update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n }))
+    .digest('base64url');
+  return { keys: [{ ...jwk, kid: `dev-auth-${thumbprint.slice(0, 16)}`, alg: 'RS256', use: 'sig' }] };
+}
+
+/** Structured dev keys: name → generator of the value (JSON is written single-quoted). */
+const DEV_JSON_KEYS = { DEV_AUTH_JWKS: () => JSON.stringify(generateDevAuthJwks()) };
+
+/** Every `client_secret_ref: "env:NAME"` variable of a dev-auth config file (none when it cannot be read). */
+export function devAuthSecretNames(configPath) {
+  try {
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    return (config.clients ?? [])
+      .map((client) => /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(client?.client_secret_ref ?? '')?.[1])
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
 
 /** Parses KEY=VALUE lines (comments and blank lines ignored, optional surrounding quotes removed). */
 export function parseEnvFile(text) {
@@ -23,18 +51,28 @@ export function parseEnvFile(text) {
 }
 
 /**
- * Loads `.env.local` (creating it with mode 0600 when absent), appends generated values for missing dev keys,
- * and returns the merged environment: process env wins over the file. Returns the names it generated.
+ * Loads `.env.local` (creating it with mode 0600 when absent), appends generated values for missing dev keys
+ * (DEV_KEYS, `DEV_AUTH_JWKS`, and the `extraSecrets` names, e.g. from {@link devAuthSecretNames}), and returns
+ * the merged environment: process env wins over the file. Returns the names it generated.
  */
-export function loadDevEnv(path, env = process.env) {
+export function loadDevEnv(path, env = process.env, extraSecrets = []) {
   const existed = existsSync(path);
   const file = existed ? parseEnvFile(readFileSync(path, 'utf8')) : {};
   const generated = [];
   const lines = [];
-  for (const [name, bytes] of Object.entries(DEV_KEYS)) {
-    if ((env[name] ?? '').trim() !== '' || (file[name] ?? '') !== '') continue;
+  const missing = (name) => (env[name] ?? '').trim() === '' && (file[name] ?? '') === '';
+  const secrets = { ...DEV_KEYS };
+  for (const name of extraSecrets) secrets[name] ??= 32;
+  for (const [name, bytes] of Object.entries(secrets)) {
+    if (!missing(name)) continue;
     file[name] = randomBytes(bytes).toString('base64url');
     lines.push(`${name}=${file[name]}`);
+    generated.push(name);
+  }
+  for (const [name, make] of Object.entries(DEV_JSON_KEYS)) {
+    if (!missing(name)) continue;
+    file[name] = make();
+    lines.push(`${name}='${file[name]}'`);
     generated.push(name);
   }
   if (!existed)
