@@ -17,6 +17,7 @@ Commands:
   verify <url|file>                fetch or read a signed service map and verify its signature
   doctor                           check env, manifest and every secretRef without printing values
   policy check|explain <file>      check a policy file; explain one decision with its rule
+  token --client <id>              get an OAuth access token (client credentials; the dev-auth server by default)
 
 Options:
   -h, --help                       show help; "${BIN} <command> --help" for a command
@@ -126,6 +127,28 @@ Options of explain:
   --json                           print the explanation { decision, matched, rules } as JSON
 
 A missing file is a branded error, exit 1.
+${EXIT_LINE}`,
+  token: `Usage: ${BIN} token --client <id> [--secret s] [--issuer url] [--resource url] [--scope "a b"] [--json]
+           [--timeout ms] [--env-file f]
+
+Gets an OAuth access token with the client credentials grant from the issuer's token endpoint (found through
+its RFC 8414 / OpenID metadata) and prints only the token on stdout, so
+  curl -H "Authorization: Bearer $(${BIN} token --client dev-admin)" http://127.0.0.1:7071/mcp ...
+works. With --json prints the whole token response. The client secret is never printed.
+
+Options:
+  --client <id>                    the client id (required), e.g. dev-admin or dev-support
+  --secret <s>                     the client secret (default: DEV_AUTH_CLIENT_<ID>_SECRET, id upper-cased,
+                                   "-" as "_", from the environment, else from .env.local in the cwd)
+  --issuer <url>                   the authorization server (default: OAUTH_ISSUER, else http://127.0.0.1:7072)
+  --resource <url>                 the RFC 8707 resource, the token's audience (default: CONNECTORS_PUBLIC_URL
+                                   + /mcp, else http://127.0.0.1:7071/mcp)
+  --scope "<a b>"                  space-separated scopes to request (default: the server's choice)
+  --json                           print the token response { access_token, token_type, expires_in, scope }
+  --timeout <ms>                   HTTP timeout in milliseconds (default 10000)
+  --env-file <f>                   read missing variables from this dotenv file instead of .env.local; env wins
+
+A refused grant (e.g. HTTP 401 invalid_client), an unreachable issuer or a missing secret is a branded error, exit 1.
 ${EXIT_LINE}`,
 } as const;
 

@@ -4,6 +4,7 @@ import { keygenCommand } from './commands/keygen.js';
 import { policyCommand } from './commands/policy.js';
 import { schemaCommand } from './commands/schema.js';
 import { signCommand } from './commands/sign.js';
+import { tokenCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import type { Command, CommandContext } from './context.js';
@@ -24,6 +25,7 @@ const COMMANDS: Record<CommandName, Command> = {
   verify: verifyCommand,
   doctor: doctorCommand,
   policy: policyCommand,
+  token: tokenCommand,
 };
 
 function wantsHelp(args: readonly string[]): boolean {
