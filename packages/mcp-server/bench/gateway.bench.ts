@@ -1,9 +1,10 @@
 /**
  * brAInwav gateway benchmark (issue 3): target (through the gateway) beside baseline (direct to the same
- * upstream, @modelcontextprotocol/server-everything in streamableHttp mode, a separate process).
- * Writes verification/mcp-server/gateway-bench.{json,md}.
+ * upstream, @modelcontextprotocol/server-everything in streamableHttp mode, a separate process), and (issue 11)
+ * row (e): a 200-rule policy on vs no policy. Writes verification/mcp-server/gateway-bench.{json,md}.
+ * `BENCH_ONLY=policy` runs row (e) alone and merges it into the existing gateway-bench.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
@@ -12,6 +13,7 @@ import { createConnectorsGateway, staticConnectorSource } from '../src/index.js'
 import { measureDeployed } from './deployed.js';
 import { latencyRounds } from './latency.js';
 import { hopComparison } from './hop.js';
+import { policyComparison } from './policy.js';
 import {
   connect,
   connector,
@@ -30,7 +32,24 @@ import {
 } from './lib.js';
 import { markdown } from './report.js';
 
+async function policyRow() {
+  const loadAverage = loadavg().map((l) => round(l, 2));
+  return { ...(await policyComparison()), generatedAt: new Date().toISOString(), loadAverage };
+}
+
+/** Row (e) alone, merged into the last full run's output (the other rows keep their figures and date). */
+async function policyOnly(): Promise<void> {
+  const path = join(OUT, 'gateway-bench.json');
+  const previous = JSON.parse(await readFile(path, 'utf8')) as Parameters<typeof markdown>[0];
+  const e = await policyRow();
+  const result = { ...previous, e };
+  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(OUT, 'gateway-bench.md'), markdown(result));
+  process.stdout.write(markdown(result));
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'policy') return policyOnly();
   const loadAtStart = loadavg().map((l) => round(l, 2));
   const everything = await startEverythingServer();
   // a failed run exits early: never leave the upstream child behind
@@ -74,6 +93,7 @@ async function main(): Promise<void> {
   const cpuGateway = round((await cpuMicros(() => sequential(500, gatewayEcho))) / 500 / 1000);
 
   const hop = await hopComparison();
+  const e = await policyRow();
 
   // (a/b) as deployed: the gateway in its own process, so the client's CPU is not the gateway's.
   const separate = await measureDeployed(everything.url, directEcho, echoArgs);
@@ -165,6 +185,7 @@ async function main(): Promise<void> {
     },
     c: { ...c, targetP50Ms: 2, pass: c.gateway50.p50 <= 2 },
     d: { ...d, pass: d.heapGrowthMb <= 5 && d.rssGrowthSecondHalfMb <= 10 },
+    e,
   };
   await mkdir(OUT, { recursive: true });
   await writeFile(join(OUT, 'gateway-bench.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,6 @@
 /** Markdown rendering of the brAInwav gateway benchmark result. */
 import type { DeployedResult } from './deployed.js';
+import type { PolicyBenchResult } from './policy.js';
 export function markdown(r: {
   generatedAt: string;
   loadAverage: number[];
@@ -36,6 +37,8 @@ export function markdown(r: {
     gcExposed: boolean;
     pass: boolean;
   };
+  /** Row (e); absent in results written before issue 11. */
+  e?: PolicyBenchResult & { generatedAt: string; loadAverage: number[] };
 }): string {
   const ok = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
   const m = r.separate.median;
@@ -60,8 +63,20 @@ export function markdown(r: {
     `| (c) tools/list over raw HTTP, ms (gateway: 50 connectors, ${r.c.toolsListed} tools, ${r.c.payloadBytes} B) | p50 ${r.c.direct1.p50} / p99 ${r.c.direct1.p99} (1 upstream) | p50 ${r.c.gateway50.p50} / p99 ${r.c.gateway50.p99} | serialized cache | p50 ≤ 2 ms | ${ok(r.c.pass)} |`,
     `| (c') tools/list via SDK Client (incl. client-side schema parsing), ms | p50 ${r.c.sdkClient.direct1.p50} | p50 ${r.c.sdkClient.gateway50.p50} | | | |`,
     `| (d) memory over 10,000 gateway calls (RSS / heap after GC) | | ${r.d.samples.map((s) => `${s.calls}: ${s.rssMb}/${s.heapMb} MB`).join(', ')} | heap ${r.d.heapGrowthMb >= 0 ? '+' : ''}${r.d.heapGrowthMb} MB over 10k; RSS median of 6k–10k vs 0–4k ${r.d.rssGrowthSecondHalfMb >= 0 ? '+' : ''}${r.d.rssGrowthSecondHalfMb} MB | flat (heap ≤ 5 MB, RSS ≤ 10 MB) | ${ok(r.d.pass)} |`,
+    ...policyRows(r.e),
     ``,
     `GC forced before each RSS sample: ${r.d.gcExposed ? 'yes' : 'no (run with --expose-gc)'}. Machine load average at start: ${r.loadAverage.join(' / ')} on ${r.cpus} cores (wall-clock figures are load-sensitive).`,
     ``,
   ].join('\n');
+}
+
+function policyRows(
+  e: (PolicyBenchResult & { generatedAt: string; loadAverage: number[] }) | undefined,
+): string[] {
+  if (!e) return [];
+  const { noPolicy, policyOn } = e.call;
+  return [
+    `| (e) in-process, in-memory upstreams: sequential tools/call with a CEL-conditioned allow rule, ms (${e.rules}-rule policy, support principal; ${e.generatedAt}, load ${e.loadAverage.join(' / ')}) | no policy: p50 ${noPolicy.p50} / p99 ${noPolicy.p99}, CPU ${noPolicy.cpuMs}/call | policy on: p50 ${policyOn.p50} / p99 ${policyOn.p99}, CPU ${policyOn.cpuMs}/call | added p50 ${e.addedP50Ms}, CPU ${e.addedCpuMs} | decision ≪ a hop | |`,
+    `| (e') tools/list over raw HTTP, ms (${e.tools} tools; policy on: the principal's cached filtered body) | no policy: p50 ${e.list.noPolicy.p50} / p99 ${e.list.noPolicy.p99} (${e.list.toolsNoPolicy} tools) | policy on: p50 ${e.list.policyOn.p50} / p99 ${e.list.policyOn.p99} (${e.list.toolsPolicyOn} tools) | uncached (a new list key per request: ${e.tools} list decisions + encode): p50 ${e.list.policyOnUncached.p50} / p99 ${e.list.policyOnUncached.p99} | | |`,
+  ];
 }
