@@ -112,7 +112,7 @@ async function main() {
     ['kill-upstream', () => killUpstream(stack, o)],
     ['slow-clients', () => slowClients(stack, o)],
     ['hot-reload', () => hotReload(stack, o)],
-    ['bad-policy-reload', () => badPolicy()],
+    ['bad-policy-reload', () => badPolicy(stack, o)],
     ['hostile-upstream', () => hostile(stack, o)],
     ['fuzz', () => fuzz(stack, o)],
   ].filter(([name]) => !only || only.includes(name));

@@ -61,8 +61,23 @@ export function manifestOf(ports, version = '1') {
 }
 
 /**
+ * The chaos policy: the MCP key's principal (role `mcp`) and the REST key's (role `rest`) may list and call every
+ * tool; `deny` adds a rule denying `victim`'s tools (so a reload that took effect is visible in calls).
+ */
+export function policyOf({ deny = false } = {}) {
+  const rules = [
+    '  - id: chaos-mcp-all',
+    '    effect: allow',
+    '    roles: [mcp, rest]',
+  ];
+  if (deny)
+    rules.push('  - id: chaos-deny-victim', '    effect: deny', '    connectors: [victim]', '    phase: call');
+  return `# brAInwav chaos policy\nversion: 1\nrules:\n${rules.join('\n')}\n`;
+}
+
+/**
  * Starts the stack; `settings` = { runDir, probeIntervalMs, breakerResetMs, headersTimeoutMs, requestTimeoutMs }.
- * Returns { base, asbrUrl, keys, ports, manifestPath, procs, pidOf(name), restart(name), kill(name), stop() }.
+ * Returns { base, asbrUrl, keys, ports, manifestPath, policyPath, procs, pidOf(name), restart(name), kill(name), stop() }.
  */
 export async function startStack(root, settings) {
   const { runDir } = settings;
@@ -72,6 +87,8 @@ export async function startStack(root, settings) {
   const keys = { signature: key() + key(), rest: key(), mcp: key(), fixture: key() };
   const manifestPath = resolve(runDir, 'connectors.manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifestOf(ports), null, 2));
+  const policyPath = resolve(runDir, 'policy.yaml');
+  writeFileSync(policyPath, policyOf());
   const baseEnv = Object.fromEntries(
     ['PATH', 'HOME', 'LANG', 'TMPDIR']
       .filter((k) => process.env[k] !== undefined)
@@ -118,6 +135,7 @@ export async function startStack(root, settings) {
         CONNECTORS_SIGNATURE_KEY: keys.signature,
         CONNECTORS_API_KEY: keys.rest,
         MCP_API_KEY: keys.mcp,
+        CONNECTORS_POLICY_FILE: policyPath,
         CONNECTOR_CHAOS_FIXTURE_KEY: keys.fixture,
         CONNECTORS_AUDIT_LOG: resolve(runDir, 'audit.jsonl'),
         CONNECTORS_PROBE_INTERVAL_MS: String(settings.probeIntervalMs),
@@ -164,6 +182,7 @@ export async function startStack(root, settings) {
     keys,
     ports,
     manifestPath,
+    policyPath,
     pidOf: (name) => procs.get(name)?.pid,
     /** SIGKILLs a part by pid and waits until it exited. */
     kill: async (name) => {

@@ -50,7 +50,10 @@ import { healthRoutes } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { widgetRoutes } from './routes/widget.js';
 import { ConnectorsRuntime } from './runtime.js';
+import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
+import { visibleSnapshot } from './visible.js';
 import { troubleshootingPage } from './troubleshooting.js';
+import { keyScopes, serverIdentity, type ServerIdentity } from './identity.js';
 
 /** Tunables of {@link buildApp} (all optional; milliseconds unless stated). */
 export interface BuildAppOptions {
@@ -87,6 +90,8 @@ export interface ConnectorsServer {
   readonly hub: EventHub;
   readonly inflight: InflightTracker;
   readonly metrics: ConnectorsMetrics;
+  /** The policy in force (`reload()` on SIGHUP; `health()` on `/readyz`). */
+  readonly policy: ServerPolicy;
 }
 
 declare module 'fastify' {
@@ -106,12 +111,14 @@ function requestId(raw: { headers: Record<string, string | string[] | undefined>
 /**
  * Branded errors, then the DNS-rebinding guard on every route (`policy`), then auth by scope:
  * `CONNECTORS_API_KEY` for REST/SSE (`rest`, the default, unknown routes included), `MCP_API_KEY` for
- * `config.auth: 'mcp'`, none for `'public'`; failed attempts throttled per client address.
+ * `config.auth: 'mcp'` (plus the principals file's keys, and OAuth access tokens per `MCP_AUTH`), none for
+ * `'public'`; failed attempts throttled per client address; the RFC 9728 documents when OAuth is on.
  */
 async function registerServerKit(
   app: FastifyInstance,
   config: ConnectorsConfig,
   policy: HostOriginPolicy,
+  identity: ServerIdentity,
 ): Promise<void> {
   await app.register(errorHandlerPlugin);
   await app.register(hostGuardPlugin, {
@@ -119,21 +126,27 @@ async function registerServerKit(
     variables: { hosts: 'CONNECTORS_ALLOWED_HOSTS', origins: 'CONNECTORS_ALLOWED_ORIGINS' },
   });
   await app.register(authPlugin, {
-    scopes: {
-      rest: { keys: config.apiKeys, label: 'this route' },
-      mcp: { keys: config.mcpApiKeys, label: 'the MCP endpoint' },
-    },
+    scopes: keyScopes(config),
     defaultScope: 'rest',
     realm: 'brAInwav connectors',
     failureLimit: config.guard.authFailureLimit,
+    authenticator: identity.authenticator,
   });
+  await identity.register(app);
 }
 
-/** The dashboard's data; `runtime` is read lazily (the runtime needs the gateway the extension is part of). */
-function dashboardSource(runtime: () => ConnectorsRuntime, config: ConnectorsConfig): DashboardSource {
+/**
+ * The dashboard's data, as the calling principal may see it; `runtime` is read lazily (the runtime needs the
+ * gateway the extension is part of).
+ */
+function dashboardSource(
+  runtime: () => ConnectorsRuntime,
+  config: ConnectorsConfig,
+  policy: ServerPolicy,
+): DashboardSource {
   const check = cachedBundleCheck(config.widgetDistDir, config.widgetSrcDir, 'mcp-app.html');
   return {
-    snapshot: () => runtime().snapshot(),
+    snapshot: async (principal) => visibleSnapshot(await runtime().snapshot(), principal, policy.decider),
     html: async () => {
       const state = await check();
       return state.ok ? readBundleText(config.widgetDistDir, 'mcp-app.html') : troubleshootingPage(state);
@@ -199,22 +212,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     coalesceMs: options.quotaCoalesceMs ?? 250,
     quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
   });
-  const policy = defaultHostOriginPolicy({
+  const hostPolicy = defaultHostOriginPolicy({
     listenHost: config.host,
     allowedHosts: config.guard.allowedHosts,
     allowedOrigins: config.guard.allowedOrigins,
   });
+  const policy = await openServerPolicy(config.identity.policyFile, logger.child({ scope: 'policy' }));
   const gateway = createConnectorsGateway({
     source: registryGatewaySource(registry),
     quotaStore,
     audit,
     logger: logger.child({ scope: 'gateway' }),
     metrics,
-    hostGuard: false, // the host-guard hook already checked every request with `policy`
-    callerId: (req) => principalOf(req).subject,
+    hostGuard: false, // the host-guard hook already checked every request with `hostPolicy`
+    principalOf,
+    policy: policy.decider,
+    maxSessions: config.identity.maxSessions,
+    maxSessionsPerPrincipal: config.identity.maxSessionsPerPrincipal,
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
     upstreamConnector: createUpstreamConnector(resolveSecret),
-    extensions: [createDashboardExtension(dashboardSource(() => rt, config))],
+    extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy))],
   });
   const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
 
@@ -230,13 +247,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...slowClientServerOptions(config.timeouts),
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
-  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics });
-  await registerServerKit(app, config, policy);
-  await app.register(healthRoutes, { runtime: rt, metrics });
-  await app.register(connectorsRoutes, { runtime: rt, gateway, inflight, version: () => hub.lastId });
+  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics, policy });
+  const identity = serverIdentity(config, {
+    scopesOf: (id) => {
+      try {
+        return registry.connectors().find((c) => c.id === id && c.status === 'enabled')?.scopes;
+      } catch {
+        return undefined; // no usable map: no connector is known
+      }
+    },
+  });
+  await registerServerKit(app, config, hostPolicy, identity);
+  await app.register(healthRoutes, { runtime: rt, metrics, policy: policy.health });
+  await app.register(connectorsRoutes, {
+    runtime: rt,
+    gateway,
+    inflight,
+    policy,
+    version: () => hub.lastId,
+  });
   await app.register(eventsRoutes, {
     hub,
     runtime: rt,
+    policy: policy.decider,
     heartbeatMs: options.heartbeatMs,
     maxBufferedBytes: options.maxBufferedBytes,
   });
@@ -256,6 +289,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await gateway.close();
   });
   app.addHook('onClose', async () => {
+    policy.close();
     rt.close();
     await registry.close();
     await audit.close?.();

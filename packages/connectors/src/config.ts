@@ -9,13 +9,17 @@ import {
 import { ACCESS_LOG_MODES, DEFAULT_ACCESS_LOG_MODE, type AccessLogMode } from '@cortex-os/telemetry';
 import {
   isLoopbackHost,
+  KeyPrincipalsError,
+  loadKeyPrincipals,
   readServerKitEnv,
+  type KeyPrincipal,
   readSlowClientTimeouts,
   type ServerKitSettings,
   type SlowClientTimeouts,
 } from '@cortex-os/server-kit';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { loadIdentityConfig, type IdentityConfig } from './identity-config.js';
 
 /** Default port of the connectors server. */
 export const DEFAULT_CONNECTORS_PORT = 7071;
@@ -38,8 +42,12 @@ export interface ConnectorsConfig {
   readonly asbrApiKey: string | undefined;
   /** Keys accepted on REST/SSE (`CONNECTORS_API_KEY`); `null` when NO_AUTH. */
   readonly apiKeys: readonly string[] | null;
-  /** Keys accepted on `/mcp` (`MCP_API_KEY`); `null` when NO_AUTH. */
+  /** Keys accepted on `/mcp` (`MCP_API_KEY`; optional with `MCP_AUTH=oauth|both` or a principals file); `null` when NO_AUTH. */
   readonly mcpApiKeys: readonly string[] | null;
+  /** `MCP_AUTH`, OAuth resource-server settings, principals and policy files, session caps. */
+  readonly identity: IdentityConfig;
+  /** API keys bound to subjects and roles (`CONNECTORS_PRINCIPALS_FILE`; only their SHA-256 is kept). */
+  readonly keyPrincipals: readonly KeyPrincipal[];
   /** Keys that verify the signed map (verify keys + signature key + public half of the signing JWK). */
   readonly verifyKeys: readonly KeyInput[];
   /** Key material of the environment (HS256 secrets, the signing JWK text and its `d`), for redaction only. */
@@ -108,8 +116,9 @@ const KeyList = z
   .transform((s) => s.split(',').map((k) => k.trim()))
   .pipe(z.array(z.string().min(16)).min(1));
 
-function keyList(env: ConnectorsEnv, name: string, noAuth: boolean): string[] | null {
+function keyList(env: ConnectorsEnv, name: string, noAuth: boolean, optional = false): string[] | null {
   const raw = present(env, name);
+  if (raw === undefined && optional) return noAuth ? null : [];
   if (raw === undefined)
     return noAuth ? null : fail(name, 'is required (comma-separated keys) unless NO_AUTH=true');
   const keys = read(env, name, KeyList, 'must be comma-separated keys of at least 16 characters each', []);
@@ -155,6 +164,18 @@ function path(
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
 }
 
+/** The principals file, read and validated at startup; a problem names the variable and the JSON path. */
+function keyPrincipals(env: ConnectorsEnv, path: string | undefined): readonly KeyPrincipal[] {
+  if (path === undefined) return [];
+  try {
+    return loadKeyPrincipals(path, { env });
+  } catch (error) {
+    if (error instanceof KeyPrincipalsError)
+      fail('CONNECTORS_PRINCIPALS_FILE', `is invalid: ${error.message.replace(/^brAInwav: /, '')}`);
+    throw error;
+  }
+}
+
 function authMode(env: ConnectorsEnv, host: string): boolean {
   const noAuth = read(env, 'NO_AUTH', Bool, 'must be "true" or "false"', false);
   const force = read(env, 'NO_AUTH_FORCE', Bool, 'must be "true" or "false"', false);
@@ -178,21 +199,27 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
   const noAuth = authMode(env, host);
   const apiKeys = keyList(env, 'CONNECTORS_API_KEY', noAuth);
   const widgetDistDir = path(env, 'CONNECTORS_WIDGET_DIR', cwd, DEFAULT_WIDGET_DIST_DIR) as string;
+  const port = read(
+    env,
+    'CONNECTORS_PORT',
+    Port,
+    'must be an integer between 0 and 65535',
+    DEFAULT_CONNECTORS_PORT,
+  );
+  const identity = loadIdentityConfig(env, { host, port }, cwd);
+  // without MCP_API_KEY the MCP endpoints take tokens (MCP_AUTH=oauth|both) or the principals file's keys
+  const mcpKeysOptional = identity.mode !== 'apiKey' || identity.principalsFile !== undefined;
   return {
     asbrUrl: read(env, 'ASBR_URL', HttpUrl, 'must be an http(s) URL', DEFAULT_ASBR_URL),
     asbrApiKey: present(env, 'ASBR_API_KEY') ?? present(env, 'CONNECTORS_API_KEY')?.split(',')[0]?.trim(),
     apiKeys,
-    mcpApiKeys: keyList(env, 'MCP_API_KEY', noAuth),
+    mcpApiKeys: keyList(env, 'MCP_API_KEY', noAuth, mcpKeysOptional),
+    identity,
+    keyPrincipals: keyPrincipals(env, identity.principalsFile),
     verifyKeys: verifyKeys(env),
     keySecrets: envKeySecrets(env),
     secretRefs: secretRefs(env),
-    port: read(
-      env,
-      'CONNECTORS_PORT',
-      Port,
-      'must be an integer between 0 and 65535',
-      DEFAULT_CONNECTORS_PORT,
-    ),
+    port,
     host,
     noAuth,
     widgetDistDir,

@@ -46,6 +46,14 @@ async function main(): Promise<void> {
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
+  // SIGHUP re-reads the policy file now (it is also watched); a bad edit keeps the last good policy
+  process.on('SIGHUP', () => {
+    void app.connectors.policy
+      .reload()
+      .then((health) =>
+        app.log.info({ signal: 'SIGHUP', policy: health.state }, 'brAInwav: policy reload requested'),
+      );
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -5,6 +5,7 @@ import {
   registerAppTool,
 } from '@modelcontextprotocol/ext-apps/server';
 import type { AggregateExtension } from '@cortex-os/mcp-server';
+import type { Principal } from '@cortex-os/server-kit';
 import type { ConnectorsSnapshot } from './snapshot.js';
 
 /** MCP Apps resource of the dashboard (`text/html;profile=mcp-app`). */
@@ -18,8 +19,8 @@ export const DASHBOARD_TOOL = 'connectors_dashboard';
 
 /** What the dashboard MCP server reads. */
 export interface DashboardSource {
-  /** Current `GET /v1/connectors` body (rejects when no verified map is loaded). */
-  snapshot(): Promise<ConnectorsSnapshot>;
+  /** Current `GET /v1/connectors` body as `principal` may see it (rejects when no verified map is loaded). */
+  snapshot(principal: Principal): Promise<ConnectorsSnapshot>;
   /** The single-file widget HTML (`dist/mcp-app.html`), or a troubleshooting page when it is missing/stale. */
   html(): Promise<string>;
 }
@@ -41,9 +42,9 @@ function summary(s: ConnectorsSnapshot): string {
   return `brAInwav: ${s.connectors.length} connectors in map v${s.mapVersion} (manifest ${s.manifestVersion}): ${parts || 'none'}.`;
 }
 
-async function dashboardResult(source: DashboardSource): Promise<CallToolResult> {
+async function dashboardResult(source: DashboardSource, principal: Principal): Promise<CallToolResult> {
   try {
-    const snapshot = await source.snapshot();
+    const snapshot = await source.snapshot(principal);
     return {
       content: [{ type: 'text', text: summary(snapshot) }],
       structuredContent: snapshot as unknown as Record<string, unknown>,
@@ -120,7 +121,7 @@ export function createDashboardExtension(source: DashboardSource): AggregateExte
     mimeType: SKYBRIDGE_MIME_TYPE,
   };
   return {
-    tools: [{ definition: tool, call: () => dashboardResult(source) }],
+    tools: [{ definition: tool, call: (_args, context) => dashboardResult(source, context.principal) }],
     resources: [
       {
         resource: app,

@@ -1,43 +1,58 @@
 /** Default longest time a serialized `GET /v1/connectors` body is reused, milliseconds. */
 export const DEFAULT_SNAPSHOT_CACHE_MS = 1_000;
+/** Default number of viewers (principal views) whose bodies are kept. */
+export const DEFAULT_SNAPSHOT_CACHE_ENTRIES = 256;
 
 /** Options of {@link createSnapshotCache}. */
-export interface SnapshotCacheOptions<T> {
-  /** Builds the snapshot (gathers live state: proxies, tools, quota use). */
-  readonly build: () => Promise<T>;
-  /** A version that changes whenever the snapshot may have changed (the event hub's last event id). */
-  readonly version: () => number;
+export interface SnapshotCacheOptions<V, T> {
+  /** Builds the snapshot `viewer` may see (gathers live state: proxies, tools, quota use). */
+  readonly build: (viewer: V) => Promise<T>;
+  /** Tells viewers with different views apart (default: one view for everyone). */
+  readonly keyOf?: (viewer: V) => string;
+  /** A version that changes whenever the snapshot may have changed (event hub id, policy generation). */
+  readonly version: () => number | string;
   /** Longest reuse of one body, ms; `0` builds every time. */
   readonly maxAgeMs: number;
+  /** Most viewer bodies kept (least recently built dropped first; default 256). */
+  readonly maxEntries?: number;
   /** Current time, ms. */
   readonly now?: () => number;
 }
 
 interface Entry {
-  readonly version: number;
+  readonly version: number | string;
   readonly at: number;
   readonly body: Promise<Buffer>;
 }
 
 /**
- * The serialized snapshot, built at most once per `version` and `maxAgeMs`: every status, quota or map
- * event changes the version and so rebuilds it at once; the age bound covers what changes without an
- * event. Concurrent requests share one build. A failed build is not kept (the next request retries).
- * The body is kept as UTF-8 bytes: a string reply would be measured and encoded again on every request.
- * @returns a function resolving the JSON body bytes
+ * The serialized snapshot of each viewer, built at most once per `version` and `maxAgeMs`: every status,
+ * quota, map or policy change moves the version and so rebuilds it at once; the age bound covers what
+ * changes without an event. Concurrent requests of one viewer share one build. A failed build is not kept
+ * (the next request retries). Bodies are kept as UTF-8 bytes: a string reply would be measured and
+ * encoded again on every request.
+ * @returns a function resolving the JSON body bytes for a viewer
  */
-export function createSnapshotCache<T>(options: SnapshotCacheOptions<T>): () => Promise<Buffer> {
+export function createSnapshotCache<V, T>(
+  options: SnapshotCacheOptions<V, T>,
+): (viewer: V) => Promise<Buffer> {
   const now = options.now ?? Date.now;
-  let entry: Entry | undefined;
-  return () => {
+  const keyOf = options.keyOf ?? (() => '');
+  const maxEntries = options.maxEntries ?? DEFAULT_SNAPSHOT_CACHE_ENTRIES;
+  const entries = new Map<string, Entry>();
+  return (viewer) => {
+    const key = keyOf(viewer);
     const version = options.version();
     const at = now();
+    const entry = entries.get(key);
     if (entry && entry.version === version && at - entry.at < options.maxAgeMs) return entry.body;
-    const body = options.build().then((snapshot) => Buffer.from(JSON.stringify(snapshot), 'utf8'));
+    const body = options.build(viewer).then((snapshot) => Buffer.from(JSON.stringify(snapshot), 'utf8'));
     const mine: Entry = { version, at, body };
-    entry = mine;
+    entries.delete(key);
+    entries.set(key, mine);
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     body.catch(() => {
-      if (entry === mine) entry = undefined;
+      if (entries.get(key) === mine) entries.delete(key);
     });
     return body;
   };

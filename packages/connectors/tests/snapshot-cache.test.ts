@@ -15,7 +15,7 @@ function harness(maxAgeMs = 1_000) {
     maxAgeMs,
     now: () => state.now,
   });
-  const body = async () => (await cache()).toString('utf8');
+  const body = async () => (await cache(undefined)).toString('utf8');
   return { state, body };
 }
 
@@ -44,6 +44,25 @@ describe('createSnapshotCache', () => {
     await expect(body()).rejects.toThrow('brAInwav: not ready');
     state.fail = false;
     expect(await body()).toBe('{"build":2}');
+  });
+
+  it('keeps one body per viewer key and drops the least recently built past maxEntries', async () => {
+    let builds = 0;
+    const cache = createSnapshotCache({
+      build: (viewer: string) => Promise.resolve({ viewer, build: ++builds }),
+      keyOf: (viewer) => viewer,
+      version: () => 'v1',
+      maxAgeMs: 60_000,
+      maxEntries: 2,
+      now: () => 0,
+    });
+    const text = async (viewer: string) => (await cache(viewer)).toString('utf8');
+    expect(await text('alice')).toBe('{"viewer":"alice","build":1}');
+    expect(await text('bob')).toBe('{"viewer":"bob","build":2}');
+    expect(await text('alice')).toBe('{"viewer":"alice","build":1}');
+    expect(await text('carol')).toBe('{"viewer":"carol","build":3}'); // drops alice, the oldest build
+    expect(await text('bob')).toBe('{"viewer":"bob","build":2}');
+    expect(await text('alice')).toBe('{"viewer":"alice","build":4}');
   });
 
   it('builds on every call with maxAgeMs 0', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
-import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
+import { AUTH_PLUGIN_NAME, type Principal } from '@cortex-os/server-kit';
 import { BRAND, branded, errorBody, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
 import { META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { CallToolResult } from '@modelcontextprotocol/server';
@@ -9,6 +9,8 @@ import { BadRequestError, NotReadyError } from '../errors.js';
 import type { ConnectorsRuntime } from '../runtime.js';
 import type { InflightTracker } from '../inflight.js';
 import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from '../snapshot-cache.js';
+import type { ServerPolicy } from '../policy-runtime.js';
+import { principalKey, visibleSnapshot } from '../visible.js';
 
 /** Options of {@link connectorsRoutes}. */
 export interface ConnectorsRoutesOptions {
@@ -16,6 +18,8 @@ export interface ConnectorsRoutesOptions {
   /** The gateway's call pipeline (filters, quotas, metrics, audit `endpoint: "rest"`, offline fallback). */
   readonly gateway: Pick<ConnectorsGateway, 'callTool'>;
   readonly inflight: InflightTracker;
+  /** The policy in force: each principal's list shows only the tools it may list. */
+  readonly policy: Pick<ServerPolicy, 'decider' | 'generation'>;
   /** Changes whenever the snapshot may have (the event hub's last event id): the list body is rebuilt at once. */
   readonly version: () => number;
   /** Longest reuse of one serialized `GET /v1/connectors` body, ms (default 1,000; 0 = build per request). */
@@ -46,17 +50,19 @@ function disabledResult(entry: ServiceMapConnector): CallToolResult {
 
 const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
   app,
-  { runtime, gateway, inflight, version, snapshotCacheMs = DEFAULT_SNAPSHOT_CACHE_MS },
+  { runtime, gateway, inflight, policy, version, snapshotCacheMs = DEFAULT_SNAPSHOT_CACHE_MS },
   done,
 ) => {
   const snapshotBody = createSnapshotCache({
-    build: () => runtime.snapshot(),
-    version,
+    build: async (principal: Principal) =>
+      visibleSnapshot(await runtime.snapshot(), principal, policy.decider),
+    keyOf: principalKey,
+    version: () => `${version()}:${policy.generation()}`,
     maxAgeMs: snapshotCacheMs,
   });
   app.get('/v1/connectors', async (request, reply) => {
     try {
-      return reply.type('application/json').send(await snapshotBody());
+      return reply.type('application/json').send(await snapshotBody(request.principal));
     } catch (err) {
       if (!(err instanceof NotReadyError)) throw err;
       return reply
@@ -89,7 +95,7 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
     });
     return inflight.track(
       gateway.callTool(id, tool, body?.arguments, {
-        callerId: request.principal.subject,
+        principal: request.principal,
         signal: controller.signal,
       }),
     );

@@ -3,13 +3,18 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { errorBody } from '@cortex-os/connectors-manifest';
+import type { PolicyDecider } from '@cortex-os/policy';
+import type { Principal } from '@cortex-os/server-kit';
 import type { EventHub, StatusEvent } from '../events.js';
 import type { ConnectorsRuntime } from '../runtime.js';
+import { visibleSnapshot } from '../visible.js';
 
 /** Options of {@link eventsRoutes}. */
 export interface EventsRoutesOptions {
   readonly hub: EventHub;
   readonly runtime: ConnectorsRuntime;
+  /** The policy in force: a stream's `snapshot` shows only the tools its principal may list. */
+  readonly policy: PolicyDecider;
   /** Heartbeat comment period, milliseconds (default 15,000). */
   readonly heartbeatMs?: number;
   /** A client whose socket buffers more than this many bytes is dropped (default 1 MiB). */
@@ -89,7 +94,9 @@ const plugin: FastifyPluginCallback<EventsRoutesOptions> = (app, options, done) 
     unsubscribe = options.hub.subscribe((e) => (live ? stream.write(frame(e)) : queued.push(e)));
     const lastId = Number(request.headers['last-event-id']);
     const replay = request.headers['last-event-id'] !== undefined ? options.hub.since(lastId) : null;
-    const upTo = replay ? (replay.at(-1)?.id ?? lastId) : await writeSnapshot(stream, options);
+    const upTo = replay
+      ? (replay.at(-1)?.id ?? lastId)
+      : await writeSnapshot(stream, options, request.principal);
     for (const e of replay ?? []) stream.write(frame(e));
     for (const e of queued) if (e.id > upTo) stream.write(frame(e));
     live = true;
@@ -98,10 +105,14 @@ const plugin: FastifyPluginCallback<EventsRoutesOptions> = (app, options, done) 
 };
 
 /** Writes the `snapshot` event (or a `not-ready` event without a map); returns the id it carries. */
-async function writeSnapshot(stream: SseStream, options: EventsRoutesOptions): Promise<number> {
+async function writeSnapshot(
+  stream: SseStream,
+  options: EventsRoutesOptions,
+  principal: Principal,
+): Promise<number> {
   const id = options.hub.lastId;
   try {
-    const snapshot = await options.runtime.snapshot();
+    const snapshot = visibleSnapshot(await options.runtime.snapshot(), principal, options.policy);
     stream.write(frame({ id, type: 'snapshot', data: snapshot }));
   } catch (err) {
     const message = (err as Error).message;

@@ -6,33 +6,48 @@ import type { ConnectorsMetrics } from '@cortex-os/telemetry';
 import { z } from 'zod';
 import { BadRequestError } from '../errors.js';
 import type { ConnectorsRuntime } from '../runtime.js';
+import type { PolicyHealth } from '../policy-runtime.js';
 
 /** Options of {@link healthRoutes}. */
 export interface HealthRoutesOptions {
   readonly runtime: ConnectorsRuntime;
   readonly metrics: ConnectorsMetrics;
+  /** The policy in force (`off` without a policy file). */
+  readonly policy: () => PolicyHealth;
 }
 
 const Beacon = z.object({ name: z.literal('lcp'), value: z.number().finite().nonnegative().max(600_000) });
 
-const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metrics }, done) => {
+/** Why `/readyz` says degraded: the refused map first, then the refused policy edit. */
+function degradedReason(runtime: ConnectorsRuntime, policy: PolicyHealth): string | undefined {
+  const r = runtime.readiness();
+  if (runtime.mapHealth().state === 'refused')
+    return branded(
+      `asbr served a map that failed verification (${r.lastRefusal?.code}); keeping map version ${r.mapVersion}`,
+    );
+  if (policy.state === 'degraded')
+    return branded(
+      `the policy file was refused, the last good policy stays in force: ${policy.reason?.replace(/^brAInwav: /, '') ?? 'invalid'}`,
+    );
+  return undefined;
+}
+
+const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metrics, policy }, done) => {
   const open = { config: { auth: 'public' as const } };
   app.get('/healthz', open, (_request, reply) => reply.send({ brand: BRAND, status: 'ok' }));
 
   app.get('/readyz', open, (_request, reply) => {
     const r = runtime.readiness();
-    // degraded while the latest fetched map is the refused one; the next verified map clears it
-    const degraded = r.ready && runtime.mapHealth().state === 'refused';
+    const policyHealth = policy();
+    // degraded while the latest fetched map is the refused one (the next verified map clears it), or while
+    // the policy file on disk is invalid (the last good policy decides until a valid edit)
+    const degraded = r.ready ? degradedReason(runtime, policyHealth) : undefined;
     const status = r.ready ? (degraded ? 'degraded' : 'ready') : 'unavailable';
     const reason = !r.ready
       ? branded(
           `no verified service map (registry ${r.state}${r.lastFetchError ? `: ${r.lastFetchError.replace(/^brAInwav: /, '')}` : ''})`,
         )
-      : degraded
-        ? branded(
-            `asbr served a map that failed verification (${r.lastRefusal?.code}); keeping map version ${r.mapVersion}`,
-          )
-        : undefined;
+      : degraded;
     return reply.code(r.ready ? 200 : 503).send({
       brand: BRAND,
       status,
@@ -40,6 +55,7 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
       mapVersion: r.mapVersion,
       expiresAt: r.expiresAt,
       lastRefusal: r.lastRefusal,
+      policy: policyHealth,
     });
   });
 
@@ -59,7 +75,8 @@ const plugin: FastifyPluginCallback<HealthRoutesOptions> = (app, { runtime, metr
 
 /**
  * Public operational routes (no secrets): `GET /healthz`, `GET /readyz` (200 `ready`; 200 `degraded` with
- * `lastRefusal` when asbr served a map that failed verification and the last good map is kept; 503
+ * `lastRefusal` when asbr served a map that failed verification and the last good map is kept, or with
+ * `policy.state: "degraded"` and its path-precise `policy.reason` while the policy file is invalid; 503
  * `unavailable` without a verified map), `GET /metrics` (Prometheus text) and `POST /v1/apps/beacon`
  * (widget LCP → `brainwav_apps_widget_lcp_ms`; body ≤ 1 KiB, 400 `BAD_REQUEST` otherwise).
  */
