@@ -102,22 +102,42 @@ function remoteKeys(url: URL, options: OAuthAuthenticatorOptions): JWTVerifyGetK
   });
 }
 
-/** The key getter: a local JWKS, a remote one, or the remote one the issuer's metadata names. */
-function keysOf(options: OAuthAuthenticatorOptions, metadata: MetadataSource) {
+function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
+  try {
+    return createLocalJWKSet(jwks);
+  } catch {
+    throw new OAuthConfigError('jwks', 'is not a valid JSON Web Key Set');
+  }
+}
+
+/**
+ * The key getter: a local JWKS, a remote one, or the remote one the issuer's metadata names (discovered
+ * once; concurrent first requests share the discovery, a failure is retried by a later request).
+ */
+function keysOf(
+  options: OAuthAuthenticatorOptions,
+  metadata: MetadataSource,
+): () => JWTVerifyGetKey | Promise<JWTVerifyGetKey> {
   const { jwks } = options;
   if (jwks instanceof URL) {
     const remote = remoteKeys(jwks, options);
     return () => remote;
   }
   if (jwks) {
-    const local = createLocalJWKSet(jwks);
+    const local = localKeys(jwks);
     return () => local;
   }
-  return async () => {
+  let pending: Promise<JWTVerifyGetKey> | undefined;
+  const discover = async () => {
     const uri = (await metadata.get()).jwks_uri;
     if (typeof uri !== 'string') throw new AuthUnavailableError('the issuer metadata has no jwks_uri');
     return remoteKeys(checkSecureUrl('jwks_uri', uri), options);
   };
+  return () =>
+    (pending ??= discover().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
 }
 
 /** An HTTP quoted-string as the SDK writes challenge parameters. */

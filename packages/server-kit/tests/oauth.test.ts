@@ -294,13 +294,19 @@ describe('createOAuthAuthenticator: JWKS and the verified-token cache', () => {
     issuer.missing.add('/.well-known/oauth-authorization-server');
     const auth = createOAuthAuthenticator({ issuer: issuer.issuer, resourceOf: () => new URL(MCP) });
     app = await buildOAuthApp(auth, { failureLimit: false });
-    const token = await tokenFor(key1);
-    expect((await app.inject({ url: '/mcp', headers: bearer(token) })).statusCode).toBe(200);
-    expect(
-      await tokenFor(key1, { subject: 'bob' })
-        .then((t) => app!.inject({ url: '/mcp', headers: bearer(t) }))
-        .then((r) => r.statusCode),
-    ).toBe(200);
+    const tokens = await Promise.all(['ann', 'bob', 'cid'].map((subject) => tokenFor(key1, { subject })));
+    const first = await Promise.all(tokens.map((t) => app!.inject({ url: '/mcp', headers: bearer(t) })));
+    expect(first.map((r) => r.json<{ principal: { subject: string } }>().principal.subject)).toEqual([
+      'ann',
+      'bob',
+      'cid',
+    ]);
+    const later = await app.inject({
+      url: '/mcp',
+      headers: bearer(await tokenFor(key1, { subject: 'dan' })),
+    });
+    expect(later.statusCode).toBe(200);
+    // concurrent first requests share one discovery and one JWKS fetch
     expect([...issuer.hits.entries()].sort()).toEqual([
       ['/.well-known/oauth-authorization-server', 1],
       ['/.well-known/openid-configuration', 1],
@@ -323,6 +329,7 @@ describe('createOAuthAuthenticator: configuration', () => {
       { algorithms: ['RS256', 'HS256'] },
       'brAInwav: OAuth option algorithms must list asymmetric JWS algorithms only (no none, no HS*)',
     ],
+    [{ jwks: { keys: 'none' } as never }, 'brAInwav: OAuth option jwks is not a valid JSON Web Key Set'],
     [
       { clockToleranceSeconds: 3600 },
       'brAInwav: OAuth option clockToleranceSeconds must be an integer from 0 to 300',
