@@ -59,7 +59,9 @@ export const DEFAULT_CONNECTORS_MANIFEST = 'config/connectors.manifest.json';
 export async function manifestScopes(path: string): Promise<string[]> {
   try {
     const manifest = JSON.parse(await readFile(path, 'utf8')) as { connectors?: { scopes?: unknown }[] };
-    const scopes = (manifest.connectors ?? []).flatMap((c) => (Array.isArray(c?.scopes) ? c.scopes : []));
+    const scopes = (manifest.connectors ?? []).flatMap((c): unknown[] =>
+      Array.isArray(c?.scopes) ? (c.scopes as unknown[]) : [],
+    );
     return [
       ...new Set(
         scopes.filter((s): s is string => typeof s === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s)),
