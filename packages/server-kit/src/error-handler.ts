@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConnectorsError, errorBody, httpStatusFor } from '@cortex-os/connectors-manifest';
-import { ServerKitError } from './errors.js';
 
 /** Plugin name of {@link errorHandlerPlugin}. */
 export const ERRORS_PLUGIN_NAME = 'brainwav-errors';
@@ -21,10 +20,8 @@ function clientError(error: FastifyError, status: number): Described {
 
 /** Branded status, code and message of any error, without stack or internals. */
 function describeError(error: FastifyError): Described {
-  if (error instanceof ConnectorsError) {
-    const own = error instanceof ServerKitError ? (error as ServerKitError).httpStatus : undefined;
-    return { status: own ?? httpStatusFor(error.code), code: error.code, message: error.message };
-  }
+  if (error instanceof ConnectorsError)
+    return { status: httpStatusFor(error.code), code: error.code, message: error.message };
   const status = error.validation ? 400 : (error.statusCode ?? 500);
   if (status >= 400 && status < 500) return clientError(error, status);
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
@@ -56,8 +53,7 @@ const plugin: FastifyPluginCallback = (app, _options, done) => {
 
 /**
  * Fastify plugin `brainwav-errors`: every error answers the DESIGN.md body `{ brand, error: { code,
- * message }, traceId }` with the status of the shared code table (or a server-kit error's own
- * `httpStatus`, for codes outside it such as `INVALID_TOKEN`), never a stack trace. brAInwav errors
+ * message }, traceId }` with the status of the shared code table, never a stack trace. brAInwav errors
  * keep their code; Fastify's 413 → `PAYLOAD_TOO_LARGE`, other 4xx (bad JSON, validation) → 400
  * `BAD_REQUEST`; unknown routes → 404 `NOT_FOUND` (`route GET /x not found`); anything else → 500
  * `INTERNAL` (details only in the error log). 4xx are logged at info without the error.

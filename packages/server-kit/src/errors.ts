@@ -1,14 +1,7 @@
 import { ConnectorsError } from '@cortex-os/connectors-manifest';
 
-/**
- * Base class of the errors server-kit raises (stable `code`, branded message, `cause` kept). `httpStatus`
- * is set by errors whose code the shared table (`httpStatusFor`) does not know; {@link errorHandlerPlugin}
- * answers it instead of the table's status.
- */
-export class ServerKitError extends ConnectorsError {
-  /** HTTP status of a code outside the shared code table; `undefined` → the table's status. */
-  declare readonly httpStatus?: number;
-}
+/** Base class of the errors server-kit raises (stable `code`, branded message, `cause` kept). */
+export class ServerKitError extends ConnectorsError {}
 
 /** What an API-key authenticator asks for in its 401 message. */
 export const API_KEY_CREDENTIAL = 'an API key (Authorization: Bearer <key> or X-API-Key)';
@@ -29,8 +22,6 @@ export class UnauthorizedError extends ServerKitError {
  * challenge's `error_description`; the token itself is never part of the message.
  */
 export class InvalidTokenError extends ServerKitError {
-  override readonly httpStatus = 401;
-
   constructor(what: string, reason: string) {
     super('INVALID_TOKEN', `the access token presented for ${what} is not valid: ${lowerFirst(reason)}`);
   }
@@ -38,7 +29,6 @@ export class InvalidTokenError extends ServerKitError {
 
 /** A valid access token lacks scopes the route requires (code `INSUFFICIENT_SCOPE`, HTTP 403). */
 export class InsufficientScopeError extends ServerKitError {
-  override readonly httpStatus = 403;
   /** The required scopes the token does not carry. */
   readonly missingScopes: readonly string[];
 
@@ -56,8 +46,6 @@ export class InsufficientScopeError extends ServerKitError {
  * fetched (code `AUTH_UNAVAILABLE`, HTTP 503). Not the client's fault, so not a failed authentication.
  */
 export class AuthUnavailableError extends ServerKitError {
-  override readonly httpStatus = 503;
-
   constructor(reason: string, options?: { cause?: unknown }) {
     super('AUTH_UNAVAILABLE', `cannot verify access tokens now: ${reason}`, options);
   }
