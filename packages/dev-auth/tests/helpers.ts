@@ -73,51 +73,6 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** A cookie jar by name (paths ignored: the flow visits one interaction at a time). */
-export class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/** GET `url` without following redirects, sending and storing cookies. */
-export async function step(url: string, jar: CookieJar): Promise<Response> {
-  const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-  jar.store(response);
-  await response.body?.cancel();
-  return response;
-}
-
-/**
- * Follows the redirects of the automatic login and consent from the authorization URL until the
- * redirect URI (which is never requested) and returns that URL with its query.
- */
-export async function authorize(authorizationUrl: string, redirectUri: string): Promise<URL> {
-  const jar = new CookieJar();
-  let url = authorizationUrl;
-  for (let hop = 0; hop < 10; hop += 1) {
-    const response = await step(url, jar);
-    expect([302, 303]).toContain(response.status);
-    const location = new URL(response.headers.get('location') ?? '', url);
-    if (location.href.startsWith(redirectUri)) return location;
-    url = location.href;
-  }
-  throw new Error('too many redirects');
-}
-
 /** POST a form to `url` (optionally with HTTP Basic client authentication) and parse the JSON answer. */
 export async function postForm(
   url: string,

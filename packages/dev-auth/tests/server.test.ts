@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevAuthError, startDevAuthServer, type DevAuthServer } from '../src/index.js';
 import {
   ADMIN_SECRET,
-  authorize,
   discovery,
   pkce,
   postForm,
@@ -12,6 +11,7 @@ import {
   SUPPORT_SECRET,
   testJwks,
 } from './helpers.js';
+import { followDevAuthorization } from '../src/testing.js';
 
 let server: DevAuthServer;
 let meta: Record<string, unknown>;
@@ -144,7 +144,7 @@ describe('authorization code + PKCE with a resource indicator', () => {
   });
 
   async function codeFor(params: Record<string, string>, verifierChallenge = pkce()) {
-    const back = await authorize(
+    const back = await followDevAuthorization(
       authorizationUrl({
         client_id: clientId,
         redirect_uri: redirectUri,
@@ -281,7 +281,7 @@ describe('authorization code + PKCE with a resource indicator', () => {
   });
 
   it('an unknown login_hint → access_denied with a branded description', async () => {
-    const back = await authorize(
+    const back = await followDevAuthorization(
       authorizationUrl({
         client_id: clientId,
         redirect_uri: redirectUri,
@@ -322,7 +322,7 @@ describe('configured public client with a loopback redirect URI', () => {
   it('accepts the registered http://127.0.0.1/callback on any port (RFC 8252 §7.3)', async () => {
     const redirectUri = 'http://127.0.0.1:49152/callback';
     const { verifier, challenge } = pkce();
-    const back = await authorize(
+    const back = await followDevAuthorization(
       authorizationUrl({
         client_id: 'dev-cli',
         redirect_uri: redirectUri,
