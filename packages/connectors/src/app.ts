@@ -258,7 +258,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   await registerServerKit(app, config, hostPolicy, identity);
-  await app.register(healthRoutes, { runtime: rt, metrics, policy: policy.health });
+  await app.register(healthRoutes, { runtime: rt, metrics, policy: () => policy.health() });
   await app.register(connectorsRoutes, {
     runtime: rt,
     gateway,
