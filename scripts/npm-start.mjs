@@ -51,6 +51,8 @@ const env = {
   CONNECTORS_MANIFEST_PATH: manifestPath,
   ASBR_URL: merged.ASBR_URL ?? asbrUrl,
   CONNECTORS_AUDIT_LOG: merged.CONNECTORS_AUDIT_LOG ?? resolve(runDir, 'audit.jsonl'),
+  // the demo policy: the shared keys see everything, dev-auth's admin everything, support the read-only tools
+  CONNECTORS_POLICY_FILE: merged.CONNECTORS_POLICY_FILE ?? resolve(root, 'config/policy.yaml'),
 };
 
 // OAuth (MCP_AUTH=oauth|both): the dev authorization server issues the tokens, unless OAUTH_ISSUER names another one.
@@ -193,7 +195,8 @@ brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_L
   SSE                  ${base}/v1/connectors/events
   MCP (Inspector)      ${base}/mcp   (Streamable HTTP, ${mcpAuthNote})
   MCP Apps dashboard   ${base}/mcp   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
-  widget               ${base}/apps/chatgpt-dashboard/${devAuthLines}
+  widget               ${base}/apps/chatgpt-dashboard/
+  policy               ${env.CONNECTORS_POLICY_FILE}   (hot reloaded; check: node packages/cli/dist/bin.js policy check <file>)${devAuthLines}
 
   map (verifiable):    set -a; . ./.env.local; set +a; curl -s${keyNote} ${base}/v1/connectors/service-map
   inspector:           npx @modelcontextprotocol/inspector   → Streamable HTTP, URL ${base}/mcp

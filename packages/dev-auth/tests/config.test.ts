@@ -45,7 +45,7 @@ describe('config/dev-auth.json (committed)', () => {
     expect(byId.get('dev-support')).toMatchObject({
       client_secret: ENV.DEV_AUTH_CLIENT_DEV_SUPPORT_SECRET,
       roles: ['support'],
-      scopes: ['mcp:tools', 'tools:read'],
+      scopes: ['mcp:tools', 'tools:read', 'tools:call'], // the manifest's connectors require both; the policy keeps support read-only
     });
     expect(byId.get('dev-inspector')?.client_secret).toBeUndefined();
   });
