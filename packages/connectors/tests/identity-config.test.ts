@@ -171,6 +171,33 @@ describe('CONNECTORS_PUBLIC_URL', () => {
         `brAInwav: CONNECTORS_PUBLIC_URL ${reason}`,
       );
   });
+
+  it('refuses a bare "?" or "#" (an empty query or fragment), which would end up in every resource URL', () => {
+    for (const variable of ['CONNECTORS_PUBLIC_URL', 'OAUTH_ISSUER'])
+      for (const value of ['https://gw.example.com/?', 'https://gw.example.com/base#'])
+        expectRefused(
+          { MCP_AUTH: 'oauth', OAUTH_ISSUER: ISSUER, [variable]: value },
+          variable,
+          `brAInwav: ${variable} must not have a query or a fragment`,
+          true,
+        );
+  });
+
+  it('refuses credentials in the URL (it is published in resource documents and challenges), never echoing them', () => {
+    for (const variable of ['CONNECTORS_PUBLIC_URL', 'OAUTH_ISSUER', 'OAUTH_JWKS_URL']) {
+      const err = configError(
+        testEnv({
+          MCP_AUTH: 'oauth',
+          OAUTH_ISSUER: ISSUER,
+          [variable]: 'https://operator:hunter2-secret@gw.example.com',
+        }),
+      );
+      expect(err).toMatchObject({ code: 'CONFIG_INVALID', variable });
+      expect(err.message).toMatch(new RegExp(`^brAInwav: ${variable} `));
+      expect(err.message).not.toContain('hunter2-secret');
+      expect(err.message).not.toContain('operator');
+    }
+  });
 });
 
 describe('MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_PRINCIPAL', () => {
