@@ -4,6 +4,7 @@
 // MCP_AUTH=oauth|both also starts the dev authorization server (packages/dev-auth, DEVELOPMENT ONLY) first.
 // Flags: --skip-install, --skip-build (for a second start on an already built checkout).
 import { mkdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,10 +104,48 @@ function start(name, script, extraEnv = {}, inherit = true) {
     console.error(
       `brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}${tail ? `\n${tail}` : ''}`,
     );
-    if (name === 'asbr' || name === 'connectors' || name === 'dev-auth') void stopAll(1);
+    // before the stack is ready any exit aborts the start (e.g. a port taken by another stack); afterwards only
+    // the servers' own do (a demo upstream going away is what the gateway's offline handling is for)
+    if (!ready || name === 'asbr' || name === 'connectors' || name === 'dev-auth') void stopAll(1);
   });
   return proc;
 }
+
+/** Whether something already listens on 127.0.0.1:`port`. */
+function portBusy(port) {
+  return new Promise((done) => {
+    const socket = createConnection({ host: urlHost.replace(/^\[|\]$/g, ''), port });
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Refuses to start over another stack: every port this start would bind must be free. */
+async function checkPorts() {
+  const wanted = [
+    ...(demo
+      ? [
+          ['everything', 7101],
+          ['memory', 7102],
+          ['fixtures', 7103],
+        ]
+      : []),
+    ...(devAuth ? [['dev-auth (DEV_AUTH_PORT)', devAuthPort]] : []),
+    ['asbr (ASBR_PORT)', asbrPort],
+    ['connectors server (CONNECTORS_PORT)', connectorsPort],
+  ];
+  const busy = [];
+  for (const [what, port] of wanted) if (await portBusy(port)) busy.push(`${port} (${what})`);
+  if (busy.length === 0) return;
+  console.error(
+    `brAInwav start ▸ port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use: is another stack running? ` +
+      'Stop it, or move the servers with the variables named (the demo upstreams have fixed ports; a custom ' +
+      'CONNECTORS_MANIFEST_PATH starts none).',
+  );
+  process.exit(1);
+}
+let ready = false;
+await checkPorts();
 
 try {
   if (demo) {
@@ -171,6 +210,7 @@ try {
     CONNECTORS_PORT: String(connectorsPort),
   });
   await waitUntil(connectors, () => httpOk(`${base}/readyz`));
+  ready = true;
 } catch (err) {
   // a child that exited was already reported (with its log tail) by its exit handler
   if (!stopping) console.error(err instanceof Error ? err.message : String(err));
