@@ -175,6 +175,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     createLogger({ component: 'connectors', level: config.logLevel, secrets: configSecrets(config) });
   const metrics = options.metrics ?? createConnectorsMetrics();
   if (!options.metrics) collectDefaultProcessMetrics(metrics.registry);
+  // first, so a bad policy file fails the build before any connection (Redis, upstreams) is opened
+  const policy = await openServerPolicy(config.identity.policyFile, logger.child({ scope: 'policy' }));
   const hub = new EventHub();
   const inflight = new InflightTracker();
   const source = options.source ?? httpServiceMapSource({ url: config.asbrUrl, apiKey: config.asbrApiKey });
@@ -217,7 +219,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowedHosts: config.guard.allowedHosts,
     allowedOrigins: config.guard.allowedOrigins,
   });
-  const policy = await openServerPolicy(config.identity.policyFile, logger.child({ scope: 'policy' }));
   const gateway = createConnectorsGateway({
     source: registryGatewaySource(registry),
     quotaStore,

@@ -171,7 +171,7 @@ function keyPrincipals(env: ConnectorsEnv, path: string | undefined): readonly K
     return loadKeyPrincipals(path, { env });
   } catch (error) {
     if (error instanceof KeyPrincipalsError)
-      fail('CONNECTORS_PRINCIPALS_FILE', `is invalid: ${error.message.replace(/^brAInwav: /, '')}`);
+      fail('CONNECTORS_PRINCIPALS_FILE', `is refused: ${error.message.replace(/^brAInwav: /, '')}`);
     throw error;
   }
 }

@@ -74,7 +74,8 @@ function baseUrl(env: Env, name: string, fallback: string | undefined): string |
     return fail(name, 'must be an absolute http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(name, 'must be an http(s) URL');
-  if (url.search !== '' || url.hash !== '') fail(name, 'must not have a query or a fragment');
+  if (/[?#]/.test(raw)) fail(name, 'must not have a query or a fragment');
+  if (url.username !== '' || url.password !== '') fail(name, 'must not carry credentials (user:password@)');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname.replace(/^\[|\]$/g, '')))
     fail(name, 'must use https unless its host is a loopback address');
   return url.href.replace(/\/+$/, '');

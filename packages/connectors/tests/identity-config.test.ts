@@ -296,7 +296,7 @@ describe('MCP_API_KEY, the principals file and the policy file', () => {
     expect(config.keyPrincipals.map((p) => p.subject)).toEqual(['ops']);
   });
 
-  it('surfaces principals-file problems as CONNECTORS_PRINCIPALS_FILE is invalid: …, never a key', async () => {
+  it('surfaces principals-file problems as CONNECTORS_PRINCIPALS_FILE is refused: …, never a key', async () => {
     const missing = join(dir, 'missing.json');
     const bad = join(dir, 'bad.json');
     const broken = join(dir, 'broken.json');
@@ -310,7 +310,7 @@ describe('MCP_API_KEY, the principals file and the policy file', () => {
       unset,
       JSON.stringify({ principals: [{ subject: 'support-bot', roles: [], keyRef: 'env:SUPPORT_BOT_KEY' }] }),
     );
-    const prefix = 'brAInwav: CONNECTORS_PRINCIPALS_FILE is invalid: principals file';
+    const prefix = 'brAInwav: CONNECTORS_PRINCIPALS_FILE is refused: principals file';
     expectRefused(
       { CONNECTORS_PRINCIPALS_FILE: missing },
       'CONNECTORS_PRINCIPALS_FILE',
