@@ -1,8 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchChromium,
@@ -11,46 +8,20 @@ import {
   runAxe,
   saveScreenshot,
 } from '../apps/chatgpt-dashboard/tests/e2e/browser.js';
+import { portFree, readEnvLocal, root, startNpmStack, type NpmStack } from './npm-start-process.js';
 
 /**
  * The README's operator path on the real local stack: `npm start` (install and build skipped: `npm test` built
  * everything already) brings up the demo upstreams, asbr and the connectors server on their documented ports;
  * then the issues' "done when" checks run against it exactly as an operator would, and Ctrl-C stops it all.
  */
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTS = [7070, 7071, 7101, 7102, 7103];
 const ASBR = 'http://127.0.0.1:7070';
 const BASE = 'http://127.0.0.1:7071';
 
-let stack: ChildProcess | undefined;
+let stack: NpmStack | undefined;
 let output = '';
 let env: Record<string, string> = {};
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), done(false)));
-    socket.once('error', () => done(true));
-  });
-}
-
-function readEnvLocal(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(resolve(root, '.env.local'), 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
-
-async function waitForBanner(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!output.includes('stack is ready')) {
-    if (stack?.exitCode !== null) throw new Error(`brAInwav: npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`brAInwav: npm start was not ready in time:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function run(
   args: string[],
@@ -66,27 +37,15 @@ function run(
 }
 
 beforeAll(async () => {
-  const busy = [];
-  for (const port of PORTS) if (!(await portFree(port))) busy.push(port);
-  if (busy.length)
-    throw new Error(
-      `brAInwav: the npm start e2e needs ports ${busy.join(', ')} free (is a stack already running?)`,
-    );
-  stack = spawn(process.execPath, ['scripts/npm-start.mjs', '--skip-install', '--skip-build'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  stack.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await waitForBanner(120_000);
+  stack = await startNpmStack(PORTS);
+  output = stack.output();
   env = readEnvLocal();
 }, 150_000);
 
 afterAll(async () => {
-  if (!stack || stack.exitCode !== null) return;
-  const exited = new Promise((r) => stack!.once('exit', r));
-  stack.kill('SIGINT');
-  await exited;
+  if (!stack || stack.child.exitCode !== null) return;
+  await stack.stop();
+  output = stack.output();
   expect(output).toContain('stopped asbr');
   for (const port of PORTS) expect(await portFree(port)).toBe(true);
 }, 60_000);
