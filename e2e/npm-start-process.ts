@@ -54,8 +54,8 @@ export async function startNpmStack(
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + timeoutMs;
   while (!output.includes('stack is ready')) {
     if (child.exitCode !== null) throw new Error(`brAInwav: npm start exited early:\n${output}`);
