@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initializeRequest } from '@cortex-os/mcp-bridge/testing';
 import { portFree, readEnvLocal, root, startNpmStack, type NpmStack } from './npm-start-process.js';
 
 /**
@@ -150,16 +151,7 @@ describe('MCP_AUTH=oauth npm start, with the SDK client through the dev OAuth fl
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'e2e', version: '1' },
-        },
-      }),
+      body: initializeRequest('brainwav-oauth-e2e'),
     });
     expect(init.status).toBe(200);
     expect((await fetch(`${BASE}/mcp`, { method: 'POST', body: '{}' })).status).toBe(401);

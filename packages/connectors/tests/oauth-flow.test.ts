@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
   type OAuthClientProvider,
 } from '@modelcontextprotocol/client';
-import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import { initializeRequest, startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { generateDevAuthJwks, startDevAuthServer, type DevAuthServer } from '@cortex-os/dev-auth';
 import { followDevAuthorization } from '@cortex-os/dev-auth/testing';
 import { connector, controlledSource, removeDir, signedMapText, startApp, testEnv } from './helpers.js';
@@ -150,12 +150,7 @@ describe('OAuth 2.1: the stock SDK client against MCP_AUTH=oauth and the dev aut
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-      }),
+      body: initializeRequest('brainwav-oauth-test'),
     });
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { freePort, waitForExit } from './process.js';
+import { initializeRequest } from './initialize.js';
 
 /** Transport mode of the spawned `@modelcontextprotocol/server-everything` process. */
 export type EverythingMode = 'streamableHttp' | 'sse';
@@ -33,16 +34,7 @@ function everythingEntry(): string {
   return pkgJson.replace(/package\.json$/, 'dist/index.js');
 }
 
-const INIT_BODY = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'brainwav-readiness-probe', version: '0.0.0' },
-  },
-});
+const INIT_BODY = initializeRequest('brainwav-readiness-probe');
 
 /** One readiness attempt: true when the endpoint answers an MCP initialize (or opens the SSE stream). */
 async function answersInitialize(url: string, mode: EverythingMode): Promise<boolean> {

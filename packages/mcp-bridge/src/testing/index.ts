@@ -8,3 +8,4 @@ export type { FixtureCall } from './fixture-tools.js';
 export type { SeenRequest } from './fixture-http.js';
 export { createManualClock } from './manual-clock.js';
 export type { ManualClock } from './manual-clock.js';
+export { initializeRequest } from './initialize.js';
