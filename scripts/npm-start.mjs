@@ -221,10 +221,15 @@ const keyNote = merged.NO_AUTH === 'true' ? '' : ' -H "Authorization: Bearer $CO
 const mcpAuthNote = oauth
   ? `OAuth: Authorization: Bearer <token from ${env.OAUTH_ISSUER}>${mcpAuth === 'both' ? ' or <MCP_API_KEY>' : ''}`
   : 'header Authorization: Bearer <MCP_API_KEY>';
+// the CLI's defaults are the default ports: name the issuer and the resource when they differ
+const tokenTarget =
+  devAuthIssuer === 'http://127.0.0.1:7072' && publicUrl === 'http://127.0.0.1:7071'
+    ? ''
+    : ` --issuer ${devAuthIssuer} --resource ${publicUrl}/mcp`;
 const devAuthLines = devAuth
   ? `
   dev-auth (DEV ONLY)  ${devAuthIssuer}            metadata ${devAuthIssuer}/.well-known/oauth-authorization-server
-  token:               node packages/cli/dist/bin.js token --client dev-admin   (client credentials, roles admin)`
+  token:               node packages/cli/dist/bin.js token --client dev-admin --scope "mcp:tools tools:read tools:call"${tokenTarget}   (client credentials, roles admin)`
   : '';
 console.log(`
 brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_LEVEL=${env.LOG_LEVEL ?? 'info'}, LOG_ACCESS=${env.LOG_ACCESS ?? 'sampled'})

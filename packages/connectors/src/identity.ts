@@ -6,6 +6,7 @@ import {
   protectedResourcePlugin,
   resourceUrl,
   type Authenticator,
+  type OAuthAuthenticator,
   type KeyScope,
 } from '@cortex-os/server-kit';
 import type { ConnectorsConfig } from './config.js';
@@ -40,7 +41,7 @@ export function keyScopes(config: ConnectorsConfig): Record<string, KeyScope> {
   };
 }
 
-function oauthAuthenticator(config: ConnectorsConfig, connectors: ConnectorScopes): Authenticator {
+function oauthAuthenticator(config: ConnectorsConfig, connectors: ConnectorScopes): OAuthAuthenticator {
   const oauth = config.identity.oauth!;
   const base = new URL(config.identity.publicUrl);
   return createOAuthAuthenticator({
@@ -77,7 +78,7 @@ export function serverIdentity(config: ConnectorsConfig, connectors: ConnectorSc
     mode === 'both'
       ? either
       : {
-          credential: either.credential,
+          credential: (scope) => (scope === 'mcp' ? tokens.credential : (either.credential as string)),
           authenticate: (request, scope) =>
             scope === 'mcp' ? tokens.authenticate(request, scope) : either.authenticate(request, scope),
         };

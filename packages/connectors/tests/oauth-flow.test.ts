@@ -201,6 +201,14 @@ describe('OAuth 2.1: the stock SDK client against MCP_AUTH=oauth and the dev aut
     expect(res.headers.get('www-authenticate')).toContain(
       `resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
     );
+    // MCP_AUTH=oauth: the MCP endpoint asks for a token only (REST still takes API keys too)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      'brAInwav: the MCP endpoint requires an OAuth access token (Authorization: Bearer <token>)',
+    );
+    const rest = (await (await fetch(`${base}/v1/connectors`)).json()) as { error: { message: string } };
+    expect(rest.error.message).toBe(
+      'brAInwav: this route requires an OAuth access token or an API key (Authorization: Bearer <key> or X-API-Key)',
+    );
     const doc = (await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<
       string,
       unknown

@@ -110,7 +110,10 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
   checkScope(defaultScope, scopes, '(default)');
   checkScope(notFoundScope, scopes, '(not found)');
   const authenticator = options.authenticator ?? createKeyAuthenticator(scopes);
-  const { credential } = authenticator;
+  const credentialOf = (scope: string): string | undefined =>
+    typeof authenticator.credential === 'function'
+      ? authenticator.credential(scope)
+      : authenticator.credential;
   const limit = options.failureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT;
   const counter = limit === false ? undefined : await registerFailureCounter(app, limit);
   app.decorateRequest('principal', null as unknown as Principal);
@@ -130,7 +133,12 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
       attachPrincipal(request.raw, outcome.principal);
       return done();
     }
-    const context = { realm, counter, label: scopes[scope]?.label ?? 'this route', credential };
+    const context = {
+      realm,
+      counter,
+      label: scopes[scope]?.label ?? 'this route',
+      credential: credentialOf(scope),
+    };
     failure(request, reply, outcome, context).then(done, done);
   };
   app.addHook('onRequest', (request, reply, done) => {

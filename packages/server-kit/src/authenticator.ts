@@ -44,8 +44,11 @@ export type AuthOutcome = { readonly ok: true; readonly principal: Principal } |
  */
 export interface Authenticator {
   authenticate(request: FastifyRequest, scope: string): AuthOutcome | Promise<AuthOutcome>;
-  /** What a 401 says the route requires, e.g. `"an OAuth access token (Authorization: Bearer <token>)"`. */
-  readonly credential?: string;
+  /**
+   * What a 401 says the route requires, e.g. `"an OAuth access token (Authorization: Bearer <token>)"`; a function
+   * when it depends on the route's auth scope.
+   */
+  readonly credential?: string | ((scope: string) => string);
 }
 
 /**
