@@ -164,22 +164,46 @@ async function timedCall(session: BenchSession, tool: string, text: string, out:
     throw new Error(`brAInwav: bench call failed (HTTP ${answer.status}): ${answer.body.slice(0, 300)}`);
 }
 
-/** `inFlight` callers, each calling again as soon as its answer is in, for `seconds`. */
+/** Samples and wall time gathered over one or more loaded slices. */
+export interface LoadTally {
+  readonly samples: number[];
+  seconds: number;
+}
+
+/** A new, empty {@link LoadTally}. */
+export const newTally = (): LoadTally => ({ samples: [], seconds: 0 });
+
+/** Figures of a tally: calls, calls per second of its wall time, latency percentiles. */
+export const tallyFigures = (tally: LoadTally): RunFigures => figures(tally.samples, tally.seconds);
+
+/** `inFlight` callers, each calling again as soon as its answer is in, for `seconds`; adds to `tally`. */
+export async function loadedSlice(
+  session: BenchSession,
+  call: { tool: string; text: string },
+  inFlight: number,
+  seconds: number,
+  tally: LoadTally,
+): Promise<void> {
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < deadline) await timedCall(session, call.tool, call.text, tally.samples);
+    }),
+  );
+  tally.seconds += (performance.now() - started) / 1000;
+}
+
+/** One loaded run of `seconds` (see {@link loadedSlice}). */
 export async function loadedRun(
   session: BenchSession,
   call: { tool: string; text: string },
   inFlight: number,
   seconds: number,
 ): Promise<RunFigures> {
-  const samples: number[] = [];
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < deadline) await timedCall(session, call.tool, call.text, samples);
-    }),
-  );
-  return figures(samples, (performance.now() - started) / 1000);
+  const tally = newTally();
+  await loadedSlice(session, call, inFlight, seconds, tally);
+  return tallyFigures(tally);
 }
 
 /** `n` calls one after the other (one in flight). */

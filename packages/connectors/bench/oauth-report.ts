@@ -78,7 +78,7 @@ export interface OAuthBenchReport {
   cpus: number;
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
-  options: { inFlight: number; durationS: number; rounds: number; sequentialCalls: number };
+  options: { inFlight: number; durationS: number; slices: number; rounds: number; sequentialCalls: number };
   configs: { A: string; B: string };
   policy: { rules: number; callRule: string; condition: string };
   modes: ModeResult[];
@@ -158,9 +158,10 @@ ${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (1-min load avera
 
 Same upstream (the mcp-bridge fixture server, tool \`echo\`, in the benchmark process), same map, same load: raw
 JSON-RPC \`tools/call\` of \`fixtures__echo\` POSTed over keep-alive node:http on one MCP session per side,
-${r.options.inFlight} in flight for ${r.options.durationS} s (calls/s, loaded p50/p99), then ${r.options.sequentialCalls} sequential calls (p50, p99).
-Every answer is checked (HTTP 200, a \`result\`, not \`isError\`). A and B run side by side, alternating round by round
-(ABBA order, ${r.options.rounds} rounds after a warm-up); figures are medians over rounds. The policy: ${r.policy.rules} rules (the policy bench's
+${r.options.inFlight} in flight for ${r.options.durationS} s per side and round (calls/s, loaded p50/p99), then ${r.options.sequentialCalls} sequential calls (p50, p99).
+Every answer is checked (HTTP 200, a \`result\`, not \`isError\`). A and B run side by side, alternating: within a round
+the ${r.options.durationS} s of each side are ${r.options.slices} slices taken A, B, B, A, … (so other work on the shared cores falls on both),
+the order flips every round; ${r.options.rounds} rounds after a warm-up; figures are medians over rounds. The policy: ${r.policy.rules} rules (the policy bench's
 synthetic ones with one connector's rules replaced by the real connector's); calls are allowed by \`${r.policy.callRule}\`
 (phase call, \`when: ${r.policy.condition}\`).
 

@@ -2,7 +2,8 @@
  * brAInwav issue-11 throughput benchmark: gateway `tools/call` throughput with OAuth + a 200-rule policy (B) ÷ with
  * the API key and no policy (A), side by side in one run, in-process and as deployed (oauth-stack.ts). Writes
  * verification/connectors/oauth-bench.{json,md} and prints the summary.
- * Env: BENCH_DURATION_S (5), BENCH_ROUNDS (5), BENCH_SEQUENTIAL (300), BENCH_MODES (`in-process,deployed`),
+ * Env: BENCH_DURATION_S (5 s of load per side and round), BENCH_SLICES (5: A and B alternate in 1 s slices),
+ * BENCH_ROUNDS (5), BENCH_SEQUENTIAL (300), BENCH_MODES (`in-process,deployed`),
  * BENCH_CPU_PROF_DIR (V8 CPU profiles of the deployed servers).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { startFixtureServer } from '@cortex-os/mcp-bridge/testing';
 import { median, round } from '../../asbr/bench/http-rounds.js';
 import { startBenchIssuer, BENCH_TOKEN_SCOPE, type BenchIssuer } from './oauth-issuer.js';
-import { loadedRun, openBenchSession, rpcOf, sequentialRun, type BenchSession } from './oauth-load.js';
+import {
+  loadedRun,
+  loadedSlice,
+  newTally,
+  openBenchSession,
+  rpcOf,
+  sequentialRun,
+  tallyFigures,
+  type BenchSession,
+  type RunFigures,
+} from './oauth-load.js';
 import {
   BENCH_CALL_RULE,
   BENCH_CONNECTOR,
@@ -44,6 +55,7 @@ const OPTIONS = {
   durationS: Number(process.env.BENCH_DURATION_S ?? '5'),
   rounds: Number(process.env.BENCH_ROUNDS ?? '5'),
   sequentialCalls: Number(process.env.BENCH_SEQUENTIAL ?? '300'),
+  slices: Number(process.env.BENCH_SLICES ?? '5'),
 };
 const MODES = (process.env.BENCH_MODES ?? 'in-process,deployed').split(',') as BenchPair['mode'][];
 const RATIO_MIN = 0.9;
@@ -97,13 +109,41 @@ async function apiKeyStatus(base: string): Promise<number> {
   return res.status;
 }
 
-async function measureSide(sides: Sides, side: Side): Promise<SideRound> {
+/**
+ * One round: each side gets `durationS` of load in `slices` slices, A and B alternating slice by slice (ABBA
+ * across slices and rounds, so load that other work puts on the shared cores falls on both), then the
+ * sequential run of each side.
+ */
+async function measureRound(sides: Sides, index: number): Promise<Record<Side, SideRound>> {
   const { session, server } = sides;
-  const before = server[side].cpuMicros();
-  const loaded = await loadedRun(session[side], CALL, OPTIONS.inFlight, OPTIONS.durationS);
-  const cpu = server[side].cpuMicros() - before;
-  const sequential = await sequentialRun(session[side], CALL, OPTIONS.sequentialCalls);
-  return { loaded, sequential, cpuMicrosPerCall: round(cpu / Math.max(1, loaded.calls), 1) };
+  const tally = { a: newTally(), b: newTally() };
+  const cpu = { a: 0, b: 0 };
+  const order = (k: number) => (k % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const));
+  for (let slice = 0; slice < OPTIONS.slices; slice += 1) {
+    for (const side of order(index + slice)) {
+      const before = server[side].cpuMicros();
+      await loadedSlice(
+        session[side],
+        CALL,
+        OPTIONS.inFlight,
+        OPTIONS.durationS / OPTIONS.slices,
+        tally[side],
+      );
+      cpu[side] += server[side].cpuMicros() - before;
+    }
+  }
+  const sequential = { a: undefined as RunFigures | undefined, b: undefined as RunFigures | undefined };
+  for (const side of order(index))
+    sequential[side] = await sequentialRun(session[side], CALL, OPTIONS.sequentialCalls);
+  const result = (side: Side): SideRound => {
+    const loaded = tallyFigures(tally[side]);
+    return {
+      loaded,
+      sequential: sequential[side]!,
+      cpuMicrosPerCall: round(cpu[side] / Math.max(1, loaded.calls), 1),
+    };
+  };
+  return { a: result('a'), b: result('b') };
 }
 
 /** Warm-up, then the ABBA rounds; B's policy decisions are read around the rounds. */
@@ -117,8 +157,9 @@ async function rounds(sides: Sides, b: BenchServer) {
   const loadAverage: number[] = [];
   for (let i = 0; i < OPTIONS.rounds; i += 1) {
     loadAverage.push(load1());
-    for (const side of i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const))
-      results[side].push(await measureSide(sides, side));
+    const measured = await measureRound(sides, i);
+    results.a.push(measured.a);
+    results.b.push(measured.b);
     process.stdout.write(
       `  round ${i + 1}: A ${results.a[i]!.loaded.callsPerSec}/s, B ${results.b[i]!.loaded.callsPerSec}/s (load ${load1()})\n`,
     );
