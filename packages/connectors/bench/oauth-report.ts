@@ -60,6 +60,8 @@ export interface ModeResult {
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
   readonly addedCpuMicrosPerCall: number;
+  /** CPU per call of A ÷ of B (1 = B costs nothing extra; deployed: the serving process only). */
+  readonly cpuCostRatio: number;
   readonly checks: ModeChecks;
   readonly lines: Record<string, number>;
 }
@@ -143,7 +145,7 @@ function tableRows(m: ModeResult): string {
 
 function modeNotes(m: ModeResult, ratioMin: number): string {
   const c = m.checks;
-  return `- **${m.mode}** (${m.entry}; ${JSON.stringify(m.settings)}): B/A throughput **${m.ratio}** (paired per round ${m.pairedRatios.join(', ')}, median ${m.pairedRatioMedian}; target ≥ ${ratioMin}: ${mark(m.ratio >= ratioMin)}); added p50 **${m.addedP50Ms} ms**, added p99 ${m.addedP99Ms} ms, added CPU ${m.addedCpuMicrosPerCall} µs/call. Checks: A lists ${c.toolsA.length} tools, B lists ${JSON.stringify(c.toolsB)}; echo with a text outside the CEL condition: A \`${c.offPrefixCallA}\`, B \`${c.offPrefixCallB}\`; the API key on B's /mcp: HTTP ${c.apiKeyOnB}; B's policy decisions during the rounds: ${c.policyAllowsDuringRounds} allow, ${c.policyDeniesDuringRounds} deny for ${c.callsOnBDuringRounds} calls.${Object.keys(m.lines).length ? ` Lines written: ${JSON.stringify(m.lines)}.` : ''}`;
+  return `- **${m.mode}** (${m.entry}; ${JSON.stringify(m.settings)}): B/A throughput **${m.ratio}** (paired per round ${m.pairedRatios.join(', ')}, median ${m.pairedRatioMedian}; target ≥ ${ratioMin}: ${mark(m.ratio >= ratioMin)}); added p50 **${m.addedP50Ms} ms**, added p99 ${m.addedP99Ms} ms, added CPU ${m.addedCpuMicrosPerCall} µs/call (CPU-cost ratio A/B ${m.cpuCostRatio}). Checks: A lists ${c.toolsA.length} tools, B lists ${JSON.stringify(c.toolsB)}; echo with a text outside the CEL condition: A \`${c.offPrefixCallA}\`, B \`${c.offPrefixCallB}\`; the API key on B's /mcp: HTTP ${c.apiKeyOnB}; B's policy decisions during the rounds: ${c.policyAllowsDuringRounds} allow, ${c.policyDeniesDuringRounds} deny for ${c.callsOnBDuringRounds} calls.${Object.keys(m.lines).length ? ` Lines written: ${JSON.stringify(m.lines)}.` : ''}`;
 }
 
 /** The Markdown written next to oauth-bench.json. */

@@ -4,7 +4,7 @@
  * verification/connectors/oauth-bench.{json,md} and prints the summary.
  * Env: BENCH_DURATION_S (5 s of load per side and round), BENCH_SLICES (5: A and B alternate in 1 s slices),
  * BENCH_ROUNDS (5), BENCH_SEQUENTIAL (300), BENCH_MODES (`in-process,deployed`),
- * BENCH_CPU_PROF_DIR (V8 CPU profiles of the deployed servers).
+ * BENCH_CPU_PROF_DIR (V8 CPU profiles of the deployed servers; such a run prints its figures, writes none).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -208,6 +208,7 @@ async function measureMode(pair: BenchPair, issuer: BenchIssuer): Promise<ModeRe
       addedP50Ms: round(b.p50MsMedian - a.p50MsMedian),
       addedP99Ms: round(b.p99MsMedian - a.p99MsMedian),
       addedCpuMicrosPerCall: round(b.cpuMicrosPerCallMedian - a.cpuMicrosPerCallMedian, 1),
+      cpuCostRatio: round(a.cpuMicrosPerCallMedian / b.cpuMicrosPerCallMedian),
       checks,
       lines: pair.lines(),
     };
@@ -263,6 +264,8 @@ async function main(): Promise<void> {
     const modes: ModeResult[] = [];
     for (const mode of MODES) modes.push(await runMode(mode, fixture.url, issuer));
     const result = report(modes, loadAverageAtStart);
+    // a profiled run (BENCH_CPU_PROF_DIR) is slowed by the profiler: printed, not recorded
+    if (process.env.BENCH_CPU_PROF_DIR) return void process.stdout.write(renderOAuthMarkdown(result));
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(join(OUT_DIR, 'oauth-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(join(OUT_DIR, 'oauth-bench.md'), renderOAuthMarkdown(result));
