@@ -44,12 +44,17 @@ export function keyScopes(config: ConnectorsConfig): Record<string, KeyScope> {
 function oauthAuthenticator(config: ConnectorsConfig, connectors: ConnectorScopes): OAuthAuthenticator {
   const oauth = config.identity.oauth!;
   const base = new URL(config.identity.publicUrl);
+  // the two fixed resources are built once (a URL per request showed in the profile); per-connector ones per request
+  const fixed = new Map(['/mcp', '/v1/connectors'].map((path) => [path, resourceUrl(base, path)]));
   return createOAuthAuthenticator({
     issuer: oauth.issuer,
     ...(oauth.jwksUrl ? { jwks: new URL(oauth.jwksUrl) } : {}),
     rolesClaim: oauth.rolesClaim,
     realm: 'brAInwav connectors',
-    resourceOf: (request, scope) => resourceUrl(base, resourcePath(request, scope)),
+    resourceOf: (request, scope) => {
+      const path = resourcePath(request, scope);
+      return fixed.get(path) ?? resourceUrl(base, path);
+    },
     // the passthrough of one connector needs that connector's manifest scopes on the token (403 insufficient_scope)
     requiredScopesOf: (request, scope) => {
       const path = resourcePath(request, scope);

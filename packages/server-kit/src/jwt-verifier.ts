@@ -36,6 +36,8 @@ export interface JwtVerifierStats {
 export interface JwtVerifier {
   /** The verified token; throws an `invalid_token` `OAuthError`, or `AUTH_UNAVAILABLE` when keys cannot be fetched. */
   verify(token: string): Promise<VerifiedToken>;
+  /** The token as verified before, when the cache still holds it unexpired (counted as a hit); else `undefined`. */
+  cached(token: string): VerifiedToken | undefined;
   stats(): JwtVerifierStats;
 }
 
@@ -112,13 +114,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     }
   }
 
+  const cached = (token: string): VerifiedToken | undefined => {
+    const hit = cache.get(token, now());
+    if (hit !== undefined) cacheHits += 1;
+    return hit;
+  };
   return {
     verify(token) {
-      const hit = cache.get(token, now());
-      if (hit === undefined) return verifyNew(token);
-      cacheHits += 1;
-      return Promise.resolve(hit);
+      const hit = cached(token);
+      return hit === undefined ? verifyNew(token) : Promise.resolve(hit);
     },
+    cached,
     stats: () => ({ verifications, cacheHits, cached: cache.size }),
   };
 }

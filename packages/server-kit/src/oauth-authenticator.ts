@@ -200,6 +200,22 @@ export function createOAuthAuthenticator(options: OAuthAuthenticatorOptions): OA
     return { ok: false, failure: 'invalid_token', challenge, reason: error.message };
   }
 
+  /**
+   * The fast path of a token verified before: the success outcome, synchronously, when the cached token is
+   * for `resource` and holds every required scope (exactly what `verifyBearerToken` would accept); anything
+   * else (`undefined`) takes the full path, which also builds the failure's challenge.
+   */
+  function cachedOutcome(
+    header: string,
+    resource: URL,
+    required: readonly string[] | undefined,
+  ): AuthOutcome | undefined {
+    const hit = verifier.cached(header.slice(7));
+    if (hit === undefined || !hit.audiences.includes(comparableResource(resource.href))) return undefined;
+    const held = hit.principal.scopes;
+    return required === undefined || required.every((s) => held.includes(s)) ? hit.outcome : undefined;
+  }
+
   async function verifyRequest(header: string, resource: URL, required: string[]): Promise<AuthOutcome> {
     let verified: VerifiedToken | undefined;
     const expected = comparableResource(resource.href);
@@ -235,7 +251,10 @@ export function createOAuthAuthenticator(options: OAuthAuthenticatorOptions): OA
       const resource = options.resourceOf(request, scope);
       const required = options.requiredScopesOf?.(request, scope);
       if (header === undefined) return missing(resource, required);
-      return verifyRequest(header, resource, required ? [...required] : []);
+      return (
+        cachedOutcome(header, resource, required) ??
+        verifyRequest(header, resource, required ? [...required] : [])
+      );
     },
     stats: () => verifier.stats(),
   };
