@@ -8,23 +8,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceMapSource } from '@cortex-os/agents';
 import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import {
-  deployedEntry,
-  freePort,
-  npmStartEnv,
-  startChild,
-  waitReady,
-  type BenchChild,
-} from '../../asbr/bench/processes.js';
+import { freePort, startChild, waitReady } from '../../asbr/bench/processes.js';
 import { buildApp, loadConnectorsConfig } from '../src/index.js';
+import { startDeployedAsbr } from './stack.js';
 import { oauthBenchPolicy, BENCH_CONNECTOR } from './oauth-policy.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SIGNING_KEY = 'oauth-bench-signing-key-0123456789-not-for-production';
 const REST_KEY = 'oauth-bench-rest-key-0123456789abcdef';
 /** The shared `MCP_API_KEY` of configuration A. */
@@ -169,34 +161,18 @@ function countLines(path: string): number {
 
 /** asbr, then A and B, each from its own entry in its own process (as `npm start` runs them). */
 export async function startDeployedPair(upstreamUrl: string, issuer: string): Promise<BenchPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'brainwav-oauth-bench-'));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(benchManifest(upstreamUrl)));
-  const policyPath = writePolicy(dir);
-  const asbrPort = await freePort();
-  const { env, overrides } = npmStartEnv(dir, {
-    CONNECTORS_SIGNATURE_KEY: SIGNING_KEY,
-    CONNECTORS_API_KEY: REST_KEY,
-    MCP_API_KEY: BENCH_MCP_KEY,
-    ASBR_URL: `http://127.0.0.1:${asbrPort}`,
+  const deployed = await startDeployedAsbr('brainwav-oauth-bench-', benchManifest(upstreamUrl), {
+    rest: REST_KEY,
+    mcp: BENCH_MCP_KEY,
   });
-  const children: BenchChild[] = [];
-  const stop = async (): Promise<void> => {
-    for (const child of children.reverse()) await child.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { dir, env, overrides, children } = deployed;
+  const stop = (): Promise<void> => deployed.stop();
   try {
-    const asbrEntry = deployedEntry(join(ROOT, 'packages/asbr'));
-    const asbr = startChild(asbrEntry.args, { ...env, ASBR_PORT: String(asbrPort) }, join(dir, 'asbr.log'));
-    children.push(asbr);
-    await waitReady(asbr, `http://127.0.0.1:${asbrPort}/readyz`);
-    const entry = deployedEntry(join(ROOT, 'packages/connectors'));
-    // BENCH_CPU_PROF_DIR: a V8 CPU profile of each connectors server there (written on its exit)
-    const prof = process.env.BENCH_CPU_PROF_DIR;
-    const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, ...entry.args] : entry.args;
+    const policyPath = writePolicy(dir);
     const start = async (side: 'a' | 'b'): Promise<BenchServer> => {
       const port = await freePort();
       const child = startChild(
-        args,
+        deployed.connectorsArgs,
         {
           ...env,
           CONNECTORS_AUDIT_LOG: join(dir, `audit-${side}.jsonl`),
@@ -215,7 +191,7 @@ export async function startDeployedPair(upstreamUrl: string, issuer: string): Pr
       mode: 'deployed',
       a,
       b,
-      entry: `asbr ${asbrEntry.kind}, connectors ${entry.kind} (one process per server)`,
+      entry: `${deployed.entry} (one process per server)`,
       settings: {
         NODE_ENV: 'production',
         LOG_LEVEL: 'info',

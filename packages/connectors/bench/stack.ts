@@ -72,15 +72,38 @@ function countLines(path: string): number {
   }
 }
 
-/** Starts asbr, then the connectors server, and waits until both are ready. */
-export async function startDeployedStack(upstreamUrl: string): Promise<DeployedStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'brainwav-stack-bench-'));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest(upstreamUrl)));
-  const [asbrPort, port] = [await freePort(), await freePort()];
-  const { env, overrides: settings } = npmStartEnv(dir, {
+/** A deployed asbr serving `manifest`, with the environment and entry a deployed connectors server needs. */
+export interface DeployedAsbr {
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  /** What the environment sets differently from the defaults (for the report). */
+  readonly overrides: Record<string, string>;
+  readonly asbr: BenchChild;
+  /** Children started so far (asbr first); `stop` stops them in reverse and removes `dir`. */
+  readonly children: BenchChild[];
+  /** The connectors server's node arguments (built entry, `--cpu-prof` with BENCH_CPU_PROF_DIR). */
+  readonly connectorsArgs: string[];
+  /** `asbr <kind>, connectors <kind>`: which entries run. */
+  readonly entry: string;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Writes `manifest` into a fresh temp dir and starts asbr on it from its built entry (as `npm start` does);
+ * `keys` are the connectors server's REST and MCP keys. Stops what it started when asbr does not get ready.
+ */
+export async function startDeployedAsbr(
+  prefix: string,
+  manifestJson: unknown,
+  keys: { rest: string; mcp: string },
+): Promise<DeployedAsbr> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestJson));
+  const asbrPort = await freePort();
+  const { env, overrides } = npmStartEnv(dir, {
     CONNECTORS_SIGNATURE_KEY: SIGNING_KEY,
-    CONNECTORS_API_KEY: STACK_API_KEY,
-    MCP_API_KEY: STACK_MCP_KEY,
+    CONNECTORS_API_KEY: keys.rest,
+    MCP_API_KEY: keys.mcp,
     ASBR_URL: `http://127.0.0.1:${asbrPort}`,
   });
   const children: BenchChild[] = [];
@@ -94,11 +117,29 @@ export async function startDeployedStack(upstreamUrl: string): Promise<DeployedS
     children.push(asbr);
     await waitReady(asbr, `http://127.0.0.1:${asbrPort}/readyz`);
     const entry = deployedEntry(join(ROOT, 'packages/connectors'));
-    // BENCH_CPU_PROF_DIR: write a V8 CPU profile of the connectors server there (on its exit)
+    // BENCH_CPU_PROF_DIR: write a V8 CPU profile of each connectors server there (on its exit)
     const prof = process.env.BENCH_CPU_PROF_DIR;
-    const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, ...entry.args] : entry.args;
+    const connectorsArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, ...entry.args] : entry.args;
+    const kinds = `asbr ${asbrEntry.kind}, connectors ${entry.kind}`;
+    return { dir, env, overrides, asbr, children, connectorsArgs, entry: kinds, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Starts asbr, then the connectors server, and waits until both are ready. */
+export async function startDeployedStack(upstreamUrl: string): Promise<DeployedStack> {
+  const deployed = await startDeployedAsbr('brainwav-stack-bench-', manifest(upstreamUrl), {
+    rest: STACK_API_KEY,
+    mcp: STACK_MCP_KEY,
+  });
+  const { dir, env, overrides: settings, asbr, children } = deployed;
+  const stop = (): Promise<void> => deployed.stop();
+  try {
+    const port = await freePort();
     const connectors = startChild(
-      args,
+      deployed.connectorsArgs,
       { ...env, CONNECTORS_PORT: String(port) },
       join(dir, 'connectors.log'),
     );
@@ -109,7 +150,7 @@ export async function startDeployedStack(upstreamUrl: string): Promise<DeployedS
       base,
       connectors,
       asbr,
-      entry: `asbr ${asbrEntry.kind}, connectors ${entry.kind}`,
+      entry: deployed.entry,
       settings: {
         LOG_LEVEL: 'info',
         LOG_ACCESS: 'sampled',
