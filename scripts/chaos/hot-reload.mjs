@@ -109,7 +109,10 @@ const BROKEN_POLICIES = [
   ['not YAML', 'version: 1\nrules: [\n'],
   ['unknown field', 'version: 1\nrules:\n  - id: x\n    effect: allow\n    rolez: [mcp]\n'],
   ['CEL syntax error', "version: 1\nrules:\n  - id: bad-cel\n    effect: allow\n    when: 'tool ==='\n"],
-  ['args in the list phase', 'version: 1\nrules:\n  - id: list-args\n    effect: allow\n    when: has(args.x)\n'],
+  [
+    'args in the list phase',
+    'version: 1\nrules:\n  - id: list-args\n    effect: allow\n    when: has(args.x)\n',
+  ],
 ];
 
 const readyz = async (base) => {
@@ -124,14 +127,22 @@ const readyz = async (base) => {
  * that denies `victim` takes effect in the open sessions without a restart; then the allow-all one again.
  */
 export async function badPolicy(stack, o) {
-  const r = scenarioResult('bad-policy-reload', 'broken policy files under hot reload while 4 clients call tools');
+  const r = scenarioResult(
+    'bad-policy-reload',
+    'broken policy files under hot reload while 4 clients call tools',
+  );
   let stop = false;
   const clients = await Promise.all(
     [0, 1, 2, 3].map((i) => openSession(`${stack.base}/mcp`, stack.keys.mcp, `chaos-policy-${i}`)),
   );
   const tools = ['fixtures__echo', 'everything__echo', 'fixtures__echo', 'fixtures__echo'];
   const args = (tool) => (tool === 'everything__echo' ? { message: 'policy' } : { text: 'policy' });
-  const running = clients.map((c, i) => loop(() => c.call(tools[i], args(tools[i]), 10_000), () => stop));
+  const running = clients.map((c, i) =>
+    loop(
+      () => c.call(tools[i], args(tools[i]), 10_000),
+      () => stop,
+    ),
+  );
   const readiness = [];
   for (const [what, text] of BROKEN_POLICIES) {
     writeFileSync(stack.policyPath, text);

@@ -65,13 +65,14 @@ export function manifestOf(ports, version = '1') {
  * tool; `deny` adds a rule denying `victim`'s tools (so a reload that took effect is visible in calls).
  */
 export function policyOf({ deny = false } = {}) {
-  const rules = [
-    '  - id: chaos-mcp-all',
-    '    effect: allow',
-    '    roles: [mcp, rest]',
-  ];
+  const rules = ['  - id: chaos-mcp-all', '    effect: allow', '    roles: [mcp, rest]'];
   if (deny)
-    rules.push('  - id: chaos-deny-victim', '    effect: deny', '    connectors: [victim]', '    phase: call');
+    rules.push(
+      '  - id: chaos-deny-victim',
+      '    effect: deny',
+      '    connectors: [victim]',
+      '    phase: call',
+    );
   return `# brAInwav chaos policy\nversion: 1\nrules:\n${rules.join('\n')}\n`;
 }
 
