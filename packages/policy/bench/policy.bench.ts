@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compilePolicy, type CompiledPolicy, type PolicyRequest } from '@cortex-os/policy';
 import { callRequests, policy1, policy200, supportPrincipal, TARGETS } from './fixtures.js';
+import { median, percentile, round } from './stats.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../../verification/policy/', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '5');
@@ -14,15 +15,6 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? '200');
 const BATCH = 100;
 const TARGET_DECISION_US = 20;
 const TARGET_LIST_MS = 1;
-
-const median = (v: readonly number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const percentile = (v: readonly number[], p: number): number =>
-  [...v].sort((a, b) => a - b)[Math.floor(v.length * p)] ?? 0;
-const round = (v: number, d = 3): number => Number(v.toFixed(d));
 
 interface Row {
   readonly case: string;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createKeyAuthenticator, createOAuthAuthenticator, type AuthOutcome } from '@cortex-os/server-kit';
+import { median, percentile, round } from '../../policy/bench/stats.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../../verification/server-kit/', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '5');
@@ -18,15 +19,6 @@ const BATCH = 100;
 const TARGET_FIRST_US = 50;
 const RESOURCE = new URL('http://127.0.0.1:3026/mcp');
 const API_KEY = 'bench-api-key-0123456789abcdef';
-
-const median = (v: readonly number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const percentile = (v: readonly number[], p: number): number =>
-  [...v].sort((a, b) => a - b)[Math.floor(v.length * p)] ?? 0;
-const round = (v: number, d = 3): number => Number(v.toFixed(d));
 
 interface Row {
   readonly case: string;
