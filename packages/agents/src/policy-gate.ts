@@ -1,4 +1,10 @@
-import type { Decision, PolicyDecider, PolicyStore, Principal } from '@cortex-os/policy';
+import {
+  deniedMessage,
+  type Decision,
+  type PolicyDecider,
+  type PolicyStore,
+  type Principal,
+} from '@cortex-os/policy';
 import { AgentsConfigError } from './errors.js';
 import type { AgentsLogger } from './types.js';
 
@@ -17,15 +23,8 @@ export interface ToolGate extends CallGate {
 /** Where the gate reads a connector's manifest `scopes` (`undefined` when the connector is unknown). */
 export type ScopesLookup = (connectorId: string) => readonly string[] | undefined;
 
-/**
- * The branded text a denied call returns to the model, the gateway's wording:
- * `brAInwav: POLICY_DENIED: <reason> (rule <id>)` (no rule part for the default deny or a scope failure).
- * The policy's reason names rule ids, the target and scopes only, never a condition's text.
- */
-export function policyDeniedText(decision: Pick<Decision, 'reason' | 'ruleId'>): string {
-  const rule = decision.ruleId ? ` (rule ${decision.ruleId})` : '';
-  return `brAInwav: POLICY_DENIED: ${decision.reason}${rule}`;
-}
+/** The branded text a denied call returns to the model: the gateway's wording (`deniedMessage` of @cortex-os/policy). */
+export const policyDeniedText = deniedMessage;
 
 /**
  * The required scopes rule of the agents: a connector's manifest `scopes` are required on the principal's

@@ -1,17 +1,10 @@
+import { requiredScopesFor } from '@cortex-os/mcp-server';
 import type { PolicyDecider } from '@cortex-os/policy';
 import type { Principal } from '@cortex-os/server-kit';
 import type { ConnectorStatus, ConnectorsSnapshot } from './snapshot.js';
 
-/** A connector's manifest scopes are required token scopes for OAuth principals only (API keys: roles + policy). */
-export function requiredScopesOf(
-  principal: Principal,
-  scopes: readonly string[],
-): readonly string[] | undefined {
-  return principal.via === 'oauth' ? scopes : undefined;
-}
-
 function visibleConnector(c: ConnectorStatus, principal: Principal, policy: PolicyDecider): ConnectorStatus {
-  const required = requiredScopesOf(principal, c.scopes);
+  const required = requiredScopesFor(principal, c);
   const tools = c.tools.filter((t) => policy.mayList(principal, c.id, t.name, required));
   return tools.length === c.tools.length ? c : { ...c, tools };
 }
@@ -27,9 +20,4 @@ export function visibleSnapshot(
 ): ConnectorsSnapshot {
   const connectors = snapshot.connectors.map((c) => visibleConnector(c, principal, policy));
   return connectors.every((c, i) => c === snapshot.connectors[i]) ? snapshot : { ...snapshot, connectors };
-}
-
-/** A stable cache key of what a policy can tell principals apart by (subject, via, roles, scopes). */
-export function principalKey(principal: Principal): string {
-  return JSON.stringify([principal.subject, principal.via, principal.roles, principal.scopes]);
 }

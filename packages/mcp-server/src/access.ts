@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server';
-import type { Decision, PolicyDecider } from '@cortex-os/policy';
+import { deniedMessage, POLICY_DENIED, type Decision, type PolicyDecider } from '@cortex-os/policy';
 import type { ConnectorsMetrics } from '@cortex-os/telemetry';
-import { BRAND, branded } from './brand.js';
+import { BRAND } from './brand.js';
 import { META_ERROR } from './meta.js';
 import type { Principal } from './principals.js';
 
@@ -13,20 +13,7 @@ import type { Principal } from './principals.js';
  */
 export const GATEWAY_CONNECTOR_ID = 'gateway';
 
-/** Code of a call the policy refused (`isError` result, JSON-RPC error data, audit `ruleId`). */
-export const POLICY_DENIED = 'POLICY_DENIED';
-
-const MAX_REASON_CHARS = 300;
-
-/** What a denied call says: `brAInwav: POLICY_DENIED: <reason> (rule <id>)`, no condition text, no claim. */
-export function deniedMessage(decision: Decision): string {
-  const reason =
-    decision.reason.length > MAX_REASON_CHARS
-      ? `${decision.reason.slice(0, MAX_REASON_CHARS)}…`
-      : decision.reason;
-  const rule = decision.ruleId === undefined ? '' : ` (rule ${decision.ruleId})`;
-  return branded(`${POLICY_DENIED}: ${reason}${rule}`);
-}
+export { deniedMessage, POLICY_DENIED };
 
 /** The structured detail of a denial: `{ code: "POLICY_DENIED", ruleId?, missingScopes? }`. */
 export function deniedDetail(decision: Decision): {

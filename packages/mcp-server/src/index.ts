@@ -40,7 +40,7 @@ export {
 export type { GatewayErrorCode } from './errors.js';
 export { AGGREGATE_SERVER_INFO } from './aggregate.js';
 export { GATEWAY_CONNECTOR_ID, POLICY_DENIED } from './access.js';
-export { requiredScopesFor } from './principals.js';
+export { listKey, requiredScopesFor } from './principals.js';
 export type { PrincipalRef } from './principals.js';
 export { SESSION_LIMIT_RETRY_AFTER_SECONDS } from './sessions.js';
 export type { SessionLimits } from './sessions.js';

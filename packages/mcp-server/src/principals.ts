@@ -1,3 +1,4 @@
+import { principalKey } from '@cortex-os/policy';
 import type { Principal } from '@cortex-os/server-kit';
 
 export type { Principal };
@@ -20,15 +21,12 @@ const listKeys = new WeakMap<Principal, string>();
 
 /**
  * A collision-free key of what a principal's filtered lists depend on: `via`, subject, roles and scopes
- * (length-prefixed). Claims are not part of it: like the policy's own memo, a principal is a value.
+ * (the policy's length-prefixed `principalKey`, after `via`). Claims are not part of it: like the policy's own memo, a principal is a value.
  */
 export function listKey(principal: Principal): string {
   const known = listKeys.get(principal);
   if (known !== undefined) return known;
-  let key = `${principal.via}:${principal.subject.length}:${principal.subject}${principal.roles.length}`;
-  for (const role of principal.roles) key += `:${role.length}:${role}`;
-  key += `/${principal.scopes.length}`;
-  for (const scope of principal.scopes) key += `:${scope.length}:${scope}`;
+  const key = `${principal.via}:${principalKey(principal)}`;
   listKeys.set(principal, key);
   return key;
 }

@@ -6,6 +6,7 @@ export type { PolicyIssue } from './errors.js';
 export { parsePolicy, validatePolicy, sniffFormat, MAX_POLICY_CHARS } from './parse.js';
 export type { ParsePolicyOptions, PolicyFormat } from './parse.js';
 export { compilePolicy, explain, unrestrictedPolicy } from './compile.js';
+export { principalKey } from './engine.js';
 export type { CompiledPolicy, CompilePolicyOptions } from './compile.js';
 export type { Explanation, RuleTrace } from './explain.js';
 export { scopeDecision } from './scopes.js';
@@ -20,3 +21,4 @@ export type {
 } from './store.js';
 export { policyJsonSchema } from './json-schema.js';
 export { splitToolName, explanationLines } from './format.js';
+export { deniedMessage, POLICY_DENIED } from './denied.js';

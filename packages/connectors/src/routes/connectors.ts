@@ -2,7 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUTH_PLUGIN_NAME, type Principal } from '@cortex-os/server-kit';
 import { BRAND, branded, errorBody, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
-import { META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
+import { listKey, META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { BadRequestError, NotReadyError } from '../errors.js';
@@ -10,7 +10,7 @@ import type { ConnectorsRuntime } from '../runtime.js';
 import type { InflightTracker } from '../inflight.js';
 import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from '../snapshot-cache.js';
 import type { ServerPolicy } from '../policy-runtime.js';
-import { principalKey, visibleSnapshot } from '../visible.js';
+import { visibleSnapshot } from '../visible.js';
 
 /** Options of {@link connectorsRoutes}. */
 export interface ConnectorsRoutesOptions {
@@ -56,7 +56,7 @@ const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
   const snapshotBody = createSnapshotCache({
     build: async (principal: Principal) =>
       visibleSnapshot(await runtime.snapshot(), principal, policy.decider),
-    keyOf: principalKey,
+    keyOf: listKey,
     version: () => `${version()}:${policy.generation()}`,
     maxAgeMs: snapshotCacheMs,
   });
