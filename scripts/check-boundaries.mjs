@@ -12,6 +12,7 @@ const b = '@cortex-os/mcp-bridge';
 const a = '@cortex-os/asbr';
 const k = '@cortex-os/server-kit';
 const p = '@cortex-os/policy';
+const s = '@cortex-os/stdio-supervisor';
 /** Allowed runtime edges; `dev` edges are for tests only (a real asbr in a test, say). */
 const ALLOWED = {
   [m]: { deps: [], dev: [] },
@@ -21,10 +22,11 @@ const ALLOWED = {
   [a]: { deps: [m, t, k], dev: [] },
   '@cortex-os/connectors-cli': { deps: [m, p], dev: [] },
   [b]: { deps: [m, t], dev: [] },
+  [s]: { deps: [m, t], dev: [] },
   '@cortex-os/agents': { deps: [m, t, b, p], dev: [a] },
   '@cortex-os/mcp-server': { deps: [m, t, b, k, p], dev: [a] },
   '@cortex-os/connectors': {
-    deps: [m, t, k, p, b, '@cortex-os/agents', '@cortex-os/mcp-server', a],
+    deps: [m, t, k, p, b, s, '@cortex-os/agents', '@cortex-os/mcp-server', a],
     dev: ['@cortex-os/chatgpt-dashboard', '@cortex-os/dev-auth'],
   },
   '@cortex-os/chatgpt-dashboard': { deps: [m], dev: [] },
