@@ -9,8 +9,11 @@ export interface ProxyConnector {
   readonly displayName: string;
   /** http(s) URL of the upstream MCP endpoint. */
   readonly endpoint: string;
-  /** Default `streamable-http`. */
-  readonly transport?: 'streamable-http' | 'sse';
+  /**
+   * Default `streamable-http`. `stdio`: a local connector; its `endpoint` is the gateway's `/mcp/connectors/<id>`
+   * (reached over Streamable HTTP) unless the proxy is given `createTransport` (the gateway itself).
+   */
+  readonly transport?: 'streamable-http' | 'sse' | 'stdio';
   readonly auth: {
     readonly type: 'apiKey' | 'bearer' | 'none';
     readonly headerName?: string | undefined;

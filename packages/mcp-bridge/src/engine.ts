@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Transport } from '@modelcontextprotocol/client';
 import type { Logger } from '@cortex-os/telemetry';
 import { redactSecrets } from '@cortex-os/telemetry';
 import { buildUpstreamHeaders, type SecretResolver } from './auth.js';
@@ -232,12 +233,15 @@ export class ProxyEngine {
   }
 
   private async open(): Promise<UpstreamSession> {
-    const { headers, secrets } = await buildUpstreamHeaders(this.deps.connector, this.deps.resolveSecret);
-    this.secrets = [...new Set([...this.secrets, ...secrets])];
     const o = this.deps.options;
+    const { headers, secrets } = o.createTransport
+      ? { headers: {}, secrets: [] }
+      : await buildUpstreamHeaders(this.deps.connector, this.deps.resolveSecret);
+    this.secrets = [...new Set([...this.secrets, ...secrets])];
     const session: UpstreamSession = await openSession({
       connector: this.deps.connector,
       headers,
+      createTransport: o.createTransport && this.customTransport.bind(this, o.createTransport),
       fetch: o.fetch,
       clientInfo: o.clientInfo ?? { name: 'brainwav-mcp-bridge', version: '0.1.0' },
       capabilities: o.capabilities ?? {},
@@ -267,6 +271,16 @@ export class ProxyEngine {
     if (this.sessionsOpened > 1) this.deps.onReconnected();
     this.scheduleProbe();
     return session;
+  }
+
+  /** Runs the caller's transport factory; its failure is an outage of this connector, with the factory's message. */
+  private async customTransport(factory: () => Transport | Promise<Transport>): Promise<Transport> {
+    try {
+      return await factory();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw this.error('UPSTREAM_UNAVAILABLE', message.replace(/^brAInwav: /, ''), error);
+    }
   }
 
   /** Forgets a session (never reused) and closes it in the background. */

@@ -4,6 +4,7 @@ import type {
   FetchLike,
   Implementation,
   Notification,
+  Transport,
 } from '@modelcontextprotocol/client';
 import type { Logger } from '@cortex-os/telemetry';
 import type { SecretResolver } from './auth.js';
@@ -72,6 +73,12 @@ export interface RemoteToolProxyOptions {
    * `UPSTREAM_RESPONSE_TOO_LARGE` at once; the session and other calls are unaffected.
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Opens the transport of every new session instead of the connector's HTTP transport: e.g. a supervised stdio
+   * child (`@cortex-os/stdio-supervisor`). Return it unstarted (the client starts it). A throw fails that connect as
+   * `UPSTREAM_UNAVAILABLE` (an outage, not retried) with the thrown message; `endpoint` and `auth` are then unused.
+   */
+  readonly createTransport?: () => Transport | Promise<Transport>;
 }
 
 /** Options with defaults applied. */

@@ -30,6 +30,8 @@ export interface OpenSessionOptions {
   readonly clientInfo: Implementation;
   readonly capabilities: ClientCapabilities;
   readonly timeoutMs: number;
+  /** Opens the session's transport instead of the connector's HTTP one (a stdio child, say). */
+  readonly createTransport?: (() => Transport | Promise<Transport>) | undefined;
   /** Largest upstream message of the default transport, bytes. */
   readonly maxMessageBytes?: number | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -52,8 +54,10 @@ export function fetchWithHeaders(base: FetchLike, extra: Readonly<Record<string,
   };
 }
 
-function createTransport(options: OpenSessionOptions): Transport {
+function createTransport(options: OpenSessionOptions): Transport | Promise<Transport> {
+  if (options.createTransport) return options.createTransport();
   const url = new URL(options.connector.endpoint);
+  // a stdio connector seen from outside the gateway is its /mcp/connectors/<id> endpoint: Streamable HTTP
   const sse = options.connector.transport === 'sse';
   if (!sse && options.fetch === undefined)
     return new NodeHttpClientTransport(url, {
@@ -84,7 +88,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Upstream
       return Promise.resolve();
     };
   }
-  const transport = createTransport(options);
+  const transport = await createTransport(options);
   const session: UpstreamSession = { client, transport, closed: false };
   client.onclose = () => options.onTransportClosed(session);
   if (options.connector.transport === 'sse') {
