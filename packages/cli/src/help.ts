@@ -5,7 +5,8 @@ const EXIT_LINE =
   'Exit codes: 0 ok, 1 failed check or error, 2 verification failed, 64 usage error, 65 invalid policy file.';
 
 /** Global usage, printed by `--help` (stdout) and after an unknown command (stderr). */
-export const GLOBAL_HELP = `brAInwav ${BIN}: validate, sign and verify the connectors manifest and its signed service map.
+export const GLOBAL_HELP = `brAInwav ${BIN}: validate, sign and verify the connectors manifest and its signed service map;
+scaffold new connectors.
 
 Usage: ${BIN} <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   doctor                           check env, manifest and every secretRef without printing values
   policy check|explain <file>      check a policy file; explain one decision with its rule
   token --client <id>              get an OAuth access token (client credentials; the dev-auth server by default)
+  new <id> [--transport t]         scaffold a TypeScript MCP connector (SDK v2) and its manifest entry
 
 Options:
   -h, --help                       show help; "${BIN} <command> --help" for a command
@@ -149,6 +151,24 @@ Options:
   --env-file <f>                   read missing variables from this dotenv file instead of .env.local; env wins
 
 A refused grant (e.g. HTTP 401 invalid_client), an unreachable issuer or a missing secret is a branded error, exit 1.
+${EXIT_LINE}`,
+  new: `Usage: ${BIN} new <id> [--transport stdio|http] [--dir path] [--port n] [--force] [--json]
+
+Scaffolds a connector: a small TypeScript MCP server on @modelcontextprotocol/server (v2) with one tool
+"hello" ({ name } -> "Hello, <name>! (brAInwav connector <id>)"), package.json (versions pinned),
+tsconfig.json, vitest.config.ts, src/server.ts, test/server.test.ts (real server + SDK Client), README.md
+and manifest-entry.json, the entry to paste into config/connectors.manifest.json.
+Prints the files written and the next steps (install, test, add the entry, validate).
+
+Options:
+  --transport stdio|http           stdio child of the gateway's supervisor (default) or Streamable HTTP server
+  --dir <path>                     target directory (default ./connectors/<id>); must be absent or empty
+  --port <n>                       http: port of the manifest entry's endpoint (default 7200)
+  --force                          write into a non-empty directory (overwrites the scaffold's files only)
+  --json                           print { dir, files, manifestEntry } instead
+
+The id must match ^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$ (exit 64 otherwise); a non-empty target without
+--force is a branded error, exit 1.
 ${EXIT_LINE}`,
 } as const;
 

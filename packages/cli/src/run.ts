@@ -1,6 +1,7 @@
 import { ConnectorsError, ManifestValidationError } from '@cortex-os/connectors-manifest';
 import { doctorCommand } from './commands/doctor.js';
 import { keygenCommand } from './commands/keygen.js';
+import { newCommand } from './commands/new.js';
 import { policyCommand } from './commands/policy.js';
 import { schemaCommand } from './commands/schema.js';
 import { signCommand } from './commands/sign.js';
@@ -26,6 +27,7 @@ const COMMANDS: Record<CommandName, Command> = {
   doctor: doctorCommand,
   policy: policyCommand,
   token: tokenCommand,
+  new: newCommand,
 };
 
 function wantsHelp(args: readonly string[]): boolean {
