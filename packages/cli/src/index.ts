@@ -10,3 +10,17 @@ export { parseKeyFileText, readKeyFile } from './key-file.js';
 export type { KeyFileKeys } from './key-file.js';
 export { signingKeyFromEnv, verifyKeysFromEnv } from './keys.js';
 export { DEFAULT_FETCH_TIMEOUT_MS } from './fetch-map.js';
+export {
+  scaffoldFiles,
+  manifestEntry,
+  SCAFFOLD_VERSIONS,
+  SCAFFOLD_TRANSPORTS,
+  DEFAULT_HTTP_PORT,
+  MANIFEST_ENTRY_FILE,
+} from './scaffold/index.js';
+export type {
+  ScaffoldOptions,
+  ScaffoldFile,
+  ScaffoldTransport,
+  ManifestEntryJson,
+} from './scaffold/index.js';
