@@ -18,6 +18,9 @@ export const ERROR_STATUS = {
   CONNECTOR_NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   MANIFEST_INVALID: 422,
+  // The connector needs another core: a deployment fault, not the caller's (no 4xx), and retrying will not help
+  // (not 503): 501, this core does not implement what the connector requires.
+  CORE_VERSION_MISMATCH: 501,
   QUOTA_EXCEEDED: 429,
   TOO_MANY_AUTH_FAILURES: 429,
   SESSION_LIMIT_PRINCIPAL: 429,
@@ -43,6 +46,12 @@ export const ERROR_STATUS = {
   AUTH_UNAVAILABLE: 503,
   BUNDLE_MISSING: 503,
   UPSTREAM_TIMEOUT: 504,
+  STDIO_SPEC_MISSING: 500,
+  STDIO_SPAWN_FAILED: 500,
+  STDIO_SANDBOX_UNAVAILABLE: 500,
+  STDIO_LIMIT_EXCEEDED: 500,
+  STDIO_CRASH_LOOP: 503,
+  STDIO_RESTARTING: 503,
 } as const satisfies Record<string, number>;
 
 /** A stable error code of the runtime (key of {@link ERROR_STATUS}). */

@@ -12,6 +12,10 @@ export type { ErrorCode, ErrorBody, ManifestIssue } from './errors.js';
 export {
   ManifestSchema,
   ConnectorEntrySchema,
+  HttpConnectorEntrySchema,
+  StdioConnectorEntrySchema,
+  StdioLimitsSchema,
+  isStdioEntry,
   ConnectorAuthSchema,
   ConnectorQuotasSchema,
   ServiceMapSchema,
@@ -22,12 +26,29 @@ export type {
   Manifest,
   ManifestInput,
   ConnectorEntry,
+  HttpConnectorEntry,
+  StdioConnectorEntry,
+  StdioLimits,
   ConnectorAuth,
   ConnectorQuotas,
   ServiceMap,
   ServiceMapConnector,
   UnsignedServiceMap,
 } from './schema.js';
+export {
+  ENV_NAME_PATTERN,
+  SUPERVISOR_ENV_NAMES,
+  STDIO_LIMIT_DEFAULTS,
+  STDIO_SPEC_FIELDS,
+} from './stdio-schema.js';
+export { CORE_VERSION, checkRequiresCore } from './core-version.js';
+export {
+  GATEWAY_URL_VAR,
+  PUBLIC_URL_VAR,
+  GatewayUrlError,
+  normalizeGatewayUrl,
+  gatewayEndpointFor,
+} from './gateway-url.js';
 export { parseManifest, safeParseManifest, formatPath } from './validate.js';
 export type { ManifestParseResult } from './validate.js';
 export { parseSecretRef, SECRET_REF_PATTERN } from './secret-ref.js';

@@ -1,85 +1,56 @@
 import { z } from 'zod';
+import type { ConnectorAuthSchema, ConnectorQuotasSchema } from './schema-parts.js';
+import { brandLiteral, commonConnectorShape, headersSchema, positiveInt } from './schema-parts.js';
+import type { StdioLimitsSchema } from './stdio-schema.js';
+import { StdioConnectorEntrySchema } from './stdio-schema.js';
 import { BRAND } from './brand.js';
-import { SECRET_REF_PATTERN } from './secret-ref.js';
 
-/** Connector ids: lower-case, digits and single dashes inside, 1–32 chars, never `_` (so `id__tool` is unambiguous). */
-export const CONNECTOR_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
-const HEADER_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-/** Header names that carry credentials: they belong in `auth`, never in static `headers`. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+export { CONNECTOR_ID_PATTERN, ConnectorAuthSchema, ConnectorQuotasSchema } from './schema-parts.js';
+export { StdioConnectorEntrySchema, StdioLimitsSchema } from './stdio-schema.js';
 
-const positiveInt = z.int().positive();
-const brandLiteral = z.literal(BRAND);
+const {
+  id,
+  version,
+  displayName,
+  description,
+  auth,
+  scopes,
+  ttlSeconds,
+  quotas,
+  enabled,
+  metadata,
+  tools,
+  requiresCore,
+} = commonConnectorShape;
 
-/** `auth` of a connector: how the bridge authenticates upstream (by secret reference, never the secret). */
-export const ConnectorAuthSchema = z
-  .strictObject({
-    type: z.enum(['apiKey', 'bearer', 'none']),
-    headerName: z.string().regex(HEADER_NAME_PATTERN, 'must be an HTTP header name').optional(),
-    secretRef: z.string().regex(SECRET_REF_PATTERN, 'must be env:NAME or file:/absolute/path').optional(),
-  })
-  .superRefine((auth, ctx) => {
-    if (auth.type !== 'none' && !auth.secretRef) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['secretRef'],
-        message: `is required when type is "${auth.type}"`,
-      });
-    }
-    if (auth.type === 'apiKey' && !auth.headerName) {
-      ctx.addIssue({ code: 'custom', path: ['headerName'], message: 'is required when type is "apiKey"' });
-    }
-  });
-
-/** Per-connector quotas (calls per minute and per hour; perHour ≥ perMinute). */
-export const ConnectorQuotasSchema = z
-  .strictObject({ perMinute: positiveInt, perHour: positiveInt })
-  .superRefine((q, ctx) => {
-    if (q.perHour < q.perMinute) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['perHour'],
-        message: `must be >= perMinute (got ${q.perHour} < ${q.perMinute})`,
-      });
-    }
-  });
-
-const headersSchema = z
-  .record(z.string().regex(HEADER_NAME_PATTERN, 'must be an HTTP header name'), z.string())
-  .superRefine((headers, ctx) => {
-    for (const name of Object.keys(headers)) {
-      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'carries credentials: declare it in auth with a secretRef',
-        });
-      }
-    }
-  });
-
-/** One connector as written in the manifest (`ttlSeconds` may be omitted: the manifest's default applies). */
-export const ConnectorEntrySchema = z.strictObject({
-  id: z.string().regex(CONNECTOR_ID_PATTERN, 'must match ^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$'),
-  version: z.string().min(1),
-  displayName: z.string().min(1).max(120),
-  description: z.string().max(2000).optional(),
+/** A remote connector reached over Streamable HTTP (default) or SSE at its `endpoint`. */
+export const HttpConnectorEntrySchema = z.strictObject({
+  id,
+  version,
+  displayName,
+  description,
   endpoint: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
   transport: z.enum(['streamable-http', 'sse']).default('streamable-http'),
-  auth: ConnectorAuthSchema,
+  auth,
   headers: headersSchema.default({}),
-  scopes: z.array(z.string().min(1)).min(1),
-  ttlSeconds: positiveInt.optional(),
-  quotas: ConnectorQuotasSchema,
-  enabled: z.boolean().default(true),
-  metadata: z.looseObject({ brand: brandLiteral }).default({ brand: BRAND }),
-  tools: z
-    .strictObject({
-      allow: z.array(z.string().min(1)).optional(),
-      deny: z.array(z.string().min(1)).optional(),
-    })
-    .optional(),
+  scopes,
+  ttlSeconds,
+  quotas,
+  enabled,
+  metadata,
+  tools,
+  requiresCore,
 });
+
+/**
+ * One connector as written in the manifest (`ttlSeconds` may be omitted: the manifest's default applies): an HTTP
+ * entry, or a stdio entry when `transport` is `"stdio"`. The branch is chosen by `transport`, so errors name the
+ * path inside the chosen kind instead of a generic "invalid union".
+ */
+export const ConnectorEntrySchema = z.discriminatedUnion('transport', [
+  HttpConnectorEntrySchema,
+  StdioConnectorEntrySchema,
+]);
 
 /** The manifest: every connector of the deployment. Output has defaults applied (incl. connector TTLs). */
 export const ManifestSchema = z
@@ -114,17 +85,31 @@ export const ManifestSchema = z
 export type Manifest = z.output<typeof ManifestSchema>;
 /** A manifest as an author writes it (defaults optional). */
 export type ManifestInput = z.input<typeof ManifestSchema>;
-/** A validated connector entry with defaults applied (`ttlSeconds` always set). */
+/** A validated connector entry with defaults applied (`ttlSeconds` always set): HTTP or stdio. */
 export type ConnectorEntry = Manifest['connectors'][number];
+/** A validated remote (Streamable HTTP or SSE) connector entry. */
+export type HttpConnectorEntry = Exclude<ConnectorEntry, { transport: 'stdio' }>;
+/** A validated local connector entry (`transport: "stdio"`), launched and supervised by the gateway. */
+export type StdioConnectorEntry = Extract<ConnectorEntry, { transport: 'stdio' }>;
+/** Limits and restart policy of a stdio connector, restart defaults applied. */
+export type StdioLimits = z.output<typeof StdioLimitsSchema>;
 /** A connector's auth block. */
 export type ConnectorAuth = z.output<typeof ConnectorAuthSchema>;
 /** A connector's quotas. */
 export type ConnectorQuotas = z.output<typeof ConnectorQuotasSchema>;
 
-/** One connector inside the signed service map: the entry plus its status. */
+/** True when `entry` is a stdio connector (launched by the gateway, published under the gateway URL). */
+export function isStdioEntry(entry: ConnectorEntry): entry is StdioConnectorEntry {
+  return entry.transport === 'stdio';
+}
+
+/**
+ * One connector inside the signed service map: the entry plus its status. A stdio connector appears with
+ * `transport: "stdio"`, the gateway's `/mcp/connectors/<id>` URL as `endpoint` and no launch fields.
+ */
 export const ServiceMapConnectorSchema = z.looseObject({
-  ...ConnectorEntrySchema.shape,
-  transport: z.enum(['streamable-http', 'sse']),
+  ...HttpConnectorEntrySchema.shape,
+  transport: z.enum(['streamable-http', 'sse', 'stdio']),
   headers: headersSchema,
   ttlSeconds: positiveInt,
   enabled: z.boolean(),

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { ManifestValidationError, type ManifestIssue } from './errors.js';
+import { VERBATIM_MESSAGES } from './messages.js';
 import { ManifestSchema, type Manifest } from './schema.js';
 
 /** Path segments whose values may be secret or secret-adjacent: never echoed in messages. */
-const HIDDEN_VALUE_KEYS = new Set(['secretRef', 'headers', 'secret', 'privateJwk', 'd']);
+const HIDDEN_VALUE_KEYS = new Set(['secretRef', 'headers', 'secret', 'privateJwk', 'd', 'env', 'args']);
 
 /** Formats a Zod path as `connectors[2].quotas.perHour`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -20,15 +21,33 @@ function preview(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** `transport` matching no connector kind: list the kinds (the input is the whole entry). */
+function describeNoMatch(issue: z.core.$ZodIssueInvalidUnion): string {
+  const options = (issue as { options?: unknown[] }).options ?? [];
+  const kinds = options.filter((o): o is string => typeof o === 'string').map((o) => JSON.stringify(o));
+  const discriminator = (issue as { discriminator?: string }).discriminator;
+  const input = issue.input as Record<string, unknown> | undefined;
+  const got = discriminator !== undefined && input ? preview(input[discriminator]) : 'nothing';
+  return `must be one of ${kinds.join(', ')} (got ${got})`;
+}
+
+/** A record key that fails its schema: the key's own rule (the path already names the key). */
+function describeKey(issue: z.core.$ZodIssueInvalidKey): string {
+  return issue.issues[0]?.message ?? 'is not a valid key';
+}
+
 function describe(issue: z.core.$ZodIssue): string {
   const hidden = issue.path.some((seg) => HIDDEN_VALUE_KEYS.has(String(seg)));
-  if (issue.code === 'custom') return issue.message;
-  if (hidden) return `${issue.message} (value hidden)`;
+  if (issue.code === 'custom' || VERBATIM_MESSAGES.has(issue.message)) return issue.message;
+  if (issue.code === 'invalid_key') return describeKey(issue);
+  if (issue.code === 'invalid_union' && issue.errors.length === 0 && 'note' in issue)
+    return describeNoMatch(issue);
   if (issue.code === 'unrecognized_keys')
     return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const base = issue.message.replace(/^Invalid input: /, '').replace(/^Invalid /, 'invalid ');
-  const got = 'input' in issue ? preview(issue.input) : 'nothing';
-  return `${base.charAt(0).toLowerCase()}${base.slice(1)} (got ${got})`;
+  const input = 'input' in issue ? issue.input : undefined;
+  const got = hidden && input !== undefined ? 'value hidden' : `got ${preview(input)}`;
+  return `${base.charAt(0).toLowerCase()}${base.slice(1)} (${got})`;
 }
 
 /** Converts Zod issues to path-named {@link ManifestIssue}s, never echoing secret-adjacent values. */

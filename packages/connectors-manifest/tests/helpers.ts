@@ -1,4 +1,4 @@
-import type { ManifestInput } from '@cortex-os/connectors-manifest';
+import { safeParseManifest, type ManifestInput } from '@cortex-os/connectors-manifest';
 
 /** A valid manifest with `n` connectors (every third disabled) for tests. */
 export function sampleManifest(n = 3): ManifestInput {
@@ -22,3 +22,33 @@ export function sampleManifest(n = 3): ManifestInput {
 }
 
 export const HS_SECRET = 'brainwav-unit-test-secret-0123456789-abcdef';
+
+/** The sample stdio entry of issue 12 (valid as written: defaults omitted). */
+export function sampleStdioEntry(): Record<string, unknown> {
+  return {
+    id: 'memory',
+    version: '1.0.0',
+    displayName: 'Memory',
+    transport: 'stdio',
+    command: 'node',
+    args: ['/abs/server-memory/dist/index.js'],
+    env: { MEMORY_FILE_PATH: { secretRef: 'env:CONNECTOR_MEMORY_FILE' } },
+    limits: { memoryMb: 256 },
+    auth: { type: 'none' },
+    scopes: ['tools:call'],
+    quotas: { perMinute: 60, perHour: 1000 },
+  };
+}
+
+/** A manifest of `sampleManifest(n)` plus stdio entries (given as written). */
+export function manifestWith(...stdio: Record<string, unknown>[]): ManifestInput {
+  const base = sampleManifest(1);
+  return { ...base, connectors: [...base.connectors, ...(stdio as never[])] };
+}
+
+/** Every issue of an invalid manifest as `<path> <message>`. */
+export function issuesOf(input: unknown): string[] {
+  const result = safeParseManifest(input);
+  if (result.ok) throw new Error('expected the manifest to be invalid');
+  return result.error.issues.map((i) => `${i.path} ${i.message}`);
+}

@@ -9,7 +9,7 @@ export interface GatewayConnector {
   id: string;
   displayName: string;
   endpoint: string;
-  transport?: 'streamable-http' | 'sse';
+  transport?: 'streamable-http' | 'sse' | 'stdio';
   headers?: Record<string, string>;
   auth?: { type: 'apiKey' | 'bearer' | 'none'; headerName?: string; secretRef?: string };
   /** Calls per minute / per hour (manifest `quotas`). */
