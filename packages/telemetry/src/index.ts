@@ -10,6 +10,8 @@ export {
 } from './access-log.js';
 export type { AccessLogMode, AccessLogReply, AccessLogRequest } from './access-log.js';
 export { MIN_SECRET_LENGTH, REDACTED, createRedactingDestination, redactSecrets } from './redact.js';
+export { batchedFdDestination } from './stdout-destination.js';
+export type { BatchedDestination } from './stdout-destination.js';
 export {
   REFRESH_LATENCY_BUCKETS_MS,
   TOOL_CALL_DURATION_BUCKETS_S,

@@ -1,6 +1,7 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { createRedactingDestination, REDACTED } from './redact.js';
+import { batchedFdDestination } from './stdout-destination.js';
 
 /** Brand written into every log line as the `brand` field. */
 export const BRAND = 'brAInwav';
@@ -50,7 +51,7 @@ export interface CreateLoggerOptions {
   level?: LevelWithSilent;
   /** Secret values replaced with "[REDACTED]" wherever they appear (values < 4 chars are ignored). */
   secrets?: readonly string[];
-  /** Where lines are written; default stdout (fd 1), asynchronous, flushed on exit. */
+  /** Where lines are written; default stdout (fd 1), batched per event-loop turn, flushed on exit. */
   destination?: DestinationStream;
   /** Extra base fields; `brand` and `component` always win. */
   base?: Record<string, unknown>;
@@ -76,12 +77,12 @@ function validate(options: CreateLoggerOptions): void {
 }
 
 /**
- * Asynchronous stdout (fd 1): lines are queued and written by libuv without blocking the request that logged
- * them (writes coalesce while one is in flight). pino flushes what is queued synchronously on `exit` (also
- * after `process.exit()` and an uncaught exception) and on `beforeExit`, so nothing is lost on shutdown.
+ * Stdout (fd 1), batched: lines logged in one event-loop turn are written together by one synchronous write
+ * from a `setImmediate`, off the request path; the queue is written synchronously on `exit` (also after
+ * `process.exit()` and an uncaught exception), so nothing is lost on shutdown. See {@link batchedFdDestination}.
  */
 function stdoutDestination(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+  return batchedFdDestination(1);
 }
 
 /**
