@@ -1,6 +1,12 @@
 export { createStdioSupervisor, DEFAULT_MEMORY_CHECK_MS } from './supervisor.js';
 export type { StdioSupervisor } from './supervisor.js';
-export type { StdioExitEvent, StdioLaunchSpec, StdioLimits, StdioStatus, StdioSupervisorOptions } from './types.js';
+export type {
+  StdioExitEvent,
+  StdioLaunchSpec,
+  StdioLimits,
+  StdioStatus,
+  StdioSupervisorOptions,
+} from './types.js';
 export { StdioSupervisorError, STDIO_ERROR_CODES } from './errors.js';
 export type { StdioErrorCode } from './errors.js';
 export {

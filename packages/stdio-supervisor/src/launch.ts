@@ -11,7 +11,10 @@ export interface LaunchTools {
 }
 
 /** Debian's util-linux `prlimit` and bubblewrap's `bwrap`. */
-export const DEFAULT_TOOLS: LaunchTools = Object.freeze({ prlimit: '/usr/bin/prlimit', bwrap: '/usr/bin/bwrap' });
+export const DEFAULT_TOOLS: LaunchTools = Object.freeze({
+  prlimit: '/usr/bin/prlimit',
+  bwrap: '/usr/bin/bwrap',
+});
 
 /** The fixed part of every child's PATH (the directory of the gateway's own node is put first). */
 export const BASE_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -39,7 +42,10 @@ function isExecutable(path: string): boolean {
 }
 
 /** The child's whole environment: a minimal PATH, HOME = its workspace, LANG, then the declared env. */
-export function childEnv(workspace: string, declared: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function childEnv(
+  workspace: string,
+  declared: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const nodeDir = dirname(process.execPath);
   const path = BASE_PATH.split(':').includes(nodeDir) ? BASE_PATH : `${nodeDir}:${BASE_PATH}`;
   return { PATH: path, HOME: workspace, LANG: 'C.UTF-8', ...declared };
@@ -48,7 +54,10 @@ export function childEnv(workspace: string, declared: Readonly<Record<string, st
 /** Creates (or re-secures) `<workspacesDir>/<id>/` with mode 0700 and returns its absolute path. */
 export function ensureWorkspace(workspacesDir: string, spec: StdioLaunchSpec): string {
   if (typeof spec.id !== 'string' || !CONNECTOR_ID_PATTERN.test(spec.id)) {
-    throw invalid(spec, `stdio connector id must match ${String(CONNECTOR_ID_PATTERN)} (got ${JSON.stringify(spec.id)})`);
+    throw invalid(
+      spec,
+      `stdio connector id must match ${String(CONNECTOR_ID_PATTERN)} (got ${JSON.stringify(spec.id)})`,
+    );
   }
   const workspace = join(resolve(workspacesDir), spec.id);
   try {
@@ -56,9 +65,14 @@ export function ensureWorkspace(workspacesDir: string, spec: StdioLaunchSpec): s
     chmodSync(workspace, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new StdioSupervisorError('CONFIG_INVALID', spec.id, `cannot create workspace ${workspace} (${code})`, {
-      cause: error,
-    });
+    throw new StdioSupervisorError(
+      'CONFIG_INVALID',
+      spec.id,
+      `cannot create workspace ${workspace} (${code})`,
+      {
+        cause: error,
+      },
+    );
   }
   return workspace;
 }
@@ -79,7 +93,7 @@ export function resolveCommand(command: string, cwd: string, path: string): stri
 
 function positiveInt(spec: StdioLaunchSpec, name: string, value: unknown): void {
   if (value !== undefined && (!Number.isInteger(value) || (value as number) <= 0)) {
-    throw invalid(spec, `${spec.id}: limits.${name} must be a positive integer (got ${String(value)})`);
+    throw invalid(spec, `${spec.id}: limits.${name} must be a positive integer (got ${JSON.stringify(value) ?? typeof value})`);
   }
 }
 
@@ -88,7 +102,10 @@ export function validateSpec(spec: StdioLaunchSpec): void {
   if (typeof spec.command !== 'string' || spec.command.trim() === '') {
     throw invalid(spec, `${String(spec.id)}: command must be a non-empty string`);
   }
-  if (spec.args !== undefined && (!Array.isArray(spec.args) || spec.args.some((a) => typeof a !== 'string'))) {
+  if (
+    spec.args !== undefined &&
+    (!Array.isArray(spec.args) || spec.args.some((a) => typeof a !== 'string'))
+  ) {
     throw invalid(spec, `${spec.id}: args must be an array of strings`);
   }
   for (const [key, value] of Object.entries(spec.env ?? {})) {
@@ -99,7 +116,10 @@ export function validateSpec(spec: StdioLaunchSpec): void {
     positiveInt(spec, name, limits[name]);
   }
   if (limits.maxRestarts !== undefined && (!Number.isInteger(limits.maxRestarts) || limits.maxRestarts < 0)) {
-    throw invalid(spec, `${spec.id}: limits.maxRestarts must be a non-negative integer (got ${limits.maxRestarts})`);
+    throw invalid(
+      spec,
+      `${spec.id}: limits.maxRestarts must be a non-negative integer (got ${limits.maxRestarts})`,
+    );
   }
   positiveInt(spec, 'restartBackoffMs.initial', limits.restartBackoffMs?.initial);
   positiveInt(spec, 'restartBackoffMs.max', limits.restartBackoffMs?.max);
@@ -121,7 +141,10 @@ function prlimitArgs(spec: StdioLaunchSpec, tools: LaunchTools): string[] {
   const { cpuSeconds, openFiles } = spec.limits ?? {};
   if (cpuSeconds === undefined && openFiles === undefined) return [];
   if (!isExecutable(tools.prlimit)) {
-    throw invalid(spec, `${spec.id}: limits.cpuSeconds/openFiles need prlimit (util-linux) at ${tools.prlimit}`);
+    throw invalid(
+      spec,
+      `${spec.id}: limits.cpuSeconds/openFiles need prlimit (util-linux) at ${tools.prlimit}`,
+    );
   }
   const flags = [
     ...(cpuSeconds === undefined ? [] : [`--cpu=${cpuSeconds}`]),
@@ -151,7 +174,11 @@ export function bwrapArgs(workspace: string, cwd: string, network: boolean): str
  * command on the child's PATH and wraps it in `prlimit` (CPU / open-file limits; it execs, so the pid stays the group
  * leader) and `bwrap` (sandbox). Throws `CONFIG_INVALID` with a clear message for anything unusable.
  */
-export function buildLaunch(spec: StdioLaunchSpec, workspacesDir: string, tools: LaunchTools = DEFAULT_TOOLS): Launch {
+export function buildLaunch(
+  spec: StdioLaunchSpec,
+  workspacesDir: string,
+  tools: LaunchTools = DEFAULT_TOOLS,
+): Launch {
   validateSpec(spec);
   const workspace = ensureWorkspace(workspacesDir, spec);
   const cwd = resolveCwd(spec, workspace);

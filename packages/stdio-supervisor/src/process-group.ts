@@ -79,10 +79,15 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
 }
 
 /**
- * Kills a process group: SIGTERM (plus SIGCONT so stopped members see it), then SIGKILL once `graceMs` passed,
- * resolving when no member but zombies is left.
+ * Kills a process group: SIGTERM (plus SIGCONT so stopped members see it), then SIGKILL once `graceMs` passed
+ * (`graceMs` <= 0: SIGKILL at once), resolving when no member but zombies is left.
  */
 export async function killGroup(pgid: number, graceMs: number): Promise<void> {
+  if (graceMs <= 0) {
+    // No grace: SIGKILL at once (a SIGTERM first would let the leader exit "by signal SIGTERM" and run handlers).
+    if (signalGroup(pgid, 'SIGKILL')) await waitGroupGone(pgid, 10_000);
+    return;
+  }
   if (!signalGroup(pgid, 'SIGTERM')) return;
   signalGroup(pgid, 'SIGCONT');
   if (await waitGroupGone(pgid, graceMs)) return;

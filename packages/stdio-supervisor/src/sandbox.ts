@@ -11,7 +11,18 @@ function runSelfCheck(bwrap: string, network: boolean): Promise<string | undefin
   } catch {
     return Promise.resolve(`${bwrap} is not installed (bubblewrap)`);
   }
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--unshare-all'];
+  const args = [
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--unshare-all',
+  ];
   if (network) args.push('--share-net');
   args.push('--die-with-parent', '--', '/bin/true');
   return new Promise((resolve) => {
@@ -28,7 +39,10 @@ function runSelfCheck(bwrap: string, network: boolean): Promise<string | undefin
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(undefined);
-      else resolve(`${bwrap} self-check failed (${signal ?? `exit code ${code}`}: ${stderr.trim().split('\n').pop()})`);
+      else
+        resolve(
+          `${bwrap} self-check failed (${signal ?? `exit code ${code}`}: ${stderr.trim().split('\n').pop()})`,
+        );
     });
   });
 }
@@ -37,7 +51,11 @@ function runSelfCheck(bwrap: string, network: boolean): Promise<string | undefin
  * Runs `bwrap … -- /bin/true` once per (binary, network) and caches the outcome; throws a branded
  * `STDIO_SANDBOX_UNAVAILABLE` when bubblewrap is missing or cannot create the namespaces here.
  */
-export async function assertSandboxAvailable(connectorId: string, bwrap: string, network: boolean): Promise<void> {
+export async function assertSandboxAvailable(
+  connectorId: string,
+  bwrap: string,
+  network: boolean,
+): Promise<void> {
   const key = `${bwrap}\0${network}`;
   let check = checks.get(key);
   if (!check) {

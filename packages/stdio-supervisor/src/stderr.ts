@@ -81,7 +81,8 @@ export class StderrCapture {
   #line(raw: string): void {
     // Redact before cutting so a secret straddling the cut cannot leave a visible prefix.
     const redacted = redactSecrets(raw, this.#options.secrets);
-    const line = redacted.length > STDERR_MAX_LINE ? `${redacted.slice(0, STDERR_MAX_LINE)}… [cut]` : redacted;
+    const line =
+      redacted.length > STDERR_MAX_LINE ? `${redacted.slice(0, STDERR_MAX_LINE)}… [cut]` : redacted;
     this.#tail.push(line);
     if (this.#tail.length > STDERR_TAIL_LINES) this.#tail.shift();
     const now = (this.#options.now ?? Date.now)();

@@ -37,7 +37,8 @@ export interface StdioSupervisor {
 }
 
 function describeExit(exit: StdioProcessExit, lastLine: string | undefined): string {
-  const how = exit.reason ?? (exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`);
+  const how =
+    exit.reason ?? (exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`);
   return lastLine === undefined ? how : `${how}: ${lastLine}`;
 }
 
@@ -62,7 +63,10 @@ class Supervisor implements StdioSupervisor {
     this.#spec = spec;
     this.#options = options;
     this.#tools = tools;
-    this.#log = (options.logger ?? createSilentLogger()).child({ connectorId: spec.id, component: 'stdio-supervisor' });
+    this.#log = (options.logger ?? createSilentLogger()).child({
+      connectorId: spec.id,
+      component: 'stdio-supervisor',
+    });
     this.#secrets = [...Object.values(spec.env ?? {}), ...(options.secrets ?? [])];
     this.#crashes = new CrashWindow(spec.limits, options.random);
   }
@@ -123,7 +127,9 @@ class Supervisor implements StdioSupervisor {
       connectorId: this.#spec.id,
       killGraceMs: this.#options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       onStderr: (chunk) => stderr.write(chunk),
-      ...(this.#options.maxMessageBytes === undefined ? {} : { maxMessageBytes: this.#options.maxMessageBytes }),
+      ...(this.#options.maxMessageBytes === undefined
+        ? {}
+        : { maxMessageBytes: this.#options.maxMessageBytes }),
     });
     const child: Child = { transport, stderr };
     transport.onexit = (exit) => this.#onExit(child, exit);
@@ -132,26 +138,37 @@ class Supervisor implements StdioSupervisor {
     if (this.#crashedBefore) this.#restarts += 1;
     this.#status = 'running';
     this.#startWatchdog(child);
-    this.#log.info({ pid: transport.pid, sandbox: this.#spec.sandbox?.enabled === true }, 'stdio connector started');
+    this.#log.info(
+      { pid: transport.pid, sandbox: this.#spec.sandbox?.enabled === true },
+      'stdio connector started',
+    );
     return transport;
   }
 
   #assertMayConnect(now: number): void {
     const id = this.#spec.id;
-    if (this.#status === 'closed') throw new StdioSupervisorError('STDIO_SPAWN_FAILED', id, `${id} is closed`);
+    if (this.#status === 'closed')
+      throw new StdioSupervisorError('STDIO_SPAWN_FAILED', id, `${id} is closed`);
     if (this.#status === 'offline') {
       const retryAfterMs = this.#crashes.quietInMs(now);
       if (retryAfterMs > 0) {
-        throw new StdioSupervisorError('STDIO_CRASH_LOOP', id, `${id} is offline: ${this.#reason ?? 'crash loop'}`, {
-          retryAfterMs,
-        });
+        throw new StdioSupervisorError(
+          'STDIO_CRASH_LOOP',
+          id,
+          `${id} is offline: ${this.#reason ?? 'crash loop'}`,
+          {
+            retryAfterMs,
+          },
+        );
       }
       this.#status = 'idle';
     }
     if (this.#status === 'backoff') {
       const retryAfterMs = this.#retryAt - now;
       if (retryAfterMs > 0) {
-        throw new StdioSupervisorError('STDIO_RESTARTING', id, `${id} is restarting after a crash`, { retryAfterMs });
+        throw new StdioSupervisorError('STDIO_RESTARTING', id, `${id} is restarting after a crash`, {
+          retryAfterMs,
+        });
       }
       this.#status = 'idle';
     }
@@ -210,7 +227,10 @@ class Supervisor implements StdioSupervisor {
     this.#status = 'backoff';
     this.#reason = last;
     this.#retryAt = now + verdict.delayMs;
-    this.#log.warn({ code: exit.code, signal: exit.signal, restartInMs: verdict.delayMs }, `stdio connector crashed: ${last}`);
+    this.#log.warn(
+      { code: exit.code, signal: exit.signal, restartInMs: verdict.delayMs },
+      `stdio connector crashed: ${last}`,
+    );
     clearTimeout(this.#backoffTimer);
     this.#backoffTimer = setTimeout(() => this.#onBackoffElapsed(), verdict.delayMs);
     this.#backoffTimer.unref();
@@ -242,7 +262,10 @@ class Supervisor implements StdioSupervisor {
  * unstarted MCP transport over its stdio. Crashes back off exponentially; a crash loop takes the connector offline.
  * Nothing restarts by itself: the caller reconnects.
  */
-export function createStdioSupervisor(spec: StdioLaunchSpec, options: StdioSupervisorOptions): StdioSupervisor {
+export function createStdioSupervisor(
+  spec: StdioLaunchSpec,
+  options: StdioSupervisorOptions,
+): StdioSupervisor {
   return createSupervisorWithTools(spec, options, DEFAULT_TOOLS);
 }
 

@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import {
+  ReadBuffer,
+  serializeMessage,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { StdioSupervisorError } from './errors.js';
 import { groupAlive, killGroup } from './process-group.js';
 
@@ -88,10 +93,15 @@ export class StdioProcessTransport implements Transport {
 
   /** Spawns the child if needed and starts reading its messages. */
   async start(): Promise<void> {
-    if (this.#started) throw new StdioSupervisorError('CONFIG_INVALID', this.#id, 'stdio transport already started');
+    if (this.#started)
+      throw new StdioSupervisorError('CONFIG_INVALID', this.#id, 'stdio transport already started');
     const child = await this.spawn();
     if (this.#exited) {
-      throw new StdioSupervisorError('STDIO_SPAWN_FAILED', this.#id, `${this.#id} exited before its session started`);
+      throw new StdioSupervisorError(
+        'STDIO_SPAWN_FAILED',
+        this.#id,
+        `${this.#id} exited before its session started`,
+      );
     }
     this.#started = true;
     child.stdout?.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -101,7 +111,9 @@ export class StdioProcessTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.#child?.stdin;
     if (!stdin || this.#exited || stdin.destroyed) {
-      return Promise.reject(new StdioSupervisorError('STDIO_SPAWN_FAILED', this.#id, `${this.#id} is not running`));
+      return Promise.reject(
+        new StdioSupervisorError('STDIO_SPAWN_FAILED', this.#id, `${this.#id} is not running`),
+      );
     }
     return new Promise((resolve) => {
       if (stdin.write(serializeMessage(message))) resolve();
@@ -150,7 +162,12 @@ export class StdioProcessTransport implements Transport {
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(command, [...args], { detached: true, env: { ...env }, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        child = spawn(command, [...args], {
+          detached: true,
+          env: { ...env },
+          cwd,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
       } catch (error) {
         reject(this.#spawnError(error));
         return;
@@ -191,7 +208,9 @@ export class StdioProcessTransport implements Transport {
     } catch {
       const limit = this.#params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
       const reason = `message larger than ${limit} bytes`;
-      this.onerror?.(new StdioSupervisorError('STDIO_LIMIT_EXCEEDED', this.#id, `${this.#id} sent a ${reason}`));
+      this.onerror?.(
+        new StdioSupervisorError('STDIO_LIMIT_EXCEEDED', this.#id, `${this.#id} sent a ${reason}`),
+      );
       void this.kill(reason).then(() => this.#notifyClosed());
       return;
     }
