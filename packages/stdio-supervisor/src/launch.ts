@@ -93,7 +93,10 @@ export function resolveCommand(command: string, cwd: string, path: string): stri
 
 function positiveInt(spec: StdioLaunchSpec, name: string, value: unknown): void {
   if (value !== undefined && (!Number.isInteger(value) || (value as number) <= 0)) {
-    throw invalid(spec, `${spec.id}: limits.${name} must be a positive integer (got ${JSON.stringify(value) ?? typeof value})`);
+    throw invalid(
+      spec,
+      `${spec.id}: limits.${name} must be a positive integer (got ${JSON.stringify(value) ?? typeof value})`,
+    );
   }
 }
 
