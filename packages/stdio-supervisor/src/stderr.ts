@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { redactSecrets } from '@cortex-os/telemetry';
 
 /** Longest stderr line kept, bytes-ish (characters); longer lines are cut and marked. */
@@ -26,6 +27,8 @@ export class StderrCapture {
   readonly #options: StderrCaptureOptions;
   readonly #tail: string[] = [];
   #partial = '';
+  /** Keeps a UTF-8 sequence split across chunks whole (a plain toString() would turn it into U+FFFD). */
+  readonly #decoder = new StringDecoder('utf8');
   /** True while discarding the rest of an over-long line (its head was already kept). */
   #skipping = false;
   #windowStart = 0;
@@ -42,7 +45,8 @@ export class StderrCapture {
 
   /** Feeds one chunk of stderr. */
   write(chunk: Buffer | string): void {
-    const lines = (this.#partial + chunk.toString()).split('\n');
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    const lines = (this.#partial + text).split('\n');
     this.#partial = lines.pop() ?? '';
     lines.forEach((line, i) => {
       if (i === 0 && this.#skipping) this.#skipping = false;
@@ -59,6 +63,7 @@ export class StderrCapture {
 
   /** Flushes a trailing partial line and any pending drop notice (call when the child has exited). */
   flush(): void {
+    this.#partial += this.#decoder.end();
     if (this.#partial !== '') this.#line(this.#partial);
     this.#partial = '';
     this.#reportDropped();
