@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, type Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createStdioSupervisor, type StdioSupervisor } from '../src/index.js';
-import { serverEntry, tempDir } from './helpers.js';
+import {
+  firstReport,
+  fixture,
+  marker,
+  pidAlive,
+  pidsWithMarker,
+  serverEntry,
+  tempDir,
+  waitFor,
+} from './helpers.js';
 
 const supervisors: StdioSupervisor[] = [];
 const clients: Client[] = [];
@@ -108,5 +117,36 @@ describe('differential: supervisor transport vs the SDK StdioClientTransport (se
     } finally {
       delete process.env.MCP_API_KEY;
     }
+  });
+
+  it('differs where intended: SDK close() leaves grandchildren running, the supervisor does not', async () => {
+    const mark = marker('sdk-fork');
+    const sdk = new StdioClientTransport({
+      command: process.execPath,
+      args: [fixture('fork'), mark],
+      stderr: 'pipe',
+    });
+    const sdkReport = await firstReport<{ pid: number; grandchildren: number[] }>(sdk);
+    const t0 = Date.now();
+    await sdk.close();
+    // The grandchildren hold the stdout pipe open, so the SDK waits its full 2 s for 'close' before signalling.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+    try {
+      expect(pidAlive(sdkReport.pid)).toBe(false);
+      expect(sdkReport.grandchildren.filter(pidAlive)).toEqual(sdkReport.grandchildren); // survivors
+    } finally {
+      for (const pid of sdkReport.grandchildren) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+
+    const sup = createStdioSupervisor(
+      { id: 'fork-ours', command: process.execPath, args: [fixture('fork'), mark] },
+      { workspacesDir: tempDir(), killGraceMs: 300 },
+    );
+    supervisors.push(sup);
+    const ours = await firstReport<{ pid: number; grandchildren: number[] }>(await sup.connect());
+    expect(ours.grandchildren.filter(pidAlive)).toEqual(ours.grandchildren);
+    await sup.stop();
+    expect([ours.pid, ...ours.grandchildren].filter(pidAlive)).toEqual([]);
+    await waitFor(() => pidsWithMarker(mark).length === 0, 5_000, 'no marked process left');
   });
 });
