@@ -129,7 +129,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const metrics = options.metrics ?? createConnectorsMetrics();
   const signer = await createSigner(config.signingKey);
   await assertVerifyKeys(config);
-  const store = new ServiceMapStore({ signer, clock, idSource: options.idSource ?? (() => ulid()), logger });
+  const store = new ServiceMapStore({
+    signer,
+    clock,
+    idSource: options.idSource ?? (() => ulid()),
+    logger,
+    gatewayUrl: config.gatewayUrl,
+  });
   const readManifest = options.readManifest ?? (() => loadManifestFile(config.manifestPath));
   const reloader = new ManifestReloader({
     store,

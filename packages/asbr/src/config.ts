@@ -1,7 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
+  GATEWAY_URL_VAR,
+  GatewayUrlError,
   KeyEnvError,
+  PUBLIC_URL_VAR,
   listedVerifyKeysFromEnv,
+  normalizeGatewayUrl,
   MIN_HS256_SECRET_BYTES,
   signatureKeyFromEnv,
   signingJwkFromEnv,
@@ -53,6 +57,12 @@ export interface AsbrConfig {
   readonly guard: ServerKitSettings;
   /** `ASBR_HEADERS_TIMEOUT_MS` (10,000) and `ASBR_REQUEST_TIMEOUT_MS` (30,000): slow-client limits. */
   readonly timeouts: SlowClientTimeouts;
+  /**
+   * Gateway base URL (`CONNECTORS_GATEWAY_URL`, else `CONNECTORS_PUBLIC_URL`), normalized (http(s), no trailing
+   * slash): a stdio connector is published in the map as `<gatewayUrl>/mcp/connectors/<id>`. `undefined` when
+   * neither is set (a manifest with a stdio connector is then refused as `MANIFEST_INVALID` at load).
+   */
+  readonly gatewayUrl?: string | undefined;
 }
 
 /** Environment shape read by {@link loadAsbrConfig}. */
@@ -118,6 +128,22 @@ function readLogAccess(env: AsbrEnv): AccessLogMode {
   return parsed.success ? parsed.data : fail('LOG_ACCESS', `must be one of ${ACCESS_LOG_MODES.join(', ')}`);
 }
 
+/**
+ * `CONNECTORS_GATEWAY_URL`, falling back to `CONNECTORS_PUBLIC_URL`, through `normalizeGatewayUrl`.
+ * @throws ConfigError naming the variable the value came from and the rule broken (never the value).
+ */
+function readGatewayUrl(env: AsbrEnv): string | undefined {
+  const variable = present(env, GATEWAY_URL_VAR) !== undefined ? GATEWAY_URL_VAR : PUBLIC_URL_VAR;
+  const raw = present(env, variable);
+  if (raw === undefined) return undefined;
+  try {
+    return normalizeGatewayUrl(raw);
+  } catch (error) {
+    if (error instanceof GatewayUrlError) return fail(variable, error.reason, { cause: error });
+    throw error;
+  }
+}
+
 function readManifestPath(env: AsbrEnv, cwd: string): string {
   const raw = present(env, 'CONNECTORS_MANIFEST_PATH') ?? DEFAULT_MANIFEST_PATH;
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
@@ -156,5 +182,6 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     logAccess: readLogAccess(env),
     guard: readServerKitEnv(env, 'ASBR', fail),
     timeouts: readSlowClientTimeouts(env, 'ASBR', fail),
+    gatewayUrl: readGatewayUrl(env),
   };
 }

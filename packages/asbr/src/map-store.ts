@@ -13,6 +13,8 @@ export interface ServiceMapStoreOptions {
   readonly idSource: () => string;
   /** Where signing events and re-sign failures are logged. */
   readonly logger: FastifyBaseLogger;
+  /** Gateway base URL stdio connectors are published under (`CONNECTORS_GATEWAY_URL`); none by default. */
+  readonly gatewayUrl?: string | undefined;
 }
 
 /**
@@ -54,7 +56,8 @@ export class ServiceMapStore {
 
   /**
    * Installs `manifest` and signs it. A manifest equal to the current one keeps the current map
-   * (no new version). Rejects when signing fails; the previous map is then kept.
+   * (no new version). Rejects when signing fails (e.g. `MANIFEST_INVALID`: a stdio connector and no gateway URL);
+   * the previous manifest and map are then kept.
    * @returns the map now served and whether it changed
    */
   async setManifest(manifest: Manifest): Promise<{ signed: SignedMap; changed: boolean }> {
@@ -95,7 +98,12 @@ export class ServiceMapStore {
       'manifest.version': manifest.manifestVersion,
     };
     const signed = await withSpan(SPAN_MAP_SIGN, attributes, () =>
-      signManifest(manifest, this.options.signer, { nowMs, id: this.options.idSource(), version }),
+      signManifest(manifest, this.options.signer, {
+        nowMs,
+        id: this.options.idSource(),
+        version,
+        gatewayUrl: this.options.gatewayUrl,
+      }),
     );
     this.lastVersion = version;
     this.signed = signed;

@@ -33,6 +33,8 @@ export interface SignInputs {
   readonly id: string;
   /** Map version (integer). */
   readonly version: number;
+  /** Gateway base URL a stdio connector is published under (`<gatewayUrl>/mcp/connectors/<id>`). */
+  readonly gatewayUrl?: string | undefined;
 }
 
 /** Strong ETag of `bytes`: the quoted base64url SHA-256 digest. */
@@ -42,7 +44,9 @@ export function strongEtag(bytes: Uint8Array): string {
 
 /**
  * Builds, signs and serializes the service map of `manifest` (sorted connectors, defaults applied,
- * disabled entries marked by `buildServiceMap`). Rejects with the signer's error (code `KEY_INVALID`).
+ * disabled entries marked by `buildServiceMap`; a stdio connector as `<gatewayUrl>/mcp/connectors/<id>`, transport
+ * `stdio`, without its command line or env). Rejects with the signer's error (code `KEY_INVALID`), or
+ * `MANIFEST_INVALID` naming `CONNECTORS_GATEWAY_URL` when the manifest has a stdio connector and no gateway URL.
  */
 export async function signManifest(
   manifest: Manifest,
@@ -53,6 +57,7 @@ export async function signManifest(
     now: new Date(inputs.nowMs),
     id: inputs.id,
     version: inputs.version,
+    gatewayUrl: inputs.gatewayUrl,
   });
   const map = await signServiceMap(unsigned, signer);
   const bytes = Buffer.from(JSON.stringify(map), 'utf8');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_KEY, FIXTURE_PATH, MAP_PATH, SIGNING_KEY } from './helpers.js';
+import { API_KEY, FIXTURE_PATH, MAP_PATH, SIGNING_KEY, fixtureJson } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -81,6 +81,39 @@ describe('asbr main', () => {
       /^brAInwav: CONNECTORS_SIGNATURE_KEY must be at least 32 bytes \(got 21\)/,
     );
     expect(short.stderr()).not.toContain('too-short-signing-key');
+  });
+
+  it('exits 78 naming CONNECTORS_GATEWAY_URL, never the value, when the gateway URL is bad', async () => {
+    const proc = run({ ...good, CONNECTORS_GATEWAY_URL: 'https://ops:gw-pass-0001@gw.example.com' });
+    expect(await proc.exit).toBe(78);
+    expect(proc.stderr()).toMatch(
+      /^brAInwav: CONNECTORS_GATEWAY_URL must not carry credentials \[CONFIG_INVALID\]/m,
+    );
+    expect(proc.stderr()).not.toContain('gw-pass-0001');
+  });
+
+  it('exits 65 naming CONNECTORS_GATEWAY_URL when the manifest has a stdio connector and no gateway URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asbr-main-'));
+    dirs.push(dir);
+    const path = join(dir, 'stdio.json');
+    const manifest = fixtureJson();
+    const stdio = {
+      id: 'local',
+      version: '1.0.0',
+      displayName: 'Local',
+      transport: 'stdio',
+      command: 'node',
+      args: ['server.js'],
+      auth: { type: 'none' },
+      scopes: ['tools:call'],
+      quotas: { perMinute: 60, perHour: 1000 },
+    };
+    writeFileSync(path, JSON.stringify({ ...manifest, connectors: [stdio] }));
+    const proc = run({ ...good, CONNECTORS_MANIFEST_PATH: path });
+    expect(await proc.exit).toBe(65);
+    expect(proc.stderr()).toMatch(
+      /^brAInwav: connector local is a stdio connector: set CONNECTORS_GATEWAY_URL .*\[MANIFEST_INVALID\]/m,
+    );
   });
 
   it('serves, reloads on SIGHUP and shuts down gracefully on SIGTERM with exit 0', async () => {
