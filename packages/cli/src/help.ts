@@ -56,11 +56,13 @@ Options:
   --json                           print one JSON object { alg, kid, signing, verify, env } instead
 
 ${EXIT_LINE}`,
-  sign: `Usage: ${BIN} sign <manifest> [--out file] [--version N] [--ttl S] [--key-file f] [--env-file f]
+  sign: `Usage: ${BIN} sign <manifest> [--out file] [--version N] [--ttl S] [--key-file f] [--env-file f] [--gateway-url url]
 
 Validates the manifest and writes a signed service map (JSON), e.g. for static hosting.
 The signing key comes from CONNECTORS_SIGNING_JWK (EdDSA, wins) or CONNECTORS_SIGNATURE_KEY (HS256),
-or from --key-file. The map id is a fresh ULID.
+or from --key-file. The map id is a fresh ULID. A stdio connector is published as
+<gateway-url>/mcp/connectors/<id> (transport stdio, never its command, args or env); a manifest with a
+stdio connector and no gateway URL fails (exit 1).
 
 Options:
   --out <file>                     write the map to <file> and print a summary (default: map on stdout)
@@ -68,6 +70,8 @@ Options:
   --ttl <S>                        map lifetime in seconds (default: the manifest's ttlSeconds)
   --key-file <f>                   signing key file: keygen output (.env lines or --json), a JWK, or the HS256 secret
   --env-file <f>                   read missing variables from a dotenv file (e.g. .env.local); env wins
+  --gateway-url <url>              gateway base URL of stdio connectors (default: CONNECTORS_GATEWAY_URL,
+                                   else CONNECTORS_PUBLIC_URL)
 
 ${EXIT_LINE}`,
   verify: `Usage: ${BIN} verify <url|file> [--keys json] [--key-file f] [--api-key k] [--timeout ms] [--env-file f]
