@@ -30,7 +30,10 @@ export interface StdioSupervisor {
   readonly restarts: number;
   /** Why the last child ended unexpectedly, or why the connector is offline. */
   readonly reason: string | undefined;
-  /** Kills the current child's process group (SIGTERM, then SIGKILL after the grace); status idle. */
+  /**
+   * Kills the current child's process group (SIGTERM, then SIGKILL after the grace): status `running` → `idle`.
+   * A pending backoff or an offline state is kept (stop() is no way around the crash policy).
+   */
   stop(): Promise<void>;
   /** stop() + no further connects (status closed). Idempotent. */
   close(): Promise<void>;

@@ -59,6 +59,8 @@ export class StdioProcessTransport implements Transport {
   #spawning: Promise<ChildProcess> | undefined;
   #started = false;
   #exited = false;
+  /** Set synchronously on the leader's `exit` (`#exited` waits for stdout to drain and the group to be gone). */
+  #exitSeen = false;
   #closeRequested = false;
   #killReason: string | undefined;
   #closedNotified = false;
@@ -116,8 +118,19 @@ export class StdioProcessTransport implements Transport {
       );
     }
     return new Promise((resolve) => {
-      if (stdin.write(serializeMessage(message))) resolve();
-      else stdin.once('drain', resolve);
+      if (stdin.write(serializeMessage(message))) {
+        resolve();
+        return;
+      }
+      // Under backpressure: wait for 'drain', but a child dying meanwhile must not leave the send pending forever
+      // (its error, if any, reaches onerror; the session's close follows the exit).
+      const done = (): void => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        resolve();
+      };
+      stdin.once('drain', done);
+      stdin.once('close', done);
     });
   }
 
@@ -125,7 +138,8 @@ export class StdioProcessTransport implements Transport {
   async close(): Promise<void> {
     if (!this.#spawning) return this.#notifyClosed();
     await this.#spawning.catch(() => undefined);
-    if (this.#child && !this.#exited) {
+    // A leader that already exited on its own stays an unexpected exit, even if close() races its clean-up.
+    if (this.#child && !this.#exitSeen) {
       this.#closeRequested = true;
       await this.#terminate();
     }
@@ -138,8 +152,10 @@ export class StdioProcessTransport implements Transport {
    * not `requested`. `graceMs` 0 sends SIGKILL at once (a memory hog must not keep growing through a grace).
    */
   async kill(reason: string, graceMs?: number): Promise<void> {
-    this.#killReason ??= reason;
-    if (this.#child && !this.#exited) await this.#terminate(graceMs);
+    if (this.#child && !this.#exitSeen) {
+      this.#killReason ??= reason;
+      await this.#terminate(graceMs);
+    }
     await this.finished;
   }
 
@@ -199,7 +215,10 @@ export class StdioProcessTransport implements Transport {
     child.stdin?.on('error', (error) => this.onerror?.(error));
     child.stdout?.on('error', (error) => this.onerror?.(error));
     child.stderr?.on('data', (chunk: Buffer) => this.#params.onStderr?.(chunk));
-    child.once('exit', (code, signal) => void this.#onExit(child, code, signal));
+    child.once('exit', (code, signal) => {
+      this.#exitSeen = true;
+      void this.#onExit(child, code, signal);
+    });
   }
 
   #onData(chunk: Buffer): void {

@@ -4,11 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createStdioSupervisor,
   StdioSupervisorError,
+  type StdioExitEvent,
   type StdioLaunchSpec,
   type StdioSupervisor,
 } from '../src/index.js';
 import { createSupervisorWithTools } from '../src/supervisor.js';
-import { firstReport, fixture, marker, pidsWithMarker, tempDir } from './helpers.js';
+import { firstReport, fixture, marker, pidsWithMarker, tempDir, waitFor } from './helpers.js';
 
 interface IdleReport {
   pid: number;
@@ -187,5 +188,24 @@ describe('bubblewrap sandbox', () => {
     expect(report.outside).toBe('EROFS');
     expect(report.workspace).toBe('ok');
     expect(report.interfaces.filter((i) => i !== 'lo').length).toBeGreaterThan(0);
+  });
+
+  it('the memory watchdog sees (and kills) a sandboxed child', async () => {
+    const exits: StdioExitEvent[] = [];
+    const sup = createStdioSupervisor(
+      {
+        id: 'sandboxed-hog',
+        command: process.execPath,
+        args: [fixture('memory')],
+        limits: { memoryMb: 128 },
+        sandbox: { enabled: true },
+      },
+      { workspacesDir: tempDir(), memoryCheckMs: 50, onExit: (e) => exits.push(e) },
+    );
+    supervisors.push(sup);
+    await firstReport(await sup.connect());
+    await waitFor(() => exits.length === 1, 20_000, 'watchdog kill');
+    expect(exits[0]?.reason).toMatch(/^memory limit 128 MiB exceeded \(rss \d+ MiB\)/);
+    expect(exits[0]?.signal).toBe('SIGKILL');
   });
 });

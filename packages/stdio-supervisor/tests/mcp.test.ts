@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
-import { createStdioSupervisor, type StdioSupervisor } from '../src/index.js';
-import { pidAlive, serverEntry, tempDir } from './helpers.js';
+import { createStdioSupervisor, type StdioExitEvent, type StdioSupervisor } from '../src/index.js';
+import { pidAlive, serverEntry, tempDir, waitFor } from './helpers.js';
 
 const supervisors: StdioSupervisor[] = [];
 afterEach(async () => {
   await Promise.all(supervisors.splice(0).map((s) => s.close()));
 });
 
-function supervise(id: string, args: string[], env?: Record<string, string>): StdioSupervisor {
+function supervise(id: string, args: string[], onExit?: (e: StdioExitEvent) => void): StdioSupervisor {
   const s = createStdioSupervisor(
-    { id, command: process.execPath, args, ...(env ? { env } : {}) },
-    { workspacesDir: tempDir() },
+    { id, command: process.execPath, args, limits: { restartBackoffMs: { initial: 50, max: 100 } } },
+    { workspacesDir: tempDir(), ...(onExit ? { onExit } : {}) },
   );
   supervisors.push(s);
   return s;
@@ -55,5 +55,45 @@ describe('real stdio MCP servers through the supervisor', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'Echo: hello brAInwav' }]);
     await client.close();
     expect(sup.status).toBe('idle');
+  });
+
+  it('a server killed under a connected client: the client sees the close, a reconnect after the backoff works', async () => {
+    const exits: StdioExitEvent[] = [];
+    const sup = supervise('memory-crash', [serverEntry('server-memory')], (e) => exits.push(e));
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    let clientClosed = 0;
+    client.onclose = () => (clientClosed += 1);
+    await client.connect(await sup.connect());
+    const pid = sup.pid as number;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => exits.length === 1 && clientClosed === 1, 10_000, 'exit and client close');
+    expect(exits[0]).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(exits[0]?.reason).toMatch(/^signal SIGKILL/);
+    expect(sup.status).toBe('backoff');
+    await expect(client.listTools()).rejects.toThrow();
+
+    await waitFor(() => sup.status === 'idle', 5_000, 'backoff over');
+    const again = new Client({ name: 'test', version: '1.0.0' });
+    await again.connect(await sup.connect());
+    expect((await again.listTools()).tools.length).toBeGreaterThan(0);
+    expect(sup.restarts).toBe(1);
+    expect(sup.pid).not.toBe(pid);
+    await again.close();
+  });
+
+  it('concurrent connects are serialized: the second replaces the first child (not a crash)', async () => {
+    const exits: StdioExitEvent[] = [];
+    const sup = supervise('memory-twice', [serverEntry('server-memory')], (e) => exits.push(e));
+    const [first, second] = await Promise.all([sup.connect(), sup.connect()]);
+    expect(first).not.toBe(second);
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(second);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(exits).toEqual([]);
+    expect(sup.restarts).toBe(0);
+    await sup.close();
+    expect(sup.status).toBe('closed');
+    const refused = await sup.connect().catch((e: unknown) => e);
+    expect((refused as { code: string }).code).toBe('STDIO_SPAWN_FAILED');
   });
 });

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StdioProcessTransport, StdioSupervisorError, type StdioProcessExit } from '../src/index.js';
 import { childEnv } from '../src/launch.js';
-import { fixture, pidAlive, tempDir, waitFor } from './helpers.js';
+import { firstReport, fixture, pidAlive, tempDir, waitFor } from './helpers.js';
 
 function transportFor(
   args: string[],
@@ -79,5 +80,32 @@ describe('StdioProcessTransport', () => {
     expect((again as StdioSupervisorError).code).toBe('CONFIG_INVALID');
     await transport.close();
     expect(transport.running).toBe(false);
+  });
+
+  it('a send blocked by backpressure settles when the child dies', async () => {
+    const transport = transportFor([fixture('hang')]); // never reads stdin: the pipe fills up
+    const { pid } = await firstReport<{ pid: number }>(transport);
+    const big = { jsonrpc: '2.0' as const, method: 'big', params: { x: 'y'.repeat(4 * 1024 * 1024) } };
+    let settled = false;
+    const sending = transport.send(big).then(() => (settled = true));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // really blocked
+    process.kill(pid, 'SIGKILL');
+    await sending;
+    expect(settled).toBe(true);
+    await transport.close();
+  });
+
+  it('close() racing the clean-up of a leader that died on its own keeps the exit unexpected', async () => {
+    const transport = transportFor([fixture('fork'), 'race', 'hold-stdout'], { killGraceMs: 400 });
+    const exits: StdioProcessExit[] = [];
+    transport.onexit = (e) => exits.push(e);
+    const report = await firstReport<{ pid: number; grandchildren: number[] }>(transport);
+    process.kill(report.pid, 'SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${report.pid}`), 5_000, 'leader reaped'); // reaped = 'exit' delivered
+    expect(exits).toEqual([]); // still cleaning up: the stubborn grandchild holds the group for the grace
+    await transport.close();
+    expect(exits).toEqual([{ code: null, signal: 'SIGKILL', requested: false }]);
+    expect(report.grandchildren.filter(pidAlive)).toEqual([]);
   });
 });
