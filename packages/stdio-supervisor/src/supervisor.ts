@@ -26,7 +26,7 @@ export interface StdioSupervisor {
   connect(): Promise<Transport>;
   readonly status: StdioStatus;
   readonly pid: number | undefined;
-  /** How many times a child was spawned again after a crash. */
+  /** How many spawns followed a crash of the previous child. */
   readonly restarts: number;
   /** Why the last child ended unexpectedly, or why the connector is offline. */
   readonly reason: string | undefined;
@@ -55,7 +55,8 @@ class Supervisor implements StdioSupervisor {
   #status: StdioStatus = 'idle';
   #reason: string | undefined;
   #restarts = 0;
-  #crashedBefore = false;
+  /** The last child crashed: the next spawn is a restart (a spawn after a plain stop() is not). */
+  #restartPending = false;
   #retryAt = 0;
   #backoffTimer: NodeJS.Timeout | undefined;
   #child: Child | undefined;
@@ -138,7 +139,8 @@ class Supervisor implements StdioSupervisor {
     transport.onexit = (exit) => this.#onExit(child, exit);
     await transport.spawn();
     this.#child = child;
-    if (this.#crashedBefore) this.#restarts += 1;
+    if (this.#restartPending) this.#restarts += 1;
+    this.#restartPending = false;
     this.#status = 'running';
     this.#startWatchdog(child);
     this.#log.info(
@@ -216,7 +218,7 @@ class Supervisor implements StdioSupervisor {
     const now = Date.now();
     const last = describeExit(exit, child.stderr.lastLine);
     const verdict = this.#crashes.record(now);
-    this.#crashedBefore = true;
+    this.#restartPending = true;
     const event = { code: exit.code, signal: exit.signal, stderrTail: child.stderr.tail };
     if (verdict.kind === 'offline') {
       this.#status = 'offline';

@@ -79,6 +79,11 @@ describe('real stdio MCP servers through the supervisor', () => {
     expect(sup.restarts).toBe(1);
     expect(sup.pid).not.toBe(pid);
     await again.close();
+    // A spawn after a plain stop is not a restart.
+    const third = new Client({ name: 'test', version: '1.0.0' });
+    await third.connect(await sup.connect());
+    expect(sup.restarts).toBe(1);
+    await third.close();
   });
 
   it('concurrent connects are serialized: the second replaces the first child (not a crash)', async () => {
