@@ -39,10 +39,11 @@ function runSelfCheck(bwrap: string, network: boolean): Promise<string | undefin
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(undefined);
-      else
-        resolve(
-          `${bwrap} self-check failed (${signal ?? `exit code ${code}`}: ${stderr.trim().split('\n').pop()})`,
-        );
+      else {
+        const how = signal ?? `exit code ${String(code)}`;
+        const last = stderr.trim().split('\n').pop()?.trim();
+        resolve(`${bwrap} self-check failed (${last ? `${how}: ${last}` : how})`);
+      }
     });
   });
 }

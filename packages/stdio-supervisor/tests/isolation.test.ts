@@ -152,6 +152,39 @@ describe('configuration errors', () => {
   });
 });
 
+describe('bubblewrap that cannot run', () => {
+  it("a failing self-check is STDIO_SANDBOX_UNAVAILABLE with bwrap's last stderr line", async () => {
+    const spec = {
+      id: 'bad-bwrap',
+      command: process.execPath,
+      args: [fixture('idle')],
+      sandbox: { enabled: true },
+    };
+    const fake = fixture('fake-bwrap');
+    const sup = createSupervisorWithTools(
+      spec,
+      { workspacesDir: tempDir() },
+      { prlimit: '/usr/bin/prlimit', bwrap: fake },
+    );
+    supervisors.push(sup);
+    const error = (await sup.connect().catch((e: unknown) => e)) as StdioSupervisorError;
+    expect(error.code).toBe('STDIO_SANDBOX_UNAVAILABLE');
+    expect(error.message).toBe(
+      `brAInwav: bad-bwrap: a sandbox was asked for but ${fake} self-check failed (exit code 1: bwrap: No permissions to creating new namespace, likely because the kernel does not allow it)`,
+    );
+    const silent = createSupervisorWithTools(
+      { ...spec, id: 'silent-bwrap', sandbox: { enabled: true, network: true } },
+      { workspacesDir: tempDir() },
+      { prlimit: '/usr/bin/prlimit', bwrap: '/bin/false' },
+    );
+    supervisors.push(silent);
+    const quiet = (await silent.connect().catch((e: unknown) => e)) as StdioSupervisorError;
+    expect(quiet.message).toBe(
+      'brAInwav: silent-bwrap: a sandbox was asked for but /bin/false self-check failed (exit code 1)',
+    );
+  });
+});
+
 describe('bubblewrap sandbox', () => {
   it('read-only root, writable workspace, no network but loopback; stop kills it all', async () => {
     const mark = marker('sandbox');
