@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { normalize } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   createConnectorsRegistry,
@@ -7,7 +7,6 @@ import {
   type ConnectorsRegistry,
   type ServiceMapSource,
 } from '@cortex-os/agents';
-import { createRemoteToolProxy } from '@cortex-os/mcp-bridge';
 import {
   createConnectorsGateway,
   createJsonlAuditSink,
@@ -53,6 +52,8 @@ import { ConnectorsRuntime } from './runtime.js';
 import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
 import { visibleSnapshot } from './visible.js';
 import { troubleshootingPage } from './troubleshooting.js';
+import { createStdioConnectors } from './stdio-connectors.js';
+import { stdioAwareProxyFactory, stdioAwareUpstreamConnector } from './stdio-wiring.js';
 import { keyScopes, serverIdentity, type ServerIdentity } from './identity.js';
 
 /** Tunables of {@link buildApp} (all optional; milliseconds unless stated). */
@@ -191,12 +192,27 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // the gateway relays results to MCP clients that validate them: skip the SDK client's parsing
     relayToolResults: true,
   };
+  const probeNow = (id: string): void => {
+    try {
+      void registry.proxy(id).probe();
+    } catch {
+      // not (or no longer) in the map
+    }
+  };
+  const stdio = createStdioConnectors({
+    manifestPath: config.stdio?.manifestPath,
+    workspacesDir: config.stdio?.workspacesDir ?? resolve(process.cwd(), 'workspaces'),
+    resolveSecret,
+    logger: logger.child({ scope: 'stdio' }),
+    secrets: configSecrets(config),
+    onChange: (id) => probeNow(id),
+  });
   const registry = createConnectorsRegistry({
     source,
     keys: config.verifyKeys,
     logger: logger.child({ scope: 'registry' }),
     metrics,
-    proxyFactory: (connector) => createRemoteToolProxy(connector, proxyOptions),
+    proxyFactory: stdioAwareProxyFactory(stdio, proxyOptions),
     ...(options.minRefreshIntervalMs ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
   });
   const ownsStore = options.quotaStore === undefined;
@@ -231,10 +247,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     maxSessions: config.identity.maxSessions,
     maxSessionsPerPrincipal: config.identity.maxSessionsPerPrincipal,
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
-    upstreamConnector: createUpstreamConnector(resolveSecret),
+    upstreamConnector: stdioAwareUpstreamConnector(stdio, createUpstreamConnector(resolveSecret)),
     extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy))],
   });
   const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
+  // `startup: "boot"` stdio connectors: started (by a probe) as soon as the map holds them, not on first use
+  const stopBoot = registry.on('change', () => {
+    for (const id of stdio.bootIds()) if (!stdio.supervisor(id)) probeNow(id);
+  });
 
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -291,8 +311,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     policy.close();
+    stopBoot();
     rt.close();
     await registry.close();
+    await stdio.close();
     await audit.close?.();
     if (ownsStore) await quotaStore.close?.();
   });

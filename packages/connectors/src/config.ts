@@ -79,6 +79,12 @@ export interface ConnectorsConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Which responses get an access-log line (`LOG_ACCESS`, default `sampled`). */
   readonly logAccess: AccessLogMode;
+  /**
+   * Stdio connectors: the local manifest holding their launch specs (`CONNECTORS_MANIFEST_PATH`, the file asbr
+   * signs; unset = no stdio connector can start) and the parent of their workspaces (`CONNECTORS_WORKSPACES_DIR`,
+   * default `./workspaces`).
+   */
+  readonly stdio?: { readonly manifestPath: string | undefined; readonly workspacesDir: string };
   /** `CONNECTORS_HEADERS_TIMEOUT_MS` (10,000) and `CONNECTORS_REQUEST_TIMEOUT_MS` (30,000): slow-client limits. */
   readonly timeouts?: SlowClientTimeouts;
 }
@@ -233,6 +239,10 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       undefined,
     ),
     guard: readServerKitEnv(env, 'CONNECTORS', fail),
+    stdio: {
+      manifestPath: path(env, 'CONNECTORS_MANIFEST_PATH', cwd, undefined),
+      workspacesDir: path(env, 'CONNECTORS_WORKSPACES_DIR', cwd, resolve(cwd, 'workspaces')) as string,
+    },
     shutdownTimeoutMs: read(
       env,
       'CONNECTORS_SHUTDOWN_TIMEOUT_MS',
