@@ -52,7 +52,7 @@ import { ConnectorsRuntime } from './runtime.js';
 import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
 import { visibleSnapshot } from './visible.js';
 import { troubleshootingPage } from './troubleshooting.js';
-import { createStdioConnectors } from './stdio-connectors.js';
+import { createStdioConnectors, type StdioConnectors } from './stdio-connectors.js';
 import { stdioAwareProxyFactory, stdioAwareUpstreamConnector } from './stdio-wiring.js';
 import { keyScopes, serverIdentity, type ServerIdentity } from './identity.js';
 
@@ -93,6 +93,8 @@ export interface ConnectorsServer {
   readonly metrics: ConnectorsMetrics;
   /** The policy in force (`reload()` on SIGHUP; `health()` on `/readyz`). */
   readonly policy: ServerPolicy;
+  /** Supervised stdio children (status, pids). */
+  readonly stdio: StdioConnectors;
 }
 
 declare module 'fastify' {
@@ -236,7 +238,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowedOrigins: config.guard.allowedOrigins,
   });
   const gateway = createConnectorsGateway({
-    source: registryGatewaySource(registry),
+    source: registryGatewaySource(registry, (id) => stdio.isLazy(id)),
     quotaStore,
     audit,
     logger: logger.child({ scope: 'gateway' }),
@@ -250,10 +252,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     upstreamConnector: stdioAwareUpstreamConnector(stdio, createUpstreamConnector(resolveSecret)),
     extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy))],
   });
-  const rt = new ConnectorsRuntime({ registry, gateway, hub, logger, refreshIntervalMs });
-  // `startup: "boot"` stdio connectors: started (by a probe) as soon as the map holds them, not on first use
-  const stopBoot = registry.on('change', () => {
-    for (const id of stdio.bootIds()) if (!stdio.supervisor(id)) probeNow(id);
+  // a stdio connector with `startup: "lazy"` (the default) spawns on first use, not when the map hydrates it
+  const rt = new ConnectorsRuntime({
+    registry,
+    gateway,
+    hub,
+    logger,
+    refreshIntervalMs,
+    warm: (id) => !stdio.isLazy(id),
   });
 
   const loggerInstance: FastifyBaseLogger = logger;
@@ -268,7 +274,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...slowClientServerOptions(config.timeouts),
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
-  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics, policy });
+  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics, policy, stdio });
   const identity = serverIdentity(config, {
     scopesOf: (id) => {
       try {
@@ -311,7 +317,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     policy.close();
-    stopBoot();
     rt.close();
     await registry.close();
     await stdio.close();

@@ -49,6 +49,8 @@ export interface RuntimeDeps {
   readonly logger: Logger;
   /** How often asbr is asked for the map (`registry.refresh()`), ms; fetch failures show as `mapHealth.state: "stale"`. */
   readonly refreshIntervalMs: number;
+  /** Whether a hydrated connector is connected at once (default all; a lazy stdio connector starts on first use). */
+  readonly warm?: (connectorId: string) => boolean;
 }
 
 const TOOLS_TIMEOUT_MS = 1_500;
@@ -267,7 +269,7 @@ export class ConnectorsRuntime {
       manifestVersion: e.map.manifestVersion,
       expiresAt: e.map.expiresAt,
     });
-    for (const id of e.hydrated) this.#warm(id);
+    for (const id of e.hydrated) if (this.#d.warm?.(id) ?? true) this.#warm(id);
   }
 
   /** Opens a hydrated connector's session in the background so availability and tools are known early. */

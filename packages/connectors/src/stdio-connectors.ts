@@ -41,8 +41,8 @@ export interface StdioConnectors {
    * transport and how to end it. The passthrough stays as faithful as for HTTP, where each session is its own.
    */
   openDedicated(id: string): Promise<{ transport: Transport; close(): Promise<void> }>;
-  /** Connector ids of the local manifest with `startup: "boot"`. */
-  bootIds(): string[];
+  /** Whether `id` is a stdio connector of the local manifest with `startup: "lazy"` (started on first use). */
+  isLazy(id: string): boolean;
   /** Shared supervisor of `id`, when one was started (for status). */
   supervisor(id: string): StdioSupervisor | undefined;
   /** Stops every child (SIGTERM, then SIGKILL) and refuses new ones. */
@@ -81,13 +81,17 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
   let closed = false;
 
   async function launchSpec(id: string): Promise<StdioLaunchSpec> {
-    if (closed) throw new ConnectorsError('STDIO_SPAWN_FAILED', `stdio connector ${id}: the gateway is shutting down`);
+    if (closed)
+      throw new ConnectorsError('STDIO_SPAWN_FAILED', `stdio connector ${id}: the gateway is shutting down`);
     let spec: StdioConnectorEntry | undefined;
     try {
       spec = specs().get(id);
     } catch (error) {
       const why = error instanceof Error ? error.message.replace(/^brAInwav: /, '') : String(error);
-      throw new ConnectorsError('STDIO_SPEC_MISSING', `stdio connector ${id}: the local manifest is unusable: ${why}`);
+      throw new ConnectorsError(
+        'STDIO_SPEC_MISSING',
+        `stdio connector ${id}: the local manifest is unusable: ${why}`,
+      );
     }
     if (!spec)
       throw new ConnectorsError(
@@ -97,7 +101,8 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
     const mismatch = checkRequiresCore(spec);
     if (mismatch) throw new ConnectorsError('CORE_VERSION_MISMATCH', mismatch);
     const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(spec.env ?? {})) env[name] = await options.resolveSecret(value.secretRef);
+    for (const [name, value] of Object.entries(spec.env ?? {}))
+      env[name] = await options.resolveSecret(value.secretRef);
     return {
       id,
       command: spec.command,
@@ -157,11 +162,11 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
         throw error;
       }
     },
-    bootIds() {
+    isLazy(id) {
       try {
-        return [...specs().values()].filter((s) => s.startup === 'boot').map((s) => s.id);
+        return specs().get(id)?.startup === 'lazy';
       } catch {
-        return [];
+        return false; // an unusable local manifest: warming shows its error at once
       }
     },
     supervisor: (id) => shared.get(id),

@@ -38,7 +38,10 @@ export function stdioAwareProxyFactory(
  * The gateway's passthrough upstreams: a stdio connector's passthrough session gets a dedicated supervised
  * child (its own MCP session, as an HTTP upstream gives each session its own); HTTP ones go through `http`.
  */
-export function stdioAwareUpstreamConnector(stdio: StdioConnectors, http: UpstreamConnector): UpstreamConnector {
+export function stdioAwareUpstreamConnector(
+  stdio: StdioConnectors,
+  http: UpstreamConnector,
+): UpstreamConnector {
   return async (connector, capabilities) => {
     if (connector.transport !== 'stdio') return http(connector, capabilities);
     const client = new Client({ name: 'brainwav-connectors-gateway', version: '0.1.0' }, { capabilities });
@@ -47,7 +50,7 @@ export function stdioAwareUpstreamConnector(stdio: StdioConnectors, http: Upstre
       client,
       async connect() {
         const child = await stdio.openDedicated(connector.id);
-        end = child.close;
+        end = () => child.close();
         await client.connect(child.transport);
       },
       async close() {

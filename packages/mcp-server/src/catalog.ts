@@ -35,6 +35,8 @@ interface Entry {
   binding: GatewayConnectorBinding;
   tools: Tool[];
   loading?: Promise<void>;
+  /** Whether its first listing was started (a lazy binding waits for the first aggregate list). */
+  started: boolean;
   unsubscribe: () => void;
 }
 
@@ -73,6 +75,7 @@ export class ToolCatalog {
 
   /** The aggregate list; waits (bounded) for connectors whose first listing is still in flight. */
   async list(): Promise<Tool[]> {
+    this.startLazy();
     const pending = [...this.entries.values()].flatMap((e) => (e.loading ? [e.loading] : []));
     if (pending.length > 0) await withDeadline(Promise.all(pending), this.initialLoadTimeoutMs);
     return this.tools;
@@ -83,6 +86,7 @@ export class ToolCatalog {
    * while a connector's first listing is still in flight.
    */
   cachedResultJson(): Buffer | undefined {
+    if (this.startLazy()) return undefined;
     for (const entry of this.entries.values()) if (entry.loading) return undefined;
     return (this.resultJson ??= Buffer.from(`{"tools":${this.signature}}`));
   }
@@ -142,16 +146,33 @@ export class ToolCatalog {
 
   private add(binding: GatewayConnectorBinding): void {
     const id = binding.connector.id;
-    const entry: Entry = { binding, tools: [], unsubscribe: () => undefined };
+    const entry: Entry = { binding, tools: [], started: false, unsubscribe: () => undefined };
     entry.unsubscribe = binding.proxy.onToolsChanged((tools) => this.update(entry, tools));
-    entry.loading = binding.proxy
+    this.entries.set(id, entry);
+    if (!binding.lazy) this.load(entry);
+  }
+
+  /** Starts the first listing of lazy entries not yet listed; whether there was one. */
+  private startLazy(): boolean {
+    let started = false;
+    for (const entry of this.entries.values()) {
+      if (entry.started) continue;
+      this.load(entry);
+      started = true;
+    }
+    return started;
+  }
+
+  private load(entry: Entry): void {
+    const id = entry.binding.connector.id;
+    entry.started = true;
+    entry.loading = entry.binding.proxy
       .listTools()
       .then((tools) => this.update(entry, tools))
       .catch((error: unknown) =>
         this.logger.warn({ connectorId: id, err: errorMessage(error) }, 'initial tools/list failed'),
       )
       .finally(() => (entry.loading = undefined));
-    this.entries.set(id, entry);
   }
 
   private update(entry: Entry, tools: Tool[]): void {

@@ -40,6 +40,8 @@ export interface GatewayProxy {
 export interface GatewayConnectorBinding {
   connector: GatewayConnector;
   proxy: GatewayProxy;
+  /** Its tools are first listed when a client first lists the aggregate, not when it joins (lazy stdio connectors). */
+  lazy?: boolean;
 }
 
 /**
