@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +16,7 @@ import { portFree, readEnvLocal, root, startNpmStack, type NpmStack } from './np
  * everything already) brings up the demo upstreams, asbr and the connectors server on their documented ports;
  * then the issues' "done when" checks run against it exactly as an operator would, and Ctrl-C stops it all.
  */
-const PORTS = [7070, 7071, 7101, 7102, 7103];
+const PORTS = [7070, 7071, 7101, 7103];
 const ASBR = 'http://127.0.0.1:7070';
 const BASE = 'http://127.0.0.1:7071';
 
@@ -36,6 +37,41 @@ function run(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Pids of the stdio connector processes the stack's gateway runs (found by their working directory). */
+function stdioChildren(): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  const workspaces = resolve(root, 'workspaces');
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (!cwd.startsWith(`${workspaces}/`)) continue;
+      const id = cwd.slice(workspaces.length + 1);
+      found.set(id, [...(found.get(id) ?? []), Number(entry)]);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+interface ConnectorItem {
+  id: string;
+  transport: string;
+  availability: string;
+  endpoint: string;
+}
+
+async function connectorItems(): Promise<ConnectorItem[]> {
+  const res = await fetch(`${BASE}/v1/connectors`, {
+    headers: { authorization: `Bearer ${env.CONNECTORS_API_KEY}` },
+  });
+  return ((await res.json()) as { connectors: ConnectorItem[] }).connectors;
+}
+
+const availabilityOf = async (id: string): Promise<string | undefined> =>
+  (await connectorItems()).find((c) => c.id === id)?.availability;
+
 beforeAll(async () => {
   stack = await startNpmStack(PORTS);
   output = stack.output();
@@ -48,6 +84,8 @@ afterAll(async () => {
   output = stack.output();
   expect(output).toContain('stopped asbr');
   for (const port of PORTS) expect(await portFree(port)).toBe(true);
+  // the gateway's stdio children stopped with it: no process left in a connector workspace
+  expect([...stdioChildren().entries()]).toEqual([]);
 }, 60_000);
 
 describe('npm start (the local stack) as an operator uses it', () => {
@@ -66,7 +104,7 @@ describe('npm start (the local stack) as an operator uses it', () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     const ok = run(['packages/cli/dist/bin.js', 'verify', `${ASBR}/v1/connectors/service-map`]);
-    expect(ok.stdout).toMatch(/^OK kid=hs256-[0-9a-f]{12} alg=HS256 version=\d+ expires=\S+ connectors=4$/m);
+    expect(ok.stdout).toMatch(/^OK kid=hs256-[0-9a-f]{12} alg=HS256 version=\d+ expires=\S+ connectors=5$/m);
     expect(ok.status).toBe(0);
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -96,6 +134,32 @@ describe('npm start (the local stack) as an operator uses it', () => {
     expect(r.status).toBe(0);
   });
 
+  it('an agent uses a stdio connector (server-memory) through the gateway', () => {
+    const r = spawnSync(
+      'npx',
+      ['tsx', '--conditions=@cortex-os/source', 'packages/agents/examples/quickstart.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...env,
+          ASBR_URL: ASBR,
+          QUICKSTART_TOOL: 'memory__create_entities',
+          QUICKSTART_ARGS: JSON.stringify({
+            entities: [{ name: 'brAInwav-agent', entityType: 'agent', observations: ['used stdio'] }],
+          }),
+        },
+        encoding: 'utf8',
+        timeout: 90_000,
+      },
+    );
+    expect(r.stdout).toMatch(/^Answer: /m);
+    expect(r.stdout).toContain('"name": "brAInwav-agent"');
+    expect(r.status).toBe(0);
+    const graph = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'memory__read_graph', '{}']);
+    expect(graph.stdout).toContain('used stdio');
+  });
+
   it('lists the demo tools and the dashboard app on /mcp and calls one through the gateway', () => {
     const call = run([
       'scripts/stack/mcp-call.mjs',
@@ -108,6 +172,7 @@ describe('npm start (the local stack) as an operator uses it', () => {
       expect.arrayContaining([
         'everything__echo',
         'memory__create_entities',
+        'files__list_allowed_directories',
         'fixtures__echo',
         'connectors_dashboard',
       ]),
@@ -115,6 +180,25 @@ describe('npm start (the local stack) as an operator uses it', () => {
     expect(listed.some((name) => name.startsWith('tasks__'))).toBe(false);
     expect(call.stdout).toContain('Echo: hello brAInwav');
     expect(call.status).toBe(0);
+  });
+
+  it('runs the stdio connectors (server-memory, server-filesystem) under the gateway; a killed one recovers', async () => {
+    const items = await connectorItems();
+    const memory = items.find((c) => c.id === 'memory');
+    expect(memory).toMatchObject({ transport: 'stdio', endpoint: `${BASE}/mcp/connectors/memory` });
+    const files = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'files__list_allowed_directories', '{}']);
+    expect(files.stdout).toContain(resolve(root, 'workspaces/files'));
+    expect(files.status).toBe(0);
+    await expect.poll(() => availabilityOf('memory'), { timeout: 20_000 }).toBe('online');
+    const [pid] = stdioChildren().get('memory') ?? [];
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    await expect.poll(() => availabilityOf('memory'), { timeout: 10_000, interval: 50 }).toBe('offline');
+    await expect.poll(() => availabilityOf('memory'), { timeout: 20_000 }).toBe('online');
+    expect(stdioChildren().get('memory')).not.toContain(pid);
+    const graph = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'memory__read_graph', '{}']);
+    expect(graph.stdout).toContain('"relations"');
+    expect(graph.status).toBe(0);
   });
 
   it('serves the widget, which shows the demo connectors in Chromium with zero axe violations', async () => {
@@ -129,6 +213,7 @@ describe('npm start (the local stack) as an operator uses it', () => {
       await expect.poll(() => pillOf(page, 'everything'), { timeout: 20_000 }).toBe('Availability: online');
       await expect.poll(() => pillOf(page, 'memory'), { timeout: 20_000 }).toBe('Availability: online');
       await expect.poll(() => pillOf(page, 'fixtures'), { timeout: 20_000 }).toBe('Availability: online');
+      await expect.poll(() => pillOf(page, 'files'), { timeout: 20_000 }).toBe('Availability: online');
       expect(await pillOf(page, 'tasks')).toBe('Availability: unknown');
       expect(await runAxe(page)).toEqual([]);
       await saveScreenshot(page, 'npm-start-widget');

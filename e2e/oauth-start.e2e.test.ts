@@ -13,7 +13,7 @@ import { portFree, readEnvLocal, root, startNpmStack, type NpmStack } from './np
  * exactly the tools its role allows under the demo policy, and a policy edit while it is connected changes what it
  * may call without a restart. The policy is a copy of config/policy.yaml, so the repository file is never edited.
  */
-const PORTS = [7070, 7071, 7072, 7101, 7102, 7103];
+const PORTS = [7070, 7071, 7072, 7101, 7103];
 const BASE = 'http://127.0.0.1:7071';
 const policyPath = resolve(mkdtempSync(resolve(tmpdir(), 'brainwav-oauth-e2e-')), 'policy.yaml');
 const demoPolicy = readFileSync(resolve(root, 'config/policy.yaml'), 'utf8');

@@ -46,10 +46,17 @@ mkdirSync(runDir, { recursive: true });
 const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 const asbrUrl = `http://${urlHost}:${asbrPort}`;
 const base = `http://${urlHost}:${connectorsPort}`;
+const publicUrl = merged.CONNECTORS_PUBLIC_URL ?? base;
+const workspacesDir = resolve(root, merged.CONNECTORS_WORKSPACES_DIR ?? 'workspaces');
 const env = {
   ...merged,
   NODE_ENV: merged.NODE_ENV ?? 'production',
   CONNECTORS_MANIFEST_PATH: manifestPath,
+  // stdio connectors are published in the signed map at <gateway>/mcp/connectors/<id>; the gateway runs them
+  // from the same manifest, each in workspaces/<id>/
+  CONNECTORS_GATEWAY_URL: merged.CONNECTORS_GATEWAY_URL ?? publicUrl,
+  CONNECTORS_WORKSPACES_DIR: workspacesDir,
+  ...(demo ? { CONNECTOR_MEMORY_FILE: merged.CONNECTOR_MEMORY_FILE ?? resolve(runDir, 'memory.jsonl') } : {}),
   ASBR_URL: merged.ASBR_URL ?? asbrUrl,
   CONNECTORS_AUDIT_LOG: merged.CONNECTORS_AUDIT_LOG ?? resolve(runDir, 'audit.jsonl'),
   // the demo policy: the shared keys see everything, dev-auth's admin everything, support the read-only tools
@@ -64,7 +71,6 @@ const devAuthUrl = `http://${devAuthHost.includes(':') ? `[${devAuthHost}]` : de
 const devAuthIssuer = (merged.DEV_AUTH_ISSUER ?? devAuthUrl).replace(/\/+$/, '');
 const oauth = mcpAuth === 'oauth' || mcpAuth === 'both';
 const devAuth = oauth && (merged.OAUTH_ISSUER ?? devAuthIssuer).replace(/\/+$/, '') === devAuthIssuer;
-const publicUrl = merged.CONNECTORS_PUBLIC_URL ?? base;
 if (oauth) {
   env.OAUTH_ISSUER = merged.OAUTH_ISSUER ?? devAuthIssuer;
   env.CONNECTORS_PUBLIC_URL = publicUrl;
@@ -126,7 +132,6 @@ async function checkPorts() {
     ...(demo
       ? [
           ['everything', 7101],
-          ['memory', 7102],
           ['fixtures', 7103],
         ]
       : []),
@@ -149,7 +154,9 @@ await checkPorts();
 
 try {
   if (demo) {
-    step('starting demo upstream connectors (everything :7101, memory :7102, fixtures :7103)');
+    step(
+      'starting demo upstream connectors (everything :7101, fixtures :7103; memory and files are stdio, run by the gateway)',
+    );
     const require = createRequire(resolve(root, 'packages/connectors/package.json'));
     const everythingEntry = require
       .resolve('@modelcontextprotocol/server-everything/package.json')
@@ -161,16 +168,6 @@ try {
       resolve(runDir, 'everything.log'),
     );
     procs.push(everything);
-    const memory = start(
-      'memory',
-      'scripts/stack/memory-bridge.mjs',
-      {
-        BRIDGE_PORT: '7102',
-        MEMORY_FILE_PATH: resolve(runDir, 'memory.jsonl'),
-        CONNECTOR_MEMORY_TOKEN: env.CONNECTOR_MEMORY_TOKEN,
-      },
-      false,
-    );
     const fixtures = start(
       'fixtures',
       'scripts/stack/fixture-server.mjs',
@@ -179,9 +176,6 @@ try {
     );
     await Promise.all([
       waitUntil(everything, () => mcpAnswers('http://127.0.0.1:7101/mcp')),
-      waitUntil(memory, () =>
-        mcpAnswers('http://127.0.0.1:7102/mcp', { authorization: `Bearer ${env.CONNECTOR_MEMORY_TOKEN}` }),
-      ),
       waitUntil(fixtures, () =>
         mcpAnswers('http://127.0.0.1:7103/mcp', { 'x-demo-key': env.CONNECTOR_FIXTURES_KEY }),
       ),
@@ -241,6 +235,7 @@ brAInwav connectors stack is ready (keys in .env.local; logs in ${runDir}: LOG_L
   MCP (Inspector)      ${base}/mcp   (Streamable HTTP, ${mcpAuthNote})
   MCP Apps dashboard   ${base}/mcp   (tool connectors_dashboard, resource ui://connectors/dashboard.html)
   widget               ${base}/apps/chatgpt-dashboard/
+  stdio connectors     run by the connectors server from ${manifestPath}, one workspace each in ${workspacesDir}
   policy               ${env.CONNECTORS_POLICY_FILE}   (hot reloaded; check: node packages/cli/dist/bin.js policy check <file>)${devAuthLines}
 
   map (verifiable):    set -a; . ./.env.local; set +a; curl -s${keyNote} ${base}/v1/connectors/service-map

@@ -7,7 +7,6 @@ export const DEV_KEYS = {
   CONNECTORS_SIGNATURE_KEY: 48,
   CONNECTORS_API_KEY: 32,
   MCP_API_KEY: 32,
-  CONNECTOR_MEMORY_TOKEN: 24,
   CONNECTOR_FIXTURES_KEY: 24,
   // the demo clients of config/dev-auth.json (client_secret_ref env:...); devAuthSecretNames() finds any others
   DEV_AUTH_CLIENT_DEV_ADMIN_SECRET: 32,

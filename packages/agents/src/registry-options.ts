@@ -1,4 +1,9 @@
-import { createKeySet, type KeyInput, type KeySet } from '@cortex-os/connectors-manifest';
+import {
+  createKeySet,
+  type KeyInput,
+  type KeySet,
+  type ServiceMapConnector,
+} from '@cortex-os/connectors-manifest';
 import { createRemoteToolProxy, type SecretResolver } from '@cortex-os/mcp-bridge';
 import { createConnectorsMetrics, createSilentLogger } from '@cortex-os/telemetry';
 import { systemClock } from './clock.js';
@@ -33,6 +38,11 @@ export interface ConnectorsRegistryOptions {
    * `@cortex-os/connectors-manifest/node` for an allow-list of your own. A refused ref fails only that connector.
    */
   readonly resolveSecret?: SecretResolver;
+  /**
+   * Key the default proxy factory sends (`Authorization: Bearer`) to stdio connectors: their map endpoint is the
+   * gateway's `/mcp/connectors/<id>`, which authenticates callers (`MCP_API_KEY`). Never sent to other endpoints.
+   */
+  readonly gatewayApiKey?: string;
   /** File that keeps the last verified map's exact bytes (atomic writes); reloaded and re-verified on start. */
   readonly persistPath?: string;
   /** Timeout of each map request, milliseconds (default 5000). */
@@ -54,6 +64,12 @@ export interface ResolvedRegistryOptions {
   readonly persistPath: string | undefined;
   readonly minIntervalMs: number;
   readonly maxBackoffMs: number;
+}
+
+/** A stdio connector reached through the gateway carries the gateway key; any other connector is unchanged. */
+function viaGateway(connector: ServiceMapConnector, gatewayApiKey: string | undefined): ServiceMapConnector {
+  if (connector.transport !== 'stdio' || gatewayApiKey === undefined) return connector;
+  return { ...connector, headers: { ...connector.headers, authorization: `Bearer ${gatewayApiKey}` } };
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -105,7 +121,7 @@ export function resolveRegistryOptions(o: ConnectorsRegistryOptions): ResolvedRe
     proxyFactory:
       o.proxyFactory ??
       ((connector) =>
-        createRemoteToolProxy(connector, {
+        createRemoteToolProxy(viaGateway(connector, o.gatewayApiKey), {
           logger,
           ...(proxyUp ? { metrics: { proxyUp } } : {}),
           ...(o.resolveSecret ? { resolveSecret: o.resolveSecret } : {}),

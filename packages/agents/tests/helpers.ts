@@ -85,6 +85,8 @@ export interface SignOptions {
   readonly now: number;
   readonly ttlSeconds?: number;
   readonly signer: Signer;
+  /** Base URL stdio connectors are published under (`<gatewayUrl>/mcp/connectors/<id>`). */
+  readonly gatewayUrl?: string;
 }
 
 /** The exact signed bytes of a service map built by the manifest package. */
@@ -97,7 +99,12 @@ export async function signedMap(o: SignOptions): Promise<string> {
     connectors: o.connectors,
   });
   const id = String(o.version).padStart(26, '0');
-  const unsigned = buildServiceMap(manifest, { now: new Date(o.now), id, version: o.version });
+  const unsigned = buildServiceMap(manifest, {
+    now: new Date(o.now),
+    id,
+    version: o.version,
+    ...(o.gatewayUrl ? { gatewayUrl: o.gatewayUrl } : {}),
+  });
   return JSON.stringify(await signServiceMap(unsigned, o.signer));
 }
 

@@ -16,11 +16,16 @@ describe('config/connectors.manifest.json (sample used by npm start)', () => {
       auth: { type: 'none' },
       enabled: true,
     });
+    // local stdio servers run by the gateway: a command line, env only by secretRef, no endpoint of their own
     expect(byId.memory).toMatchObject({
-      endpoint: 'http://127.0.0.1:7102/mcp',
-      auth: { type: 'bearer', secretRef: 'env:CONNECTOR_MEMORY_TOKEN' },
+      transport: 'stdio',
+      command: 'node',
+      env: { MEMORY_FILE_PATH: { secretRef: 'env:CONNECTOR_MEMORY_FILE' } },
+      startup: 'boot',
       enabled: true,
     });
+    expect(byId.memory).not.toHaveProperty('endpoint');
+    expect(byId.files).toMatchObject({ transport: 'stdio', startup: 'lazy', enabled: true });
     expect(byId.fixtures).toMatchObject({
       endpoint: 'http://127.0.0.1:7103/mcp',
       auth: { type: 'apiKey', headerName: 'X-Demo-Key', secretRef: 'env:CONNECTOR_FIXTURES_KEY' },
@@ -30,6 +35,6 @@ describe('config/connectors.manifest.json (sample used by npm start)', () => {
     expect(manifest.connectors.every((c) => c.metadata.brand === 'brAInwav')).toBe(true);
     const raw = JSON.parse(readFileSync(SAMPLE, 'utf8')) as Record<string, unknown>;
     expect(raw.$schema).toBe('../schemas/connectors.manifest.schema.json');
-    expect(parseManifest(raw).connectors).toHaveLength(4);
+    expect(parseManifest(raw).connectors).toHaveLength(5);
   });
 });

@@ -48,7 +48,5 @@ export {
 export type { DashboardSource } from './mcp-apps.js';
 export { InflightTracker } from './inflight.js';
 export { WIDGET_PREFIX } from './routes/widget.js';
-export { createStdioHttpBridge } from './stdio-bridge.js';
 export { createStdioConnectors } from './stdio-connectors.js';
 export type { StdioConnectors, StdioConnectorsOptions } from './stdio-connectors.js';
-export type { StdioHttpBridge, StdioHttpBridgeOptions } from './stdio-bridge.js';

@@ -117,7 +117,7 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
   function supervisorOptions(id: string, extra: Partial<StdioSupervisorOptions>): StdioSupervisorOptions {
     return {
       workspacesDir: options.workspacesDir,
-      logger: options.logger.child({ connectorId: id }),
+      logger: options.logger,
       secrets: options.secrets ?? [],
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
       ...extra,
@@ -133,9 +133,10 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
     const created = createStdioSupervisor(
       spec,
       supervisorOptions(id, {
-        onExit: () => options.onChange(id),
+        // on the next turn: the MCP client over the dead child closes first, so the probe sees the real reason
+        onExit: () => setImmediate(() => options.onChange(id)),
         onRestartDue: () => options.onChange(id),
-        onOffline: () => options.onChange(id),
+        onOffline: () => setImmediate(() => options.onChange(id)),
       }),
     );
     shared.set(id, created);
