@@ -135,6 +135,7 @@ describe('npm start (the local stack) as an operator uses it', () => {
   });
 
   it('an agent uses a stdio connector (server-memory) through the gateway', () => {
+    const name = `brAInwav-agent-${Date.now()}`; // the demo's memory file outlives a stack
     const r = spawnSync(
       'npx',
       ['tsx', '--conditions=@cortex-os/source', 'packages/agents/examples/quickstart.ts'],
@@ -146,7 +147,7 @@ describe('npm start (the local stack) as an operator uses it', () => {
           ASBR_URL: ASBR,
           QUICKSTART_TOOL: 'memory__create_entities',
           QUICKSTART_ARGS: JSON.stringify({
-            entities: [{ name: 'brAInwav-agent', entityType: 'agent', observations: ['used stdio'] }],
+            entities: [{ name, entityType: 'agent', observations: ['used stdio'] }],
           }),
         },
         encoding: 'utf8',
@@ -154,10 +155,10 @@ describe('npm start (the local stack) as an operator uses it', () => {
       },
     );
     expect(r.stdout).toMatch(/^Answer: /m);
-    expect(r.stdout).toContain('"name": "brAInwav-agent"');
+    expect(r.stdout).toContain(`"name": "${name}"`);
     expect(r.status).toBe(0);
     const graph = run(['scripts/stack/mcp-call.mjs', `${BASE}/mcp`, 'memory__read_graph', '{}']);
-    expect(graph.stdout).toContain('used stdio');
+    expect(graph.stdout).toContain(name);
   });
 
   it('lists the demo tools and the dashboard app on /mcp and calls one through the gateway', () => {
