@@ -1,0 +1,135 @@
+/** bench.json shape and Markdown summary of the stdio connectors benchmark (verification/connectors-stdio/). */
+import type { LatencyRound } from '../../mcp-server/bench/latency.js';
+
+/** Cold-start samples of one side, ms. */
+export interface ColdStats {
+  n: number;
+  medianMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  minMs: number;
+  maxMs: number;
+  samplesMs: number[];
+}
+
+/** Latency of one gateway configuration beside the direct stdio client. */
+export interface LatencyFigures {
+  /** The round whose added p50 is the median of the three. */
+  median: LatencyRound;
+  rounds: LatencyRound[];
+  addedP50Ms: number;
+  addedP50PairedMs: number;
+  targetMet: boolean;
+}
+
+/** What verification/connectors-stdio/bench.json holds. */
+export interface StdioBenchReport {
+  brand: 'brAInwav';
+  at: string;
+  node: string;
+  cpus: number;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  entry: string;
+  settings: Record<string, string>;
+  coldStart: {
+    direct: ColdStats;
+    inProcess: ColdStats;
+    deployed: ColdStats;
+    /** gateway median / direct median. */
+    inProcessRatio: number;
+    deployedRatio: number;
+    /** Stdio children still alive after their gateway closed (must be 0). */
+    leftoverChildren: number;
+  };
+  toolCall: {
+    warmupCalls: number;
+    callsPerSidePerRound: number;
+    rounds: number;
+    inProcess: LatencyFigures;
+    deployed: LatencyFigures;
+    /**
+     * Reference, not the target: the in-process gateway beside server-everything served over Streamable HTTP
+     * (`direct` = the SDK client to that HTTP server), i.e. the gateway's cost with the client transport equal.
+     */
+    httpReference: LatencyFigures;
+    /** MaxListenersExceededWarning (abort listeners) raised by the stock SDK HTTP client in this process. */
+    stockClientAbortListenerWarnings: number;
+    /** Lines the deployed connectors server logged during its latency rounds (default LOG_ACCESS). */
+    deployedLogLines: number;
+  };
+  rss: {
+    connectors: number;
+    toolsListed: number;
+    gatewayBeforeMb: number;
+    gatewayAfterMb: number;
+    gatewayDeltaMb: number;
+    childrenCount: number;
+    childrenTotalMb: number;
+    childrenPerChildMb: number;
+  };
+  targets: { addedP50MaxMs: number; inProcessMet: boolean; deployedMet: boolean };
+}
+
+const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+function cold(name: string, c: ColdStats): string {
+  return `| ${name} | ${c.n} | **${c.medianMs}** | ${c.p99Ms} | ${c.minMs} | ${c.maxMs} |`;
+}
+
+function lat(name: string, l: LatencyFigures): string {
+  const m = l.median;
+  return [
+    `| ${name}: gateway /mcp | ${m.gateway.p50} | ${m.gateway.p99} | ${m.gateway.mean} | ${m.gateway.n} |`,
+    `| ${name}: direct stdio | ${m.direct.p50} | ${m.direct.p99} | ${m.direct.mean} | ${m.direct.n} |`,
+  ].join('\n');
+}
+
+/** The Markdown written next to bench.json. */
+export function renderStdioMarkdown(r: StdioBenchReport): string {
+  const { coldStart: c, toolCall: t, rss } = r;
+  const rounds = (l: LatencyFigures): string => l.rounds.map((x) => x.addedP50Ms).join(', ');
+  return `# stdio connectors through the gateway, benchmark (brAInwav)
+
+${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (load average ${r.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at the end).
+Entries: ${r.entry}; deployed settings ${JSON.stringify(r.settings)}. Upstream: \`@modelcontextprotocol/server-everything dist/index.js stdio\` (and server-memory for RSS), spawned by the gateway through @cortex-os/stdio-supervisor from the local manifest (startup lazy).
+
+## 1. Cold start to the first tools/list (ms)
+
+Gateway: a fresh connectors server (already ready, no child yet) → stock SDK client connects to \`/mcp\` over Streamable HTTP and lists tools; the first aggregate tools/list spawns the child, initializes it and lists its tools. Direct: \`StdioClientTransport\` spawns the same server and lists tools.
+
+| side | n | median | p99 | min | max |
+|---|---|---|---|---|---|
+${cold('direct (SDK StdioClientTransport)', c.direct)}
+${cold('gateway in-process (buildApp)', c.inProcess)}
+${cold('gateway as deployed (own process)', c.deployed)}
+
+Ratios gateway/direct: in-process **${c.inProcessRatio}**, deployed **${c.deployedRatio}**. Children left after their gateway closed: ${c.leftoverChildren}.
+
+## 2. Tool-call latency, \`echo\`, sequential (ms)
+
+${t.warmupCalls} warm-up calls per side, then ${t.rounds} rounds of ${t.callsPerSidePerRound} calls per side interleaved in blocks of 100; the round with the median added p50 shown.
+
+| path | p50 | p99 | mean | n |
+|---|---|---|---|---|
+${lat('in-process', t.inProcess)}
+${lat('deployed', t.deployed)}
+| reference: in-process gateway /mcp | ${t.httpReference.median.gateway.p50} | ${t.httpReference.median.gateway.p99} | ${t.httpReference.median.gateway.mean} | ${t.httpReference.median.gateway.n} |
+| reference: server-everything over Streamable HTTP, direct | ${t.httpReference.median.direct.p50} | ${t.httpReference.median.direct.p99} | ${t.httpReference.median.direct.mean} | ${t.httpReference.median.direct.n} |
+
+- In-process added p50 **${t.inProcess.addedP50Ms} ms** (paired blocks ${t.inProcess.addedP50PairedMs} ms; rounds ${rounds(t.inProcess)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.inProcessMet)}.
+- Deployed added p50 **${t.deployed.addedP50Ms} ms** (paired blocks ${t.deployed.addedP50PairedMs} ms; rounds ${rounds(t.deployed)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.deployedMet)}. The deployed server wrote ${t.deployedLogLines} log lines during those rounds.
+- Reference (not the target): the in-process gateway beside server-everything over Streamable HTTP, the same stock client transport on both sides: added p50 **${t.httpReference.addedP50Ms} ms** (paired ${t.httpReference.addedP50PairedMs} ms; rounds ${rounds(t.httpReference)}). The gap between this and the stdio rows is what the client's Streamable HTTP hop costs over a stdio pipe.
+- The stock SDK HTTP client raised ${t.stockClientAbortListenerWarnings} MaxListenersExceededWarning (one abort listener per request on its session signal, in this benchmark process, not the gateway).
+
+## 3. RSS with ${rss.connectors} stdio connectors (server-memory, all started)
+
+Deployed connectors server; one tool (\`read_graph\`) called on each connector through \`/mcp\` (${rss.toolsListed} tools listed).
+
+| | MB |
+|---|---|
+| gateway RSS before (ready, no child) | ${rss.gatewayBeforeMb} |
+| gateway RSS after (${rss.childrenCount} children running) | ${rss.gatewayAfterMb} (+${rss.gatewayDeltaMb}) |
+| children total RSS (/proc, ${rss.childrenCount} processes) | ${rss.childrenTotalMb} (${rss.childrenPerChildMb} each) |
+`;
+}
