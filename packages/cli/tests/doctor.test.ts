@@ -52,6 +52,44 @@ describe('doctor', () => {
     expectNoSecrets(result, SECRETS);
   });
 
+  it("checks a stdio connector's env secretRefs (the values its process is started with)", async () => {
+    const manifest = join(dir.path, 'stdio.json');
+    const stdio = (id: string, ref: string) => ({
+      id,
+      version: '1.0.0',
+      displayName: id,
+      transport: 'stdio',
+      command: 'node',
+      args: ['server.js'],
+      env: { API_TOKEN: { secretRef: ref } },
+      auth: { type: 'none' },
+      scopes: ['tools:call'],
+      quotas: { perMinute: 60, perHour: 1000 },
+      enabled: true,
+      metadata: { brand: 'brAInwav' },
+    });
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        id: 'stdio-doctor',
+        manifestVersion: 'v1',
+        brand: 'brAInwav',
+        ttlSeconds: 300,
+        connectors: [
+          stdio('local', 'env:CONNECTOR_ALPHA_TOKEN'),
+          stdio('other', 'env:CONNECTOR_MISSING_TOKEN'),
+        ],
+      }),
+    );
+    const result = await runCli(['doctor', '--manifest', manifest], { env: GOOD_ENV });
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').slice(3, 5)).toEqual([
+      '✔ secretRef local (env:CONNECTOR_ALPHA_TOKEN): ok',
+      '✖ secretRef other (env:CONNECTOR_MISSING_TOKEN): missing',
+    ]);
+    expectNoSecrets(result, SECRETS);
+  });
+
   it('a missing secretRef and a short key: ✖ lines, exit 1, values never printed', async () => {
     const short = 'short-signing-key';
     const env = { ...GOOD_ENV, CONNECTORS_SIGNATURE_KEY: short, CONNECTOR_BETA_KEY: '' };

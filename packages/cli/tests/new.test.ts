@@ -78,6 +78,7 @@ describe('new: stdio (default)', () => {
       transport: 'stdio',
       command: 'npx',
       args: ['tsx', join(dir, 'src/server.ts')],
+      cwd: dir,
       env: {},
       limits: { memoryMb: 256, maxRestarts: 5 },
       startup: 'lazy',
@@ -92,6 +93,7 @@ describe('new: stdio (default)', () => {
       'transport',
       'command',
       'args',
+      'cwd',
       'env',
       'limits',
       'startup',
@@ -334,6 +336,7 @@ describe('scaffold: pinned versions and pure generation', () => {
     );
     expect(JSON.parse(stdio.at(-1)?.content ?? '{}')).toMatchObject({
       args: ['tsx', '/srv/x1/src/server.ts'],
+      cwd: '/srv/x1',
     });
   });
 });

@@ -1,4 +1,4 @@
-import { ManifestValidationError, type Manifest } from '@cortex-os/connectors-manifest';
+import { isStdioEntry, ManifestValidationError, type Manifest } from '@cortex-os/connectors-manifest';
 import {
   createSecretRefPolicy,
   gatewaySecretValues,
@@ -79,9 +79,14 @@ async function secretRefCheck(ctx: CommandContext, ref: string, env: CliEnv, pol
 async function secretRefChecks(ctx: CommandContext, manifest: Manifest, env: CliEnv): Promise<Check[]> {
   const { policy, check } = secretRefPolicy(env);
   const checks: Check[] = check ? [check] : [];
-  for (const connector of manifest.connectors) {
-    const ref = connector.auth.secretRef;
-    if (ref === undefined) continue;
+  // the auth secretRef of every connector, and the env secretRefs a stdio connector's process is started with
+  const refs = manifest.connectors.flatMap((connector) =>
+    [
+      ...(connector.auth.secretRef === undefined ? [] : [connector.auth.secretRef]),
+      ...(isStdioEntry(connector) ? Object.values(connector.env).map((value) => value.secretRef) : []),
+    ].map((ref) => ({ connector, ref })),
+  );
+  for (const { connector, ref } of refs) {
     const label = `secretRef ${connector.id} (${ref})`;
     if (!connector.enabled) {
       checks.push({ status: 'skip', label, detail: 'not checked (connector disabled)' });

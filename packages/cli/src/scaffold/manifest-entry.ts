@@ -21,13 +21,17 @@ const POLICY = {
   metadata: { brand: 'brAInwav' },
 } as const;
 
-/** The stdio entry: the gateway's supervisor launches `npx tsx <dir>/src/server.ts`. */
+/**
+ * The stdio entry: the gateway's supervisor launches `npx tsx <dir>/src/server.ts` in `<dir>` (so npx finds the
+ * scaffold's own tsx in `<dir>/node_modules` instead of fetching one into the workspace; HOME stays the workspace).
+ */
 function stdioEntry(options: ScaffoldOptions): ManifestEntryJson {
   return {
     ...common(options),
     transport: 'stdio',
     command: 'npx',
     args: ['tsx', join(options.dir, 'src/server.ts')],
+    cwd: options.dir,
     env: {},
     limits: { memoryMb: 256, maxRestarts: 5 },
     startup: 'lazy',
