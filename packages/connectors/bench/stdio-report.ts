@@ -49,8 +49,8 @@ export interface StdioBenchReport {
     inProcess: LatencyFigures;
     deployed: LatencyFigures;
     /**
-     * Reference, not the target: the in-process gateway beside server-everything served over Streamable HTTP
-     * (`direct` = the SDK client to that HTTP server), i.e. the gateway's cost with the client transport equal.
+     * Reference, not the target: the in-process gateway beside a bare SDK McpServer echo over Streamable HTTP in
+     * this process (`direct` = the SDK client to it): the gateway's cost with the client transport equal.
      */
     httpReference: LatencyFigures;
     /** MaxListenersExceededWarning (abort listeners) raised by the stock SDK HTTP client in this process. */
@@ -71,6 +71,7 @@ export interface StdioBenchReport {
   targets: { addedP50MaxMs: number; inProcessMet: boolean; deployedMet: boolean };
 }
 
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
 function cold(name: string, c: ColdStats): string {
@@ -115,11 +116,11 @@ ${t.warmupCalls} warm-up calls per side, then ${t.rounds} rounds of ${t.callsPer
 ${lat('in-process', t.inProcess)}
 ${lat('deployed', t.deployed)}
 | reference: in-process gateway /mcp | ${t.httpReference.median.gateway.p50} | ${t.httpReference.median.gateway.p99} | ${t.httpReference.median.gateway.mean} | ${t.httpReference.median.gateway.n} |
-| reference: server-everything over Streamable HTTP, direct | ${t.httpReference.median.direct.p50} | ${t.httpReference.median.direct.p99} | ${t.httpReference.median.direct.mean} | ${t.httpReference.median.direct.n} |
+| reference: bare SDK McpServer echo over Streamable HTTP (in-process) | ${t.httpReference.median.direct.p50} | ${t.httpReference.median.direct.p99} | ${t.httpReference.median.direct.mean} | ${t.httpReference.median.direct.n} |
 
 - In-process added p50 **${t.inProcess.addedP50Ms} ms** (paired blocks ${t.inProcess.addedP50PairedMs} ms; rounds ${rounds(t.inProcess)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.inProcessMet)}.
 - Deployed added p50 **${t.deployed.addedP50Ms} ms** (paired blocks ${t.deployed.addedP50PairedMs} ms; rounds ${rounds(t.deployed)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.deployedMet)}. The deployed server wrote ${t.deployedLogLines} log lines during those rounds.
-- Reference (not the target): the in-process gateway beside server-everything over Streamable HTTP, the same stock client transport on both sides: added p50 **${t.httpReference.addedP50Ms} ms** (paired ${t.httpReference.addedP50PairedMs} ms; rounds ${rounds(t.httpReference)}). The gap between this and the stdio rows is what the client's Streamable HTTP hop costs over a stdio pipe.
+- Reference (not the target): the in-process gateway (→ stdio child) beside a bare SDK McpServer echo over Streamable HTTP in the same process, the same stock client transport on both sides: added p50 **${t.httpReference.addedP50Ms} ms** (paired ${t.httpReference.addedP50PairedMs} ms; rounds ${rounds(t.httpReference)}). Bare Streamable HTTP p50 minus direct stdio p50 (in-process round): ${round3(t.httpReference.median.direct.p50 - t.inProcess.median.direct.p50)} ms, the floor any HTTP gateway adds over a stdio pipe with this client.
 - The stock SDK HTTP client raised ${t.stockClientAbortListenerWarnings} MaxListenersExceededWarning (one abort listener per request on its session signal, in this benchmark process, not the gateway).
 
 ## 3. RSS with ${rss.connectors} stdio connectors (server-memory, all started)
@@ -129,7 +130,7 @@ Deployed connectors server; one tool (\`read_graph\`) called on each connector t
 | | MB |
 |---|---|
 | gateway RSS before (ready, no child) | ${rss.gatewayBeforeMb} |
-| gateway RSS after (${rss.childrenCount} children running) | ${rss.gatewayAfterMb} (+${rss.gatewayDeltaMb}) |
+| gateway RSS after (${rss.childrenCount} children running) | ${rss.gatewayAfterMb} (${rss.gatewayDeltaMb >= 0 ? '+' : ''}${rss.gatewayDeltaMb}) |
 | children total RSS (/proc, ${rss.childrenCount} processes) | ${rss.childrenTotalMb} (${rss.childrenPerChildMb} each) |
 `;
 }

@@ -12,9 +12,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
-import { startEverythingServer } from '@cortex-os/mcp-bridge/testing';
 import { latencyRounds, type LatencyRound } from '../../mcp-server/bench/latency.js';
 import { mb, pct, round } from '../../mcp-server/bench/lib.js';
+import { startBareHttpEcho, type BareHttpEcho } from './stdio-bare.js';
 import {
   renderStdioMarkdown,
   type ColdStats,
@@ -43,6 +43,7 @@ const ECHO = { message: 'brAInwav bench' };
 // them on GC): Node warns past 1,500. Counted for the report instead of printing thousands of lines.
 let abortListenerWarnings = 0;
 process.removeAllListeners('warning');
+process.setMaxListeners(64); // one exit hook per bench child (processes.ts startChild)
 process.on('warning', (warning) => {
   if (warning.name === 'MaxListenersExceededWarning' && /abort listeners/.test(warning.message))
     abortListenerWarnings += 1;
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   let deployed: DeployedStdio | undefined;
   let memoryStack: DeployedStdio | undefined;
   let direct: Awaited<ReturnType<typeof directEverything>> | undefined;
-  let everythingHttp: Awaited<ReturnType<typeof startEverythingServer>> | undefined;
+  let bareHttp: BareHttpEcho | undefined;
   const clients: Client[] = [];
   const childPids: number[] = [];
   try {
@@ -167,14 +168,14 @@ async function main(): Promise<void> {
       clients.push(client);
       const gatewayEcho = echoVia(client, 'everything__echo');
       inProcessLatency = await latencyRounds(directEcho, gatewayEcho);
-      // reference: the same gateway beside server-everything served over Streamable HTTP (same client transport)
-      everythingHttp = await startEverythingServer();
-      const httpDirect = await httpClient(everythingHttp.url);
+      // reference: the same gateway beside a bare SDK McpServer echo over Streamable HTTP (the transport's floor)
+      bareHttp = await startBareHttpEcho();
+      const httpDirect = await httpClient(bareHttp.url);
       clients.push(httpDirect);
       httpReference = await latencyRounds(echoVia(httpDirect, 'echo'), gatewayEcho);
       await httpDirect.close();
-      await everythingHttp.stop();
-      everythingHttp = undefined;
+      await bareHttp.close();
+      bareHttp = undefined;
       await client.close();
     } finally {
       await inProcess.close();
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of clients) await c.close().catch(() => undefined);
     await direct?.client.close().catch(() => undefined);
-    await everythingHttp?.stop();
+    await bareHttp?.close();
     await deployed?.stop();
     await memoryStack?.stop();
     for (const pid of childPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
