@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
 import { MCP_KEY, controlledSource, removeDir, rest, startApp, testEnv } from './helpers.js';
 
@@ -97,12 +98,19 @@ describe('stdio connectors under the connectors server (real server-memory and s
           startup: 'boot',
         }),
         stdioEntry('future', [entry('server-memory')], { requiresCore: '>=99.0.0' }),
+        stdioEntry('crashy', ['-e', 'console.error("brAInwav fixture: boom"); process.exit(3)'], {
+          limits: { maxRestarts: 1, restartWindowSeconds: 60, restartBackoffMs: { initial: 20, max: 40 } },
+        }),
       ],
     };
     process.env.CONNECTOR_STDIO_MEMORY_FILE = join(dir, 'memory.jsonl');
     const manifestPath = join(dir, 'connectors.manifest.json');
     await writeFile(manifestPath, JSON.stringify(manifestJson));
-    const manifest = parseManifest(manifestJson);
+    // the signed map also lists "ghost", a stdio connector the gateway's local manifest does not have
+    const manifest = parseManifest({
+      ...manifestJson,
+      connectors: [...manifestJson.connectors, stdioEntry('ghost', ['ghost.js'])],
+    });
     const signer = await createSigner({ alg: 'HS256', secret: testEnv().CONNECTORS_SIGNATURE_KEY! });
     const map = await signServiceMap(
       buildServiceMap(manifest, {
@@ -176,6 +184,70 @@ describe('stdio connectors under the connectors server (real server-memory and s
     expect(env.HOME).toBe(join(dir, 'workspaces', 'everything'));
     expect(JSON.stringify(env)).not.toContain(MCP_KEY);
     expect(existsSync(join(dir, 'workspaces', 'everything'))).toBe(true);
+  });
+
+  it('the stdio passthrough is faithful: the same surface and results as the server run directly over stdio', async () => {
+    const gw = await connect(`${base}/mcp/connectors/everything`);
+    const direct = new Client({ name: 'brainwav-stdio-test', version: '1.0.0' });
+    await direct.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [entry('server-everything'), 'stdio'],
+        stderr: 'pipe',
+      }),
+    );
+    clients.push(gw, direct);
+    expect(gw.getServerVersion()).toEqual(direct.getServerVersion());
+    expect(gw.getServerCapabilities()).toEqual(direct.getServerCapabilities());
+    expect(gw.getInstructions()).toEqual(direct.getInstructions());
+    expect(await gw.listTools()).toEqual(await direct.listTools());
+    expect(await gw.listPrompts()).toEqual(await direct.listPrompts());
+    expect(await gw.listResourceTemplates()).toEqual(await direct.listResourceTemplates());
+    const { resources } = await direct.listResources();
+    expect(await gw.listResources()).toEqual({ resources });
+    expect(resources.length).toBeGreaterThan(0);
+    expect(await gw.readResource({ uri: resources[0]!.uri })).toEqual(
+      await direct.readResource({ uri: resources[0]!.uri }),
+    );
+    const sum = { name: 'get-sum', arguments: { a: 40, b: 2 } };
+    expect(await gw.callTool(sum)).toEqual(await direct.callTool(sum));
+    const bad = { name: 'get-sum', arguments: { a: 'x' } };
+    expect(await gw.callTool(bad)).toEqual(await direct.callTool(bad));
+    expect(await gw.callTool({ name: 'no-such-tool', arguments: {} })).toEqual(
+      await direct.callTool({ name: 'no-such-tool', arguments: {} }),
+    );
+  });
+
+  it('a crash loop ends offline with the reason (no hot loop); a map-only stdio connector is STDIO_SPEC_MISSING', async () => {
+    const probe = (id: string) =>
+      fetch(`${base}/v1/connectors/${id}/probe`, { method: 'POST', headers: rest });
+    await probe('crashy'); // first use; every exit and due restart probes again on its own
+    const offline = await until(
+      () => app.connectors.stdio.supervisor('crashy')?.status,
+      (status) => status === 'offline',
+    );
+    expect(offline).toBe('offline');
+    const supervisor = app.connectors.stdio.supervisor('crashy')!;
+    expect(supervisor.restarts).toBe(1);
+    expect(supervisor.reason).toContain('brAInwav fixture: boom');
+    const all = await until(items, (list) =>
+      Boolean(list.find((c) => c.id === 'crashy')?.lastError?.message.includes('is offline')),
+    );
+    const crashy = all.find((c) => c.id === 'crashy')!;
+    expect(crashy.availability).toBe('offline');
+    expect(crashy.lastError?.message).toBe(
+      'brAInwav: connector crashy: crashy is offline: crashed 2 times in 60 s (last: exit code 3: brAInwav fixture: boom)',
+    );
+    await probe('crashy');
+    expect(supervisor.restarts).toBe(1); // a probe while offline spawns nothing
+    await probe('ghost');
+    const ghost = (await items()).find((c) => c.id === 'ghost')!;
+    expect(ghost.availability).toBe('offline');
+    expect(ghost.lastError?.message).toMatch(/ghost is stdio in the map but not in the local manifest/);
+    const client = await connect(`${base}/mcp`);
+    clients.push(client);
+    const echo = await client.callTool({ name: 'everything__echo', arguments: { message: 'still here' } });
+    expect(echo.content).toEqual([{ type: 'text', text: 'Echo: still here' }]);
   });
 
   it('a connector whose requiresCore excludes this core is offline with CORE_VERSION_MISMATCH; others unaffected', async () => {
