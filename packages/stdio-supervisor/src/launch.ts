@@ -156,13 +156,15 @@ function prlimitArgs(spec: StdioLaunchSpec, tools: LaunchTools): string[] {
   return [tools.prlimit, ...flags, '--'];
 }
 
-/** bubblewrap arguments (without the command): read-only root, private /tmp, the workspace writable, no network. */
+/**
+ * bubblewrap arguments (without the command): the whole root read-only (`/tmp` included: a private tmpfs there
+ * would hide a command or script that lives under `/tmp`), only the workspace writable, no network.
+ */
 export function bwrapArgs(workspace: string, cwd: string, network: boolean): string[] {
   return [
     '--ro-bind', '/', '/',
     '--dev', '/dev',
     '--proc', '/proc',
-    '--tmpfs', '/tmp',
     '--bind', workspace, workspace,
     '--unshare-all',
     ...(network ? ['--share-net'] : []),

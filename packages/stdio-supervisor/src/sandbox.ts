@@ -11,18 +11,7 @@ function runSelfCheck(bwrap: string, network: boolean): Promise<string | undefin
   } catch {
     return Promise.resolve(`${bwrap} is not installed (bubblewrap)`);
   }
-  const args = [
-    '--ro-bind',
-    '/',
-    '/',
-    '--dev',
-    '/dev',
-    '--proc',
-    '/proc',
-    '--tmpfs',
-    '/tmp',
-    '--unshare-all',
-  ];
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all'];
   if (network) args.push('--share-net');
   args.push('--die-with-parent', '--', '/bin/true');
   return new Promise((resolve) => {

@@ -27,7 +27,7 @@ export interface StdioLaunchSpec {
   /** Declared env, values already resolved by the caller (secrets); always redacted from stderr. */
   readonly env?: Readonly<Record<string, string>>;
   readonly limits?: StdioLimits;
-  /** bubblewrap sandbox: read-only root, private /tmp, writable workspace, no network unless `network`. */
+  /** bubblewrap sandbox: read-only root (/tmp included), writable workspace, no network unless `network`. */
   readonly sandbox?: { readonly enabled: boolean; readonly network?: boolean };
 }
 
