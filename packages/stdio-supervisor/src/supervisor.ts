@@ -195,7 +195,8 @@ class Supervisor implements StdioSupervisor {
       const rss = groupRssBytes(pgid);
       if (rss <= limitMb * MIB) return;
       clearInterval(child.watchdog);
-      const reason = `memory limit ${limitMb} MiB exceeded (rss ${Math.round(rss / MIB)} MiB)`;
+      // rounded up: an rss just over the limit never reads as the limit itself
+      const reason = `memory limit ${limitMb} MiB exceeded (rss ${Math.ceil(rss / MIB)} MiB)`;
       this.#log.warn({ pid: pgid, rssBytes: rss }, `stdio connector ${reason}; killing its process group`);
       void child.transport.kill(reason, 0);
     }, period);
