@@ -11,6 +11,7 @@ import {
   createConnectorsGateway,
   createJsonlAuditSink,
   createUpstreamConnector,
+  listKey,
   MemoryQuotaStore,
   QuotaGuard,
   RedisQuotaStore,
@@ -32,6 +33,7 @@ import {
   hostGuardPlugin,
   principalOf,
   slowClientServerOptions,
+  type Principal,
   type HostOriginPolicy,
 } from '@cortex-os/server-kit';
 import { cachedBundleCheck, readBundleText } from './bundle.js';
@@ -51,6 +53,7 @@ import { widgetRoutes } from './routes/widget.js';
 import { ConnectorsRuntime } from './runtime.js';
 import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
 import { visibleSnapshot } from './visible.js';
+import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from './snapshot-cache.js';
 import { troubleshootingPage } from './troubleshooting.js';
 import { createStdioConnectors, type StdioConnectors } from './stdio-connectors.js';
 import { stdioAwareProxyFactory, stdioAwareUpstreamConnector } from './stdio-wiring.js';
@@ -286,17 +289,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await registerServerKit(app, config, hostPolicy, identity);
   await app.register(healthRoutes, { runtime: rt, metrics, policy: () => policy.health() });
-  await app.register(connectorsRoutes, {
-    runtime: rt,
-    gateway,
-    inflight,
-    policy,
-    version: () => hub.lastId,
+  // one serialized snapshot per principal view, rebuilt on every event or policy change (and after 1 s at most):
+  // the REST list's body and the SSE stream's first event
+  const snapshotBody = createSnapshotCache({
+    build: async (principal: Principal) => visibleSnapshot(await rt.snapshot(), principal, policy.decider),
+    keyOf: listKey,
+    version: () => `${hub.lastId}:${policy.generation()}`,
+    maxAgeMs: DEFAULT_SNAPSHOT_CACHE_MS,
   });
+  await app.register(connectorsRoutes, { runtime: rt, gateway, inflight, snapshotBody });
   await app.register(eventsRoutes, {
     hub,
     runtime: rt,
-    policy: policy.decider,
+    snapshotBody,
     heartbeatMs: options.heartbeatMs,
     maxBufferedBytes: options.maxBufferedBytes,
   });

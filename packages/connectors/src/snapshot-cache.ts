@@ -1,3 +1,4 @@
+import type { Principal } from '@cortex-os/server-kit';
 /** Default longest time a serialized `GET /v1/connectors` body is reused, milliseconds. */
 export const DEFAULT_SNAPSHOT_CACHE_MS = 1_000;
 /** Default number of viewers (principal views) whose bodies are kept. */
@@ -57,3 +58,6 @@ export function createSnapshotCache<V, T>(
     return body;
   };
 }
+
+/** The JSON bytes of the snapshot a viewer may see (see {@link createSnapshotCache}). */
+export type SnapshotBody = (principal: Principal) => Promise<Buffer>;

@@ -1,16 +1,14 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
-import { AUTH_PLUGIN_NAME, type Principal } from '@cortex-os/server-kit';
+import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { BRAND, branded, errorBody, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
-import { listKey, META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
+import { META_ERROR, type ConnectorsGateway } from '@cortex-os/mcp-server';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { BadRequestError, NotReadyError } from '../errors.js';
 import type { ConnectorsRuntime } from '../runtime.js';
 import type { InflightTracker } from '../inflight.js';
-import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from '../snapshot-cache.js';
-import type { ServerPolicy } from '../policy-runtime.js';
-import { visibleSnapshot } from '../visible.js';
+import type { SnapshotBody } from '../snapshot-cache.js';
 
 /** Options of {@link connectorsRoutes}. */
 export interface ConnectorsRoutesOptions {
@@ -18,12 +16,8 @@ export interface ConnectorsRoutesOptions {
   /** The gateway's call pipeline (filters, quotas, metrics, audit `endpoint: "rest"`, offline fallback). */
   readonly gateway: Pick<ConnectorsGateway, 'callTool'>;
   readonly inflight: InflightTracker;
-  /** The policy in force: each principal's list shows only the tools it may list. */
-  readonly policy: Pick<ServerPolicy, 'decider' | 'generation'>;
-  /** Changes whenever the snapshot may have (the event hub's last event id): the list body is rebuilt at once. */
-  readonly version: () => number;
-  /** Longest reuse of one serialized `GET /v1/connectors` body, ms (default 1,000; 0 = build per request). */
-  readonly snapshotCacheMs?: number;
+  /** The serialized snapshot a principal may see (shared with the SSE stream's first event). */
+  readonly snapshotBody: SnapshotBody;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -50,16 +44,9 @@ function disabledResult(entry: ServiceMapConnector): CallToolResult {
 
 const plugin: FastifyPluginCallback<ConnectorsRoutesOptions> = (
   app,
-  { runtime, gateway, inflight, policy, version, snapshotCacheMs = DEFAULT_SNAPSHOT_CACHE_MS },
+  { runtime, gateway, inflight, snapshotBody },
   done,
 ) => {
-  const snapshotBody = createSnapshotCache({
-    build: async (principal: Principal) =>
-      visibleSnapshot(await runtime.snapshot(), principal, policy.decider),
-    keyOf: listKey,
-    version: () => `${version()}:${policy.generation()}`,
-    maxAgeMs: snapshotCacheMs,
-  });
   app.get('/v1/connectors', async (request, reply) => {
     try {
       return reply.type('application/json').send(await snapshotBody(request.principal));

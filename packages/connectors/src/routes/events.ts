@@ -3,18 +3,17 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { errorBody } from '@cortex-os/connectors-manifest';
-import type { PolicyDecider } from '@cortex-os/policy';
 import type { Principal } from '@cortex-os/server-kit';
 import type { EventHub, StatusEvent } from '../events.js';
 import type { ConnectorsRuntime } from '../runtime.js';
-import { visibleSnapshot } from '../visible.js';
+import type { SnapshotBody } from '../snapshot-cache.js';
 
 /** Options of {@link eventsRoutes}. */
 export interface EventsRoutesOptions {
   readonly hub: EventHub;
   readonly runtime: ConnectorsRuntime;
-  /** The policy in force: a stream's `snapshot` shows only the tools its principal may list. */
-  readonly policy: PolicyDecider;
+  /** The serialized snapshot a principal may see (the REST list's cache: a stream's first event reuses it). */
+  readonly snapshotBody: SnapshotBody;
   /** Heartbeat comment period, milliseconds (default 15,000). */
   readonly heartbeatMs?: number;
   /** A client whose socket buffers more than this many bytes is dropped (default 1 MiB). */
@@ -112,8 +111,8 @@ async function writeSnapshot(
 ): Promise<number> {
   const id = options.hub.lastId;
   try {
-    const snapshot = visibleSnapshot(await options.runtime.snapshot(), principal, options.policy);
-    stream.write(frame({ id, type: 'snapshot', data: snapshot }));
+    const body = await options.snapshotBody(principal);
+    stream.write(`id: ${id}\nevent: snapshot\ndata: ${body.toString('utf8')}\n\n`);
   } catch (err) {
     const message = (err as Error).message;
     stream.write(
