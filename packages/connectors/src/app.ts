@@ -56,7 +56,7 @@ import { visibleSnapshot } from './visible.js';
 import { createSnapshotCache, DEFAULT_SNAPSHOT_CACHE_MS } from './snapshot-cache.js';
 import { troubleshootingPage } from './troubleshooting.js';
 import { createStdioConnectors, type StdioConnectors } from './stdio-connectors.js';
-import { stdioAwareProxyFactory, stdioAwareUpstreamConnector } from './stdio-wiring.js';
+import { stdioAwareProxyFactory } from './stdio-wiring.js';
 import { keyScopes, serverIdentity, type ServerIdentity } from './identity.js';
 
 /** Tunables of {@link buildApp} (all optional; milliseconds unless stated). */
@@ -252,7 +252,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     maxSessions: config.identity.maxSessions,
     maxSessionsPerPrincipal: config.identity.maxSessionsPerPrincipal,
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
-    upstreamConnector: stdioAwareUpstreamConnector(stdio, createUpstreamConnector(resolveSecret)),
+    // a stdio connector's passthrough session gets a dedicated child
+    upstreamConnector: createUpstreamConnector(resolveSecret, (id) => stdio.openDedicated(id)),
     extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy))],
   });
   // a stdio connector with `startup: "lazy"` (the default) spawns on first use, not when the map hydrates it

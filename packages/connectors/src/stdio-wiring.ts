@@ -1,7 +1,5 @@
 import { checkRequiresCore, ConnectorsError, type ServiceMapConnector } from '@cortex-os/connectors-manifest';
 import { createRemoteToolProxy, type RemoteToolProxy } from '@cortex-os/mcp-bridge';
-import type { UpstreamConnector } from '@cortex-os/mcp-server';
-import { Client } from '@modelcontextprotocol/client';
 import type { StdioConnectors } from './stdio-connectors.js';
 
 type ProxyOptions = Parameters<typeof createRemoteToolProxy>[1];
@@ -31,32 +29,5 @@ export function stdioAwareProxyFactory(
       createTransport: stdio.transportFor(connector.id),
       downDebounceMs: 0,
     });
-  };
-}
-
-/**
- * The gateway's passthrough upstreams: a stdio connector's passthrough session gets a dedicated supervised
- * child (its own MCP session, as an HTTP upstream gives each session its own); HTTP ones go through `http`.
- */
-export function stdioAwareUpstreamConnector(
-  stdio: StdioConnectors,
-  http: UpstreamConnector,
-): UpstreamConnector {
-  return async (connector, capabilities) => {
-    if (connector.transport !== 'stdio') return http(connector, capabilities);
-    const client = new Client({ name: 'brainwav-connectors-gateway', version: '0.1.0' }, { capabilities });
-    let end: (() => Promise<void>) | undefined;
-    return {
-      client,
-      async connect() {
-        const child = await stdio.openDedicated(connector.id);
-        end = () => child.close();
-        await client.connect(child.transport);
-      },
-      async close() {
-        await client.close().catch(() => undefined);
-        await end?.();
-      },
-    };
   };
 }

@@ -35,8 +35,6 @@ interface Entry {
   binding: GatewayConnectorBinding;
   tools: Tool[];
   loading?: Promise<void>;
-  /** Whether its first listing was started (a lazy binding waits for the first aggregate list). */
-  started: boolean;
   unsubscribe: () => void;
 }
 
@@ -56,6 +54,8 @@ export class ToolCatalog {
   private resultJson: Buffer | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribeSource: () => void;
+  /** Lazy entries not listed yet: their first listing starts with the first aggregate list. */
+  private readonly waiting = new Set<Entry>();
 
   constructor(
     private readonly source: GatewayConnectorSource,
@@ -125,6 +125,7 @@ export class ToolCatalog {
     this.unsubscribeSource();
     for (const entry of this.entries.values()) entry.unsubscribe();
     this.entries.clear();
+    this.waiting.clear();
     this.listeners.clear();
   }
 
@@ -134,6 +135,7 @@ export class ToolCatalog {
       if (next.get(id)?.proxy !== entry.binding.proxy) {
         entry.unsubscribe();
         this.entries.delete(id);
+        this.waiting.delete(entry);
       }
     }
     for (const [id, binding] of next) {
@@ -146,26 +148,23 @@ export class ToolCatalog {
 
   private add(binding: GatewayConnectorBinding): void {
     const id = binding.connector.id;
-    const entry: Entry = { binding, tools: [], started: false, unsubscribe: () => undefined };
+    const entry: Entry = { binding, tools: [], unsubscribe: () => undefined };
     entry.unsubscribe = binding.proxy.onToolsChanged((tools) => this.update(entry, tools));
     this.entries.set(id, entry);
-    if (!binding.lazy) this.load(entry);
+    if (binding.lazy) this.waiting.add(entry);
+    else this.load(entry);
   }
 
-  /** Starts the first listing of lazy entries not yet listed; whether there was one. */
+  /** Starts the first listing of the lazy entries still waiting for one; whether there was any. */
   private startLazy(): boolean {
-    let started = false;
-    for (const entry of this.entries.values()) {
-      if (entry.started) continue;
-      this.load(entry);
-      started = true;
-    }
-    return started;
+    if (this.waiting.size === 0) return false;
+    for (const entry of this.waiting) this.load(entry);
+    this.waiting.clear();
+    return true;
   }
 
   private load(entry: Entry): void {
     const id = entry.binding.connector.id;
-    entry.started = true;
     entry.loading = entry.binding.proxy
       .listTools()
       .then((tools) => this.update(entry, tools))

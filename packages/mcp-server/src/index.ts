@@ -29,7 +29,7 @@ export { META_CONNECTOR, META_ORIGINAL, META_TOOL } from './catalog.js';
 export { META_ERROR } from './call.js';
 export { MAX_TOOL_LABELS_PER_CONNECTOR, OTHER_TOOLS, ToolLabels } from './tool-labels.js';
 export { createUpstreamConnector, defaultUpstreamConnector } from './upstream.js';
-export type { UpstreamConnector, UpstreamSession } from './upstream.js';
+export type { StdioSessionOpener, UpstreamConnector, UpstreamSession } from './upstream.js';
 export {
   GATEWAY_ERROR_STATUS,
   GatewayError,

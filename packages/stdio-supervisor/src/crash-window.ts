@@ -1,11 +1,11 @@
-import { backoffDelayMs } from '@cortex-os/connectors-manifest';
+import { backoffDelayMs, STDIO_LIMIT_DEFAULTS } from '@cortex-os/connectors-manifest';
 import type { StdioLimits } from './types.js';
 
-/** Restart policy defaults. */
-export const DEFAULT_MAX_RESTARTS = 5;
-export const DEFAULT_RESTART_WINDOW_SECONDS = 60;
-export const DEFAULT_BACKOFF_INITIAL_MS = 500;
-export const DEFAULT_BACKOFF_MAX_MS = 30_000;
+/** Restart policy defaults: the manifest's own (one place: `STDIO_LIMIT_DEFAULTS`). */
+export const DEFAULT_MAX_RESTARTS = STDIO_LIMIT_DEFAULTS.maxRestarts;
+export const DEFAULT_RESTART_WINDOW_SECONDS = STDIO_LIMIT_DEFAULTS.restartWindowSeconds;
+export const DEFAULT_BACKOFF_INITIAL_MS = STDIO_LIMIT_DEFAULTS.restartBackoffMs.initial;
+export const DEFAULT_BACKOFF_MAX_MS = STDIO_LIMIT_DEFAULTS.restartBackoffMs.max;
 
 /** What a crash leads to: a jittered backoff before the next attempt, or offline (crash loop). */
 export type CrashVerdict =
