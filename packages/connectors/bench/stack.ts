@@ -64,7 +64,8 @@ function manifest(upstreamUrl: string): Record<string, unknown> {
   };
 }
 
-function countLines(path: string): number {
+/** Lines written to `path` so far (0 while it does not exist). */
+export function countLines(path: string): number {
   try {
     return readFileSync(path, 'utf8').split('\n').length - 1;
   } catch {
@@ -90,12 +91,14 @@ export interface DeployedAsbr {
 
 /**
  * Writes `manifest` into a fresh temp dir and starts asbr on it from its built entry (as `npm start` does);
- * `keys` are the connectors server's REST and MCP keys. Stops what it started when asbr does not get ready.
+ * `keys` are the connectors server's REST and MCP keys, `extraEnv(dir)` more variables of both servers (e.g. the
+ * gateway URL stdio connectors are published under). Stops what it started when asbr does not get ready.
  */
 export async function startDeployedAsbr(
   prefix: string,
   manifestJson: unknown,
   keys: { rest: string; mcp: string },
+  extraEnv: (dir: string) => Record<string, string> = () => ({}),
 ): Promise<DeployedAsbr> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestJson));
@@ -105,6 +108,7 @@ export async function startDeployedAsbr(
     CONNECTORS_API_KEY: keys.rest,
     MCP_API_KEY: keys.mcp,
     ASBR_URL: `http://127.0.0.1:${asbrPort}`,
+    ...extraEnv(dir),
   });
   const children: BenchChild[] = [];
   const stop = async (): Promise<void> => {

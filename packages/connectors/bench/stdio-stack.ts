@@ -9,24 +9,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import {
-  deployedEntry,
-  freePort,
-  npmStartEnv,
-  startChild,
-  waitReady,
-  type BenchChild,
-} from '../../asbr/bench/processes.js';
+import { freePort, startChild, waitReady, type BenchChild } from '../../asbr/bench/processes.js';
 import { buildApp, loadConnectorsConfig } from '../src/index.js';
+import { countLines, startDeployedAsbr } from './stack.js';
 
 const require = createRequire(import.meta.url);
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export const STDIO_REST_KEY = 'stdio-bench-rest-key-0123456789abcdef';
 export const STDIO_MCP_KEY = 'stdio-bench-mcp-key-0123456789abcdef';
@@ -226,59 +218,37 @@ export async function startDeployedStdio(
   connectors: Record<string, unknown>[],
   secretEnv: Record<string, string> = {},
 ): Promise<DeployedStdio> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestOf(connectors)));
-  const asbrPort = await freePort();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const { env, overrides } = npmStartEnv(dir, {
-    CONNECTORS_SIGNATURE_KEY: SIGNING_KEY,
-    CONNECTORS_API_KEY: STDIO_REST_KEY,
-    MCP_API_KEY: STDIO_MCP_KEY,
-    ASBR_URL: `http://127.0.0.1:${asbrPort}`,
-    CONNECTORS_GATEWAY_URL: base,
-    CONNECTORS_WORKSPACES_DIR: join(dir, 'workspaces'),
-    ...secretEnv,
-  });
-  const children: BenchChild[] = [];
-  const stop = async (): Promise<void> => {
-    for (const child of children.reverse()) await child.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const deployed = await startDeployedAsbr(
+    prefix,
+    manifestOf(connectors),
+    { rest: STDIO_REST_KEY, mcp: STDIO_MCP_KEY },
+    (dir) => ({
+      CONNECTORS_GATEWAY_URL: base,
+      CONNECTORS_WORKSPACES_DIR: join(dir, 'workspaces'),
+      ...secretEnv,
+    }),
+  );
+  const log = join(deployed.dir, 'connectors.log');
+  return {
+    dir: deployed.dir,
+    asbr: deployed.asbr,
+    entry: deployed.entry,
+    overrides: deployed.overrides,
+    startConnectors: async () => {
+      const child = startChild(
+        deployed.connectorsArgs,
+        { ...deployed.env, CONNECTORS_PORT: String(port) },
+        log,
+      );
+      deployed.children.push(child);
+      await waitReady(child, `${base}/readyz`);
+      return { base, child };
+    },
+    logLines: () => countLines(log),
+    stop: () => deployed.stop(),
   };
-  try {
-    const asbrEntry = deployedEntry(join(ROOT, 'packages/asbr'));
-    const asbr = startChild(asbrEntry.args, { ...env, ASBR_PORT: String(asbrPort) }, join(dir, 'asbr.log'));
-    children.push(asbr);
-    await waitReady(asbr, `http://127.0.0.1:${asbrPort}/readyz`);
-    const entry = deployedEntry(join(ROOT, 'packages/connectors'));
-    return {
-      dir,
-      asbr,
-      entry: `asbr ${asbrEntry.kind}, connectors ${entry.kind}`,
-      overrides,
-      startConnectors: async () => {
-        const child = startChild(
-          entry.args,
-          { ...env, CONNECTORS_PORT: String(port) },
-          join(dir, 'connectors.log'),
-        );
-        children.push(child);
-        await waitReady(child, `${base}/readyz`);
-        return { base, child };
-      },
-      logLines: () => {
-        try {
-          return readFileSync(join(dir, 'connectors.log'), 'utf8').split('\n').length - 1;
-        } catch {
-          return 0;
-        }
-      },
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 /** Resident set size of `pid` (VmRSS from /proc), bytes; 0 when it is gone. */
