@@ -114,7 +114,7 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
     };
   }
 
-  function supervisorOptions(id: string, extra: Partial<StdioSupervisorOptions>): StdioSupervisorOptions {
+  function supervisorOptions(extra: Partial<StdioSupervisorOptions> = {}): StdioSupervisorOptions {
     return {
       workspacesDir: options.workspacesDir,
       logger: options.logger,
@@ -132,7 +132,7 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
     if (again) return again;
     const created = createStdioSupervisor(
       spec,
-      supervisorOptions(id, {
+      supervisorOptions({
         // on the next turn: the MCP client over the dead child closes first, so the probe sees the real reason
         onExit: () => setImmediate(() => options.onChange(id)),
         onRestartDue: () => options.onChange(id),
@@ -149,7 +149,7 @@ export function createStdioConnectors(options: StdioConnectorsOptions): StdioCon
       const spec = await launchSpec(id);
       const supervisor = createStdioSupervisor(
         { ...spec, limits: { ...spec.limits, maxRestarts: 0 } },
-        supervisorOptions(id, {}),
+        supervisorOptions(),
       );
       dedicated.add(supervisor);
       const close = async (): Promise<void> => {
