@@ -48,6 +48,9 @@ export interface StdioBenchReport {
     rounds: number;
     inProcess: LatencyFigures;
     deployed: LatencyFigures;
+    /** The same gateways reached with mcp-bridge's NodeHttpClientTransport (what agents use) instead of the stock one. */
+    inProcessBridge: LatencyFigures;
+    deployedBridge: LatencyFigures;
     /**
      * Reference, not the target: the in-process gateway beside a bare SDK McpServer echo over Streamable HTTP in
      * this process (`direct` = the SDK client to it): the gateway's cost with the client transport equal.
@@ -68,7 +71,15 @@ export interface StdioBenchReport {
     childrenTotalMb: number;
     childrenPerChildMb: number;
   };
-  targets: { addedP50MaxMs: number; inProcessMet: boolean; deployedMet: boolean };
+  targets: {
+    addedP50MaxMs: number;
+    /** Stock SDK client transport to the gateway. */
+    inProcessMet: boolean;
+    deployedMet: boolean;
+    /** mcp-bridge's NodeHttpClientTransport to the gateway. */
+    bridgeInProcessMet: boolean;
+    bridgeDeployedMet: boolean;
+  };
 }
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
@@ -113,13 +124,19 @@ ${t.warmupCalls} warm-up calls per side, then ${t.rounds} rounds of ${t.callsPer
 
 | path | p50 | p99 | mean | n |
 |---|---|---|---|---|
-${lat('in-process', t.inProcess)}
-${lat('deployed', t.deployed)}
+${lat('in-process, stock client', t.inProcess)}
+${lat('deployed, stock client', t.deployed)}
+${lat('in-process, bridge client', t.inProcessBridge)}
+${lat('deployed, bridge client', t.deployedBridge)}
 | reference: in-process gateway /mcp | ${t.httpReference.median.gateway.p50} | ${t.httpReference.median.gateway.p99} | ${t.httpReference.median.gateway.mean} | ${t.httpReference.median.gateway.n} |
 | reference: bare SDK McpServer echo over Streamable HTTP (in-process) | ${t.httpReference.median.direct.p50} | ${t.httpReference.median.direct.p99} | ${t.httpReference.median.direct.mean} | ${t.httpReference.median.direct.n} |
 
-- In-process added p50 **${t.inProcess.addedP50Ms} ms** (paired blocks ${t.inProcess.addedP50PairedMs} ms; rounds ${rounds(t.inProcess)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.inProcessMet)}.
-- Deployed added p50 **${t.deployed.addedP50Ms} ms** (paired blocks ${t.deployed.addedP50PairedMs} ms; rounds ${rounds(t.deployed)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.deployedMet)}. The deployed server wrote ${t.deployedLogLines} log lines during those rounds.
+Direct stdio is the SDK \`Client\` over \`StdioClientTransport\`. To the gateway, the same SDK \`Client\` over the stock \`StreamableHTTPClientTransport\` (WHATWG fetch) or over mcp-bridge's \`NodeHttpClientTransport\` (Node \`http\`, keep-alive; the transport agents use). The stock transport's own cost is on the client side, not in the gateway (see the reference below).
+
+- Bridge client, in-process: added p50 **${t.inProcessBridge.addedP50Ms} ms** (paired blocks ${t.inProcessBridge.addedP50PairedMs} ms; rounds ${rounds(t.inProcessBridge)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.bridgeInProcessMet)}.
+- Bridge client, deployed: added p50 **${t.deployedBridge.addedP50Ms} ms** (paired blocks ${t.deployedBridge.addedP50PairedMs} ms; rounds ${rounds(t.deployedBridge)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.bridgeDeployedMet)}.
+- Stock client, in-process: added p50 **${t.inProcess.addedP50Ms} ms** (paired blocks ${t.inProcess.addedP50PairedMs} ms; rounds ${rounds(t.inProcess)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.inProcessMet)}.
+- Stock client, deployed: added p50 **${t.deployed.addedP50Ms} ms** (paired blocks ${t.deployed.addedP50PairedMs} ms; rounds ${rounds(t.deployed)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.deployedMet)}. The deployed server wrote ${t.deployedLogLines} log lines during the stock-client rounds.
 - Reference (not the target): the in-process gateway (→ stdio child) beside a bare SDK McpServer echo over Streamable HTTP in the same process, the same stock client transport on both sides: added p50 **${t.httpReference.addedP50Ms} ms** (paired ${t.httpReference.addedP50PairedMs} ms; rounds ${rounds(t.httpReference)}). Bare Streamable HTTP p50 minus direct stdio p50 (in-process round): ${round3(t.httpReference.median.direct.p50 - t.inProcess.median.direct.p50)} ms, the floor any HTTP gateway adds over a stdio pipe with this client.
 - The stock SDK HTTP client raised ${t.stockClientAbortListenerWarnings} MaxListenersExceededWarning (one abort listener per request on its session signal, in this benchmark process, not the gateway).
 

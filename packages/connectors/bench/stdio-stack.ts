@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { NodeHttpClientTransport } from '@cortex-os/mcp-bridge';
 import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
 import { createSilentLogger } from '@cortex-os/telemetry';
 import { freePort, startChild, waitReady, type BenchChild } from '../../asbr/bench/processes.js';
@@ -96,6 +97,18 @@ export async function httpClient(url: string, key = STDIO_MCP_KEY): Promise<Clie
     new StreamableHTTPClientTransport(new URL(url), {
       requestInit: { headers: { authorization: `Bearer ${key}` } },
     }),
+  );
+  return client;
+}
+
+/**
+ * The SDK `Client` over mcp-bridge's `NodeHttpClientTransport` (the transport the agents' RemoteToolProxy uses to
+ * reach the gateway) with the MCP API key: the client side without WHATWG fetch, so the figure is the gateway's hop.
+ */
+export async function bridgeClient(url: string, key = STDIO_MCP_KEY): Promise<Client> {
+  const client = new Client({ name: 'brainwav-stdio-bench', version: '1.0.0' });
+  await client.connect(
+    new NodeHttpClientTransport(new URL(url), { headers: { authorization: `Bearer ${key}` } }),
   );
   return client;
 }

@@ -2,8 +2,9 @@
  * brAInwav stdio connectors through the gateway (issue 12), side by side in one run:
  * 1. cold start of server-everything (stdio) to the first tools/list answered through the gateway /mcp (lazy:
  *    that tools/list spawns it), in-process and as deployed, vs the SDK's StdioClientTransport spawning it;
- * 2. sequential `echo` latency through the gateway /mcp (stock SDK client, Streamable HTTP) vs direct over
- *    stdio, in-process (buildApp, silent logger) and as deployed (own process, default logging);
+ * 2. sequential `echo` latency through the gateway /mcp vs direct over stdio, in-process (buildApp, silent
+ *    logger) and as deployed (own process, default logging), with two client transports to the gateway: the
+ *    stock SDK StreamableHTTPClientTransport and mcp-bridge's NodeHttpClientTransport (what agents use);
  * 3. RSS of a deployed gateway with 20 server-memory connectors, all started, and of its children (/proc).
  * Writes verification/connectors-stdio/bench.{json,md}.
  */
@@ -25,6 +26,7 @@ import {
   descendants,
   directEverything,
   everythingConnector,
+  bridgeClient,
   httpClient,
   memoryConnectors,
   rssBytes,
@@ -163,11 +165,16 @@ async function main(): Promise<void> {
     const inProcess = await startInProcess([everythingConnector()]);
     let inProcessLatency: { median: LatencyRound; rounds: LatencyRound[] };
     let httpReference: { median: LatencyRound; rounds: LatencyRound[] };
+    let inProcessBridge: { median: LatencyRound; rounds: LatencyRound[] };
     try {
       const client = await httpClient(`${inProcess.base}/mcp`);
       clients.push(client);
       const gatewayEcho = echoVia(client, 'everything__echo');
       inProcessLatency = await latencyRounds(directEcho, gatewayEcho);
+      const bridge = await bridgeClient(`${inProcess.base}/mcp`);
+      clients.push(bridge);
+      inProcessBridge = await latencyRounds(directEcho, echoVia(bridge, 'everything__echo'));
+      await bridge.close();
       // reference: the same gateway beside a bare SDK McpServer echo over Streamable HTTP (the transport's floor)
       bareHttp = await startBareHttpEcho();
       const httpDirect = await httpClient(bareHttp.url);
@@ -188,6 +195,10 @@ async function main(): Promise<void> {
     const deployedLatency = await latencyRounds(directEcho, deployedEcho);
     const deployedLogLines = deployed.logLines() - linesBefore;
     await deployedClient.close();
+    const deployedBridgeClient = await bridgeClient(`${server!.base}/mcp`);
+    clients.push(deployedBridgeClient);
+    const deployedBridge = await latencyRounds(directEcho, echoVia(deployedBridgeClient, 'everything__echo'));
+    await deployedBridgeClient.close();
     childPids.push(...descendants(server!.child.child.pid!));
     await deployed.stop();
     deployed = undefined;
@@ -223,6 +234,8 @@ async function main(): Promise<void> {
     const coldDeployed = coldStats(deployedSamples);
     const inFig = figures(inProcessLatency);
     const depFig = figures(deployedLatency);
+    const inBridgeFig = figures(inProcessBridge);
+    const depBridgeFig = figures(deployedBridge);
     const report: StdioBenchReport = {
       brand: 'brAInwav',
       at: new Date().toISOString(),
@@ -253,6 +266,8 @@ async function main(): Promise<void> {
         rounds: 3,
         inProcess: inFig,
         deployed: depFig,
+        inProcessBridge: inBridgeFig,
+        deployedBridge: depBridgeFig,
         httpReference: figures(httpReference),
         deployedLogLines,
         stockClientAbortListenerWarnings: abortListenerWarnings,
@@ -267,7 +282,13 @@ async function main(): Promise<void> {
         childrenTotalMb: mb(childrenTotal),
         childrenPerChildMb: mb(childrenTotal / Math.max(1, children.length)),
       },
-      targets: { addedP50MaxMs: TARGET_MS, inProcessMet: inFig.targetMet, deployedMet: depFig.targetMet },
+      targets: {
+        addedP50MaxMs: TARGET_MS,
+        inProcessMet: inFig.targetMet,
+        deployedMet: depFig.targetMet,
+        bridgeInProcessMet: inBridgeFig.targetMet,
+        bridgeDeployedMet: depBridgeFig.targetMet,
+      },
     };
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
