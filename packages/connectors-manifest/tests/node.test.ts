@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   createSecretRefPolicy,
   loadManifestFile,
+  readManifestFileSync,
   resolveSecretRef,
 } from '@cortex-os/connectors-manifest/node';
 import { canonicalize, parseSecretRef } from '@cortex-os/connectors-manifest';
@@ -35,6 +36,26 @@ describe('loadManifestFile', () => {
     writeFileSync(invalid, JSON.stringify({ ...sampleManifest(1), ttlSeconds: -1 }));
     await expect(loadManifestFile(invalid)).rejects.toThrowError(
       `brAInwav: manifest ${invalid} is invalid: ttlSeconds`,
+    );
+  });
+});
+
+describe('readManifestFileSync', () => {
+  it('gives the same manifest, bytes and branded errors as the async reader', async () => {
+    const path = join(dir, 'sync-ok.json');
+    const text = JSON.stringify(sampleManifest(3));
+    writeFileSync(path, text);
+    const read = readManifestFileSync(path);
+    expect(read.text).toBe(text);
+    expect(read.manifest).toEqual(await loadManifestFile(path));
+    const missing = join(dir, 'sync-missing.json');
+    expect(() => readManifestFileSync(missing)).toThrowError(
+      `brAInwav: manifest not found at ${missing} (ENOENT)`,
+    );
+    const bad = join(dir, 'sync-bad.json');
+    writeFileSync(bad, '{ nope');
+    expect(() => readManifestFileSync(bad)).toThrowError(
+      expect.objectContaining({ code: 'MANIFEST_INVALID' }),
     );
   });
 });

@@ -1,11 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import {
   checkRequiresCore,
   ConnectorsError,
   isStdioEntry,
-  parseManifest,
   type StdioConnectorEntry,
 } from '@cortex-os/connectors-manifest';
+import { readManifestFileSync } from '@cortex-os/connectors-manifest/node';
 import type { SecretResolver } from '@cortex-os/mcp-bridge';
 import {
   createStdioSupervisor,
@@ -59,11 +59,12 @@ function manifestSpecs(path: string | undefined): () => ReadonlyMap<string, Stdi
   let cached: CachedManifest | undefined;
   return () => {
     if (!path) return new Map();
-    const mtimeMs = statSync(path).mtimeMs;
-    if (cached?.mtimeMs === mtimeMs) return cached.specs;
-    const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+    const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs !== undefined && cached?.mtimeMs === mtimeMs) return cached.specs;
+    // a missing file is the manifest reader's branded MANIFEST_NOT_FOUND
+    const { manifest } = readManifestFileSync(path);
     const specs = new Map(manifest.connectors.filter(isStdioEntry).map((c) => [c.id, c] as const));
-    cached = { mtimeMs, specs };
+    cached = { mtimeMs: mtimeMs ?? Number.NaN, specs };
     return specs;
   };
 }

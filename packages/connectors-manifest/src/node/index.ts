@@ -1,4 +1,4 @@
-export { loadManifestFile, readManifestFile } from './manifest-file.js';
+export { loadManifestFile, readManifestFile, readManifestFileSync } from './manifest-file.js';
 export type { ManifestFile } from './manifest-file.js';
 export { resolveSecretRef, createSecretResolver } from './secrets.js';
 export {
