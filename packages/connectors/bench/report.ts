@@ -1,17 +1,10 @@
 /** bench.json shape and Markdown summary of the connectors server benchmark. */
+import { headerLine, type BenchHeader } from './report-header.js';
 import type { Comparison } from '../../asbr/bench/http-rounds.js';
 import type { SseFigures } from './sse.js';
 
 /** What verification/connectors/bench.json holds. */
-export interface ConnectorsBenchReport {
-  brand: 'brAInwav';
-  at: string;
-  node: string;
-  cpus: number;
-  loadAverageAtStart: number[];
-  loadAverageAtEnd: number[];
-  entry: string;
-  settings: Record<string, string>;
+export interface ConnectorsBenchReport extends BenchHeader {
   options: { connections: number; durationS: number; rounds: number };
   list: Comparison & { bytes: number };
   toolCall: Comparison;
@@ -42,7 +35,7 @@ export function renderMarkdown(r: ConnectorsBenchReport): string {
   const { list, toolCall, sse, targets } = r;
   return `# connectors server benchmark, as deployed (brAInwav)
 
-${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (load average ${r.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at the end).
+${headerLine(r)}
 The stack \`npm start\` runs (stack.ts): asbr and the connectors server each in its own process from their own entries (${r.entry}), NODE_ENV=production, API keys, audit file, spans on (no exporter), logs to files; settings ${JSON.stringify(r.settings)}. Baselines run in their own processes too. autocannon, ${r.options.rounds} ABBA rounds of ${r.options.durationS} s per side (medians).
 
 | route | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx/errors |

@@ -4,13 +4,14 @@
  * upstream called directly for the tool call). Writes verification/connectors/bench.{json,md}.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEverythingServer } from '@cortex-os/mcp-bridge/testing';
 import { abbaRounds, round, type Comparison } from '../../asbr/bench/http-rounds.js';
 import { freePort, startChild, waitReady, type BenchChild } from '../../asbr/bench/processes.js';
 import { directSession } from './direct.js';
+import { benchHeader, loadAverage } from './report-header.js';
 import { renderMarkdown, type ConnectorsBenchReport } from './report.js';
 import { sseSetupRate } from './sse.js';
 import { STACK_API_KEY, startDeployedStack, type DeployedStack } from './stack.js';
@@ -49,7 +50,7 @@ async function listRows(
 }
 
 async function main(): Promise<void> {
-  const loadAverageAtStart = loadavg().map((l) => round(l, 2));
+  const loadAverageAtStart = loadAverage();
   const everything = await startEverythingServer();
   const dir = mkdtempSync(join(tmpdir(), 'brainwav-connectors-bench-'));
   let stack: DeployedStack | undefined;
@@ -78,14 +79,7 @@ async function main(): Promise<void> {
       bare: await sseSetupRate(`${bare.base}/events`, {}),
     };
     const report: ConnectorsBenchReport = {
-      brand: 'brAInwav',
-      at: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
-      entry: stack.entry,
-      settings: stack.settings,
+      ...benchHeader(loadAverageAtStart, stack.entry, stack.settings),
       options: OPTIONS,
       list: { ...list, bytes: listBytes.length },
       toolCall,

@@ -1,4 +1,5 @@
 /** bench.json shape and Markdown summary of the stdio connectors benchmark (verification/connectors-stdio/). */
+import { headerLine, type BenchHeader } from './report-header.js';
 import type { LatencyRound } from '../../mcp-server/bench/latency.js';
 
 /** Cold-start samples of one side, ms. */
@@ -23,15 +24,7 @@ export interface LatencyFigures {
 }
 
 /** What verification/connectors-stdio/bench.json holds. */
-export interface StdioBenchReport {
-  brand: 'brAInwav';
-  at: string;
-  node: string;
-  cpus: number;
-  loadAverageAtStart: number[];
-  loadAverageAtEnd: number[];
-  entry: string;
-  settings: Record<string, string>;
+export interface StdioBenchReport extends BenchHeader {
   coldStart: {
     direct: ColdStats;
     inProcess: ColdStats;
@@ -103,7 +96,7 @@ export function renderStdioMarkdown(r: StdioBenchReport): string {
   const rounds = (l: LatencyFigures): string => l.rounds.map((x) => x.addedP50Ms).join(', ');
   return `# stdio connectors through the gateway, benchmark (brAInwav)
 
-${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (load average ${r.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at the end).
+${headerLine(r)}
 Entries: ${r.entry}; deployed settings ${JSON.stringify(r.settings)}. Upstream: \`@modelcontextprotocol/server-everything dist/index.js stdio\` (and server-memory for RSS), spawned by the gateway through @cortex-os/stdio-supervisor from the local manifest (startup lazy).
 
 ## 1. Cold start to the first tools/list (ms)

@@ -9,13 +9,14 @@
  * Writes verification/connectors-stdio/bench.{json,md}.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/client';
 import { latencyRounds, type LatencyRound } from '../../mcp-server/bench/latency.js';
 import { mb, pct, round } from '../../mcp-server/bench/lib.js';
-import { startBareHttpEcho, type BareHttpEcho } from './stdio-bare.js';
+import { benchHeader, loadAverage } from './report-header.js';
+import { startBareHttpEcho, type BareHttpEcho } from '../../mcp-server/bench/bare-echo.js';
 import {
   renderStdioMarkdown,
   type ColdStats,
@@ -124,7 +125,7 @@ function figures(l: { median: LatencyRound; rounds: LatencyRound[] }): LatencyFi
 }
 
 async function main(): Promise<void> {
-  const loadAverageAtStart = loadavg().map((l) => round(l, 2));
+  const loadAverageAtStart = loadAverage();
   const tmp = mkdtempSync(join(tmpdir(), 'brainwav-stdio-bench-'));
   let deployed: DeployedStdio | undefined;
   let memoryStack: DeployedStdio | undefined;
@@ -237,21 +238,14 @@ async function main(): Promise<void> {
     const inBridgeFig = figures(inProcessBridge);
     const depBridgeFig = figures(deployedBridge);
     const report: StdioBenchReport = {
-      brand: 'brAInwav',
-      at: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
-      entry,
-      settings: {
+      ...benchHeader(loadAverageAtStart, entry, {
         NODE_ENV: 'production',
         LOG_LEVEL: 'info (default)',
         LOG_ACCESS: 'default',
         audit: 'file',
         startup: 'lazy',
         ...overrides,
-      },
+      }),
       coldStart: {
         direct: coldDirect,
         inProcess: coldIn,

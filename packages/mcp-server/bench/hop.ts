@@ -1,10 +1,5 @@
 /** Row (a''): the gateway's own MCP hop beside a bare SDK server's, both with no upstream leg. */
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { McpServer } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { startBareHttpEcho } from './bare-echo.js';
 import { createConnectorsGateway, staticConnectorSource } from '../src/index.js';
 import { connect, connector, cpuMicros, mount, round, sequential, stats } from './lib.js';
 
@@ -34,32 +29,8 @@ export async function hopComparison(): Promise<{
     source: staticConnectorSource([{ connector: connector('mem', 'http://127.0.0.1:1/mcp'), proxy }]),
   });
   const gw = await mount(gateway);
-  const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
-  const servers: McpServer[] = [];
-  const bare = createServer(
-    (req, res) =>
-      void (async () => {
-        const sid = req.headers['mcp-session-id'];
-        let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
-        if (!transport) {
-          const server = new McpServer({ name: 'bare', version: '1.0.0' });
-          server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, (a) => ({
-            content: [{ type: 'text', text: a.text }],
-          }));
-          const created = new NodeStreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            enableJsonResponse: true,
-            onsessioninitialized: (id) => void sessions.set(id, created),
-          });
-          servers.push(server);
-          await server.connect(created);
-          transport = created;
-        }
-        await transport.handleRequest(req, res);
-      })(),
-  );
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareClient = await connect(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/mcp`);
+  const bare = await startBareHttpEcho('text');
+  const bareClient = await connect(bare.url);
   const gwClient = await connect(`${gw.base}/mcp`);
   await gateway.ready();
   const bareCall = () => bareClient.callTool({ name: 'echo', arguments: { text: 'x' } });
@@ -75,9 +46,7 @@ export async function hopComparison(): Promise<{
   const gatewayHop = await measure(gwCall);
   await bareClient.close();
   await gwClient.close();
-  await Promise.all(servers.map((s) => s.close()));
-  bare.closeAllConnections();
-  await new Promise<void>((resolve) => bare.close(() => resolve()));
+  await bare.close();
   await gateway.close();
   await gw.close();
   return { bareSdk, gateway: gatewayHop };

@@ -1,6 +1,7 @@
 /**
- * The Streamable HTTP floor for the stdio benchmark's reference row: a bare SDK `McpServer` with an `echo` tool
- * (JSON responses, one session transport per client) on a Node http server in this process, port 0.
+ * A bare SDK `McpServer` with an `echo` tool (JSON responses, one session transport per client) on a Node http
+ * server in this process, port 0: the Streamable HTTP floor the gateway's own hop is compared with (hop.ts, and
+ * the stdio benchmark's reference row in packages/connectors/bench).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -15,7 +16,8 @@ export interface BareHttpEcho {
   close(): Promise<void>;
 }
 
-export async function startBareHttpEcho(): Promise<BareHttpEcho> {
+/** Starts the bare echo server; its tool takes one string `argument` and answers `Echo: <value>`. */
+export async function startBareHttpEcho(argument = 'message'): Promise<BareHttpEcho> {
   const sessions = new Map<string, NodeStreamableHTTPServerTransport>();
   const servers: McpServer[] = [];
   const http = createServer(
@@ -25,8 +27,9 @@ export async function startBareHttpEcho(): Promise<BareHttpEcho> {
         let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
         if (!transport) {
           const server = new McpServer({ name: 'brainwav-bare-echo', version: '1.0.0' });
-          server.registerTool('echo', { inputSchema: z.object({ message: z.string() }) }, (a) => ({
-            content: [{ type: 'text', text: `Echo: ${a.message}` }],
+          const inputSchema = z.object({ [argument]: z.string() });
+          server.registerTool('echo', { inputSchema }, (a: Record<string, string>) => ({
+            content: [{ type: 'text', text: `Echo: ${a[argument]}` }],
           }));
           const created = new NodeStreamableHTTPServerTransport({
             sessionIdGenerator: () => randomUUID(),

@@ -1,0 +1,38 @@
+/** The header every connectors benchmark report starts with: when, where, how loaded the machine was, what ran. */
+import { cpus, loadavg } from 'node:os';
+
+export interface BenchHeader {
+  brand: 'brAInwav';
+  at: string;
+  node: string;
+  cpus: number;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  entry: string;
+  settings: Record<string, string>;
+}
+
+/** The 1/5/15-minute load averages, two decimals. */
+export const loadAverage = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** The header of a report finished now (the load average at its start taken earlier with {@link loadAverage}). */
+export function benchHeader(
+  loadAverageAtStart: number[],
+  entry: string,
+  settings: Record<string, string>,
+): BenchHeader {
+  return {
+    brand: 'brAInwav',
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverageAtStart,
+    loadAverageAtEnd: loadAverage(),
+    entry,
+    settings,
+  };
+}
+
+/** The Markdown line under a report's title. */
+export const headerLine = (r: BenchHeader): string =>
+  `${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (load average ${r.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at the end).`;
