@@ -19,6 +19,8 @@ import { silentLogger, type GatewayLogger } from './logger.js';
 import { createPassthroughSession } from './passthrough.js';
 import type { Principal } from './principals.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
+import { randomSessionKey, SessionSealer } from './session-handle.js';
+import { MemorySessionRevocations, type SessionRevocations } from './session-revocations.js';
 import { SessionHost } from './sessions.js';
 import { ToolLabels } from './tool-labels.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
@@ -86,6 +88,16 @@ export interface ConnectorsGatewayOptions {
    * Tool names must not contain `__`; duplicates are refused (`CONFIG_INVALID`).
    */
   extensions?: readonly AggregateExtension[];
+  /**
+   * AES-256-GCM keys (32 bytes each) sealing the `Mcp-Session-Id` handles, so any replica holding the same
+   * keys serves any session: the first seals, all open (rotation). Default: one random per-process key, logged
+   * as a warning (single-replica mode: another process cannot open its handles).
+   */
+  sessionKeys?: readonly Uint8Array[];
+  /** A session handle opens for this long after `initialize`, milliseconds (default 86,400,000: 24 h). */
+  sessionMaxAgeMs?: number;
+  /** Handles ended by DELETE, shared by the replicas (default: this process only; `RedisSessionRevocations`). */
+  sessionRevocations?: SessionRevocations;
 }
 
 /** What the connectors server mounts: Node request handlers plus quota introspection. */
@@ -155,6 +167,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
       maxSessions: options.maxSessions ?? 1_000,
       maxSessionsPerPrincipal: options.maxSessionsPerPrincipal ?? 100,
     },
+    sessionHandles(options, logger, clock),
   );
   const access = new AccessControl(options.policy ?? unrestrictedPolicy(), metrics);
   const lists = new FilteredToolLists(catalog, access);
@@ -243,6 +256,24 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
 
 const anonymous = (): Principal => ANONYMOUS;
 
+/** The sealer and revocations of the session host (a random key, with a warning, when none is configured). */
+function sessionHandles(options: ConnectorsGatewayOptions, logger: GatewayLogger, clock: () => number) {
+  const maxAgeMs = options.sessionMaxAgeMs ?? 86_400_000;
+  let keys = options.sessionKeys;
+  if (keys === undefined || keys.length === 0) {
+    logger.warn(
+      {},
+      'no MCP session keys configured (CONNECTORS_SESSION_KEYS): a random per-process key seals session ids, so only this replica can serve its sessions',
+    );
+    keys = [randomSessionKey()];
+  }
+  return {
+    sealer: new SessionSealer(keys, maxAgeMs, clock),
+    revocations: options.sessionRevocations ?? new MemorySessionRevocations(clock),
+    maxAgeMs,
+  };
+}
+
 /** After a policy reload: tell a session its lists may have changed (each list it declares `listChanged` for). */
 function notifyListsChanged(server: Server): void {
   const caps = server.getCapabilities();
@@ -274,7 +305,13 @@ function validate(options: ConnectorsGatewayOptions): void {
       `option "policy" must be a PolicyDecider { decide, mayList } (got ${typeof options.policy})`,
     );
   }
-  for (const key of ['callTimeoutMs', 'requestTimeoutMs', 'initialListTimeoutMs', 'sessionIdleMs'] as const) {
+  for (const key of [
+    'callTimeoutMs',
+    'requestTimeoutMs',
+    'initialListTimeoutMs',
+    'sessionIdleMs',
+    'sessionMaxAgeMs',
+  ] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new GatewayOptionError(

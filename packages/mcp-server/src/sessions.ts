@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
@@ -10,6 +9,10 @@ import { checkHostAndOrigin, sendJsonError, type OriginPolicy } from './guard.js
 import { InflightIds } from './request-ids.js';
 import type { GatewayLogger } from './logger.js';
 import { sessionOwnerKey, type Principal, type PrincipalRef } from './principals.js';
+import type { SessionClaims, SessionSealer } from './session-handle.js';
+import { initializeParams, initializeRequest, replayHandshake } from './session-restore.js';
+import type { SessionRevocations } from './session-revocations.js';
+import { SessionSlots, sendRefusal, type SessionLimits, type SlotRefusal } from './session-slots.js';
 
 /** A per-session SDK server plus what to release when the session ends. */
 export interface SessionServer {
@@ -26,16 +29,8 @@ export interface SessionServer {
  */
 export type SessionFactory = (initialize: unknown, principal: PrincipalRef) => Promise<SessionServer>;
 
-/** Caps on open sessions (both endpoints together). */
-export interface SessionLimits {
-  /** More open sessions than this → 503 `SESSION_LIMIT`. */
-  maxSessions: number;
-  /** More open sessions of one principal (subject + `via`) than this → 429 `SESSION_LIMIT_PRINCIPAL`. */
-  maxSessionsPerPrincipal: number;
-}
-
-/** `Retry-After` (seconds) of the session-limit answers: a slot frees when a session ends or idles out. */
-export const SESSION_LIMIT_RETRY_AFTER_SECONDS = 5;
+export { SESSION_LIMIT_RETRY_AFTER_SECONDS } from './session-slots.js';
+export type { SessionLimits } from './session-slots.js';
 
 const UNKNOWN_SESSION = 'unknown or expired MCP session';
 
@@ -58,19 +53,33 @@ interface Session {
   closed: boolean;
 }
 
+/** How a {@link SessionHost} issues and checks session handles across replicas. */
+export interface SessionHostOptions {
+  /** Seals the `Mcp-Session-Id` of a new session and opens the ones presented to this replica. */
+  sealer: SessionSealer;
+  /** Handles ended by DELETE on any replica (default: this replica only). */
+  revocations: SessionRevocations;
+  /** How long a handle opens, milliseconds (the revocation of a DELETEd one lasts as long). */
+  maxAgeMs: number;
+}
+
 /**
- * Stateful Streamable HTTP sessions: one SDK server + transport per `Mcp-Session-Id`, scoped per
- * endpoint (`''` = aggregate, else a connector id) so an id from one endpoint is unknown on another,
- * and bound to the principal (subject + `via`) that opened it: another principal's request with that id
- * gets the same 404 as an unknown id. Sessions end on DELETE, on transport close, after `idleMs` without
- * requests, or on `close()`; each frees its slot under the {@link SessionLimits}.
+ * Stateful Streamable HTTP sessions without affinity: one SDK server + transport per `Mcp-Session-Id` on each
+ * replica that serves the session. The id is a sealed handle ({@link SessionSealer}) holding the endpoint
+ * scope (`''` = aggregate, else a connector id, so an id from one endpoint is unknown on another), the owner
+ * (subject + `via`: another principal's request with that id gets the same 404 as an unknown id) and the
+ * client's `initialize` params; a replica that did not open the session rebuilds it from the handle on its
+ * first request (its upstream sessions are opened there, then). Sessions end on DELETE (everywhere, through
+ * the {@link SessionRevocations}), on transport close, after `idleMs` without requests (this replica's copy
+ * only), or on `close()`; each frees its slot under the {@link SessionLimits}.
  */
 export class SessionHost {
   private readonly sessions = new Map<string, Session>();
-  /** Open and opening sessions per owner key (slots are reserved before a session's setup). */
-  private readonly perPrincipal = new Map<string, number>();
-  private slots = 0;
+  /** Rebuilds in flight, so concurrent first requests on this replica share one. */
+  private readonly rebuilding = new Map<string, Promise<Session>>();
+  private readonly slots: SessionSlots;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly stopRevocations: () => void;
 
   constructor(
     /** `null`: the mounting server guards Host/Origin itself. */
@@ -78,13 +87,16 @@ export class SessionHost {
     private readonly logger: GatewayLogger,
     private readonly idleMs: number,
     private readonly now: () => number,
-    private readonly limits: SessionLimits = { maxSessions: 1000, maxSessionsPerPrincipal: 100 },
+    limits: SessionLimits,
+    private readonly handles: SessionHostOptions,
   ) {
+    this.slots = new SessionSlots(limits, logger);
     this.sweeper = setInterval(() => void this.sweep(), Math.min(idleMs, 60_000));
     this.sweeper.unref();
+    this.stopRevocations = handles.revocations.subscribe((id) => this.endEverywhere(id));
   }
 
-  /** Number of open sessions (all endpoints). */
+  /** Number of open sessions on this replica (all endpoints). */
   get size(): number {
     return this.sessions.size;
   }
@@ -96,8 +108,8 @@ export class SessionHost {
 
   /**
    * Serve one HTTP request of endpoint `scope` from `principal` (call {@link guard} first); `factory` builds a
-   * new session's server. `parsedBody` is the JSON body when the framework already read it (a parsed `null`
-   * included); `undefined` means the body is still unread and is read here.
+   * new (or rebuilt) session's server. `parsedBody` is the JSON body when the framework already read it (a
+   * parsed `null` included); `undefined` means the body is still unread and is read here.
    */
   async handle(
     scope: string,
@@ -109,7 +121,11 @@ export class SessionHost {
     options: SessionOptions = { jsonResponse: false },
   ): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
-    if (sessionId !== undefined) return this.resume(scope, sessionId, req, res, parsedBody, principal);
+    if (sessionId !== undefined) {
+      const session = await this.find(scope, sessionId, principal, factory, options, res);
+      if (session) await this.resume(session, sessionId, req, res, parsedBody, principal);
+      return;
+    }
     if (req.method !== 'POST')
       return sendJsonError(res, 400, 'BAD_REQUEST', 'Mcp-Session-Id header required');
     const body = await jsonBodyOf(req, res, parsedBody);
@@ -119,38 +135,80 @@ export class SessionHost {
     await this.open(scope, req, res, body.value, principal, factory, options);
   }
 
-  /** Close every session. */
+  /** Close every session of this replica (their handles stay valid for the other replicas). */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    this.stopRevocations();
     await Promise.all([...this.sessions.keys()].map((key) => this.end(key)));
   }
 
-  private async resume(
+  /** The session of `id` on this replica, rebuilt from its handle when needed; undefined when answered. */
+  private async find(
     scope: string,
+    id: string,
+    principal: Principal,
+    factory: SessionFactory,
+    options: SessionOptions,
+    res: ServerResponse,
+  ): Promise<Session | undefined> {
+    const key = `${scope}\0${id}`;
+    const local = this.sessions.get(key);
+    if (local) return this.ownedBy(local.ownerKey, scope, principal, res, local) ? local : undefined;
+    const claims = this.handles.sealer.open(id);
+    if (!claims || claims.scope !== scope) return void sendJsonError(res, 404, 'NOT_FOUND', UNKNOWN_SESSION);
+    if (!this.ownedBy(claims.owner, scope, principal, res)) return undefined;
+    let pending = this.rebuilding.get(key);
+    if (!pending) {
+      pending = this.rebuild(key, id, claims, principal, factory, options);
+      this.rebuilding.set(key, pending);
+      void pending.catch(() => undefined).finally(() => this.rebuilding.delete(key));
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      if (error instanceof SessionGone) return void sendJsonError(res, 404, 'NOT_FOUND', UNKNOWN_SESSION);
+      if (isRefusal(error)) return void sendRefusal(res, error);
+      return void this.setupFailed(scope, error, res);
+    }
+  }
+
+  /** False (answered 404, both subjects logged) when `principal` is not the session's owner. */
+  private ownedBy(
+    ownerKey: string,
+    scope: string,
+    principal: Principal,
+    res: ServerResponse,
+    session?: Session,
+  ): boolean {
+    if (ownerKey === sessionOwnerKey(principal)) return true;
+    const [sessionVia, sessionSubject] = session
+      ? [session.principal.current.via, session.principal.current.subject]
+      : ownerKey.split('\0');
+    this.logger.warn(
+      {
+        scope,
+        sessionSubject,
+        sessionVia,
+        requestSubject: principal.subject,
+        requestVia: principal.via,
+      },
+      'MCP session id presented by another principal: refused as unknown',
+    );
+    sendJsonError(res, 404, 'NOT_FOUND', UNKNOWN_SESSION);
+    return false;
+  }
+
+  private async resume(
+    session: Session,
     id: string,
     req: IncomingMessage,
     res: ServerResponse,
     parsed: unknown,
     principal: Principal,
   ) {
-    const session = this.sessions.get(`${scope}\0${id}`);
-    if (!session) return sendJsonError(res, 404, 'NOT_FOUND', UNKNOWN_SESSION);
-    if (session.ownerKey !== sessionOwnerKey(principal)) {
-      const opener = session.principal.current;
-      this.logger.warn(
-        {
-          scope,
-          sessionSubject: opener.subject,
-          sessionVia: opener.via,
-          requestSubject: principal.subject,
-          requestVia: principal.via,
-        },
-        'MCP session id presented by another principal: refused as unknown',
-      );
-      return sendJsonError(res, 404, 'NOT_FOUND', UNKNOWN_SESSION);
-    }
     session.principal.current = principal;
     session.lastSeenMs = this.now();
+    if (req.method === 'DELETE') this.revoke(id);
     if (!session.lane || !fastLaneEligible(req)) {
       if (parsed !== undefined && req.method === 'POST' && !session.ids.claim(parsed, res)) return;
       return session.transport.handleRequest(req, res, parsed);
@@ -172,7 +230,8 @@ export class SessionHost {
     options: SessionOptions,
   ) {
     const ownerKey = sessionOwnerKey(principal);
-    if (!this.reserve(ownerKey, principal, res)) return;
+    const refusal = this.slots.reserve(ownerKey, principal);
+    if (refusal) return sendRefusal(res, refusal);
     let registered = false;
     try {
       const ref: PrincipalRef = { current: principal };
@@ -182,37 +241,87 @@ export class SessionHost {
       } catch (error) {
         return this.setupFailed(scope, error, res);
       }
-      const transport = new NodeStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        enableJsonResponse: options.jsonResponse,
-        onsessioninitialized: (id) => {
-          registered = true;
-          const lane = owner.fastPath && new FastLane(owner.fastPath);
-          this.sessions.set(`${scope}\0${id}`, {
-            transport,
-            owner,
-            ownerKey,
-            principal: ref,
-            lane,
-            ids: new InflightIds(),
-            lastSeenMs: this.now(),
-            closed: false,
-          });
-        },
-        onsessionclosed: (id) => void this.end(`${scope}\0${id}`),
+      const claims = { scope, owner: ownerKey, init: initializeParams(body), createdAtMs: this.now() };
+      const transport = this.transport(scope, owner, ownerKey, ref, options, () => {
+        registered = true;
+        return this.handles.sealer.seal(claims);
       });
-      owner.server.onclose = () => {
-        const id = transport.sessionId;
-        if (id !== undefined) void this.end(`${scope}\0${id}`);
-        else void owner.dispose();
-      };
       await owner.server.connect(transport);
       await transport.handleRequest(req, res, body);
       // refused before a session id was issued (e.g. bad Accept header): its onclose disposes the owner
       if (transport.sessionId === undefined) await owner.server.close().catch(() => undefined);
     } finally {
-      if (!registered) this.release(ownerKey);
+      if (!registered) this.slots.release(ownerKey);
     }
+  }
+
+  /** Rebuilds on this replica a session another replica opened: a new server, the handshake replayed. */
+  private async rebuild(
+    key: string,
+    id: string,
+    claims: SessionClaims,
+    principal: Principal,
+    factory: SessionFactory,
+    options: SessionOptions,
+  ): Promise<Session> {
+    if (await this.isRevoked(id)) throw new SessionGone();
+    const refusal = this.slots.reserve(claims.owner, principal);
+    if (refusal) throw Object.assign(new Error(refusal.message), refusal, { refusal: true });
+    let registered = false;
+    try {
+      const ref: PrincipalRef = { current: principal };
+      const owner = await factory(initializeRequest(claims.init), ref);
+      const transport = this.transport(claims.scope, owner, claims.owner, ref, options, () => {
+        registered = true;
+        return id;
+      });
+      await owner.server.connect(transport);
+      await replayHandshake(transport, claims.init).catch(async (error: unknown) => {
+        await transport.close().catch(() => undefined);
+        throw error;
+      });
+      this.logger.debug({ scope: claims.scope }, 'MCP session rebuilt from its handle');
+      const session = this.sessions.get(key);
+      if (!session) throw new SessionGone();
+      return session;
+    } finally {
+      if (!registered) this.slots.release(claims.owner);
+    }
+  }
+
+  /** A session transport whose first `initialize` registers the session under the id `issue` returns. */
+  private transport(
+    scope: string,
+    owner: SessionServer,
+    ownerKey: string,
+    principal: PrincipalRef,
+    options: SessionOptions,
+    issue: () => string,
+  ): NodeStreamableHTTPServerTransport {
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: issue,
+      enableJsonResponse: options.jsonResponse,
+      onsessioninitialized: (id) => {
+        const lane = owner.fastPath && new FastLane(owner.fastPath);
+        this.sessions.set(`${scope}\0${id}`, {
+          transport,
+          owner,
+          ownerKey,
+          principal,
+          lane,
+          ids: new InflightIds(),
+          lastSeenMs: this.now(),
+          closed: false,
+        });
+      },
+      onsessionclosed: (id) => void this.end(`${scope}\0${id}`),
+    });
+    owner.server.onclose = () => {
+      const id = transport.sessionId;
+      if (id !== undefined) void this.end(`${scope}\0${id}`);
+      else void owner.dispose();
+    };
+    return transport;
   }
 
   private setupFailed(scope: string, error: unknown, res: ServerResponse): void {
@@ -225,46 +334,28 @@ export class SessionHost {
     sendJsonError(res, GATEWAY_ERROR_STATUS[known], known, errorMessage(error));
   }
 
-  /** Takes a session slot for `key`, or answers 503 / 429 (with `Retry-After`) and returns false. */
-  private reserve(key: string, principal: Principal, res: ServerResponse): boolean {
-    const retry = { 'retry-after': String(SESSION_LIMIT_RETRY_AFTER_SECONDS) };
-    const { maxSessions, maxSessionsPerPrincipal } = this.limits;
-    if (this.slots >= maxSessions) {
-      this.logger.warn({ maxSessions }, 'MCP session limit reached');
-      sendJsonError(
-        res,
-        GATEWAY_ERROR_STATUS.SESSION_LIMIT,
-        'SESSION_LIMIT',
-        `the gateway holds its maximum of ${maxSessions} MCP sessions; retry later`,
-        retry,
+  /** Records a DELETE for every replica; a store failure is logged (this replica's copy ends anyway). */
+  private revoke(id: string): void {
+    this.handles.revocations
+      .revoke(id, this.now() + this.handles.maxAgeMs)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: errorMessage(error) }, 'MCP session revocation not shared: store failed'),
       );
-      return false;
-    }
-    const held = this.perPrincipal.get(key) ?? 0;
-    if (held >= maxSessionsPerPrincipal) {
-      this.logger.warn(
-        { subject: principal.subject, via: principal.via, maxSessionsPerPrincipal },
-        'MCP session limit of a principal reached',
-      );
-      sendJsonError(
-        res,
-        GATEWAY_ERROR_STATUS.SESSION_LIMIT_PRINCIPAL,
-        'SESSION_LIMIT_PRINCIPAL',
-        `this principal holds its maximum of ${maxSessionsPerPrincipal} MCP sessions; close one (DELETE) or retry later`,
-        retry,
-      );
-      return false;
-    }
-    this.slots += 1;
-    this.perPrincipal.set(key, held + 1);
-    return true;
   }
 
-  private release(key: string): void {
-    this.slots -= 1;
-    const held = (this.perPrincipal.get(key) ?? 1) - 1;
-    if (held > 0) this.perPrincipal.set(key, held);
-    else this.perPrincipal.delete(key);
+  /** Whether a handle was DELETEd; when the shared store fails the rebuild goes ahead (fail open, logged). */
+  private async isRevoked(id: string): Promise<boolean> {
+    try {
+      return await this.handles.revocations.isRevoked(id);
+    } catch (error) {
+      this.logger.warn({ err: errorMessage(error) }, 'MCP session revocations unreadable: rebuilding anyway');
+      return false;
+    }
+  }
+
+  /** Another replica ended the session of handle `id` (DELETE): close this replica's copy, if any. */
+  private endEverywhere(id: string): void {
+    for (const key of this.sessions.keys()) if (key.endsWith(`\0${id}`)) void this.end(key);
   }
 
   private async end(key: string): Promise<void> {
@@ -272,7 +363,7 @@ export class SessionHost {
     if (!session || session.closed) return;
     session.closed = true;
     this.sessions.delete(key);
-    this.release(session.ownerKey);
+    this.slots.release(session.ownerKey);
     session.lane?.abortAll();
     try {
       await session.owner.server.close();
@@ -288,6 +379,13 @@ export class SessionHost {
     const stale = [...this.sessions].filter(([, s]) => s.lastSeenMs < limit).map(([key]) => key);
     await Promise.all(stale.map((key) => this.end(key)));
   }
+}
+
+/** A handle that was ended (DELETE) or whose rebuilt session closed at once: answered as unknown. */
+class SessionGone extends Error {}
+
+function isRefusal(error: unknown): error is SlotRefusal {
+  return (error as { refusal?: unknown }).refusal === true;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -77,7 +77,7 @@ describe('Host/Origin validation (DNS rebinding)', () => {
       body: INIT,
     });
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.headers.get('mcp-session-id')).toMatch(/^s1\.[A-Za-z0-9_-]+$/);
     await ok.body?.cancel();
     const noSession = await fetch(`${http.base}/mcp`, {
       method: 'POST',

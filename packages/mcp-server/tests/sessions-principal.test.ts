@@ -95,7 +95,7 @@ describe('MCP sessions bound to their principal', () => {
     await eventually(() => w.gateway.sessionCount === 2);
     const again = await rawInitialize(`${w.base}/mcp`, 'alice');
     expect(again.status).toBe(200);
-    expect(again.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(again.headers.get('mcp-session-id')).toMatch(/^s1\.[A-Za-z0-9_-]+$/);
     expect(w.gateway.sessionCount).toBe(3);
     expect((await rawInitialize(`${w.base}/mcp`, 'dave')).status).toBe(503);
   });
