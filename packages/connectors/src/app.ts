@@ -42,6 +42,7 @@ import { gatewaySecretResolver } from './secret-resolver.js';
 import { ConfigError } from './errors.js';
 import { EventHub } from './events.js';
 import { registryGatewaySource } from './gateway-source.js';
+import { gatewaySessions } from './gateway-sessions.js';
 import { InflightTracker } from './inflight.js';
 import { createDashboardExtension, type DashboardSource } from './mcp-apps.js';
 import { createQuotaEventSink } from './quota-events.js';
@@ -240,7 +241,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     allowedHosts: config.guard.allowedHosts,
     allowedOrigins: config.guard.allowedOrigins,
   });
+  const sessions = gatewaySessions(config, logger);
   const gateway = createConnectorsGateway({
+    ...sessions.options,
     source: registryGatewaySource(registry, (id) => stdio.isLazy(id)),
     quotaStore,
     audit,
@@ -327,6 +330,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await registry.close();
     await stdio.close();
     await audit.close?.();
+    await sessions.close();
     if (ownsStore) await quotaStore.close?.();
   });
   if (config.noAuth)

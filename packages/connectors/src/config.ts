@@ -17,6 +17,7 @@ import {
   type ServerKitSettings,
   type SlowClientTimeouts,
 } from '@cortex-os/server-kit';
+import { parseSessionKeys } from '@cortex-os/mcp-server';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { loadIdentityConfig, type IdentityConfig } from './identity-config.js';
@@ -66,6 +67,11 @@ export interface ConnectorsConfig {
   readonly auditLogPath: string | undefined;
   /** Redis URL for the shared quota store, or undefined for the in-memory store. */
   readonly redisUrl: string | undefined;
+  /**
+   * `CONNECTORS_SESSION_KEYS`: AES-256-GCM keys sealing MCP session ids (first seals, all open); empty = a
+   * random per-process key (single-replica mode, logged as a warning by the gateway).
+   */
+  readonly sessionKeys?: readonly Uint8Array[];
   /** `CONNECTORS_ALLOWED_HOSTS`, `CONNECTORS_ALLOWED_ORIGINS`, `CONNECTORS_AUTH_FAILURE_LIMIT` / `_WINDOW_MS` (DNS-rebinding guard on every route, auth throttling). */
   readonly guard: ServerKitSettings;
   /** Graceful shutdown deadline, milliseconds. */
@@ -182,6 +188,20 @@ function keyPrincipals(env: ConnectorsEnv, path: string | undefined): readonly K
   }
 }
 
+/** `CONNECTORS_SESSION_KEYS`: comma-separated base64 32-byte keys; a bad one is named by position, never shown. */
+function sessionKeys(env: ConnectorsEnv): readonly Uint8Array[] {
+  const raw = present(env, 'CONNECTORS_SESSION_KEYS');
+  if (raw === undefined) return [];
+  try {
+    return parseSessionKeys(raw);
+  } catch (error) {
+    return fail(
+      'CONNECTORS_SESSION_KEYS',
+      (error as Error).message.replace(/^brAInwav: /, 'has a bad key: '),
+    );
+  }
+}
+
 function authMode(env: ConnectorsEnv, host: string): boolean {
   const noAuth = read(env, 'NO_AUTH', Bool, 'must be "true" or "false"', false);
   const force = read(env, 'NO_AUTH_FORCE', Bool, 'must be "true" or "false"', false);
@@ -238,6 +258,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       'must be a redis:// or rediss:// URL',
       undefined,
     ),
+    sessionKeys: sessionKeys(env),
     guard: readServerKitEnv(env, 'CONNECTORS', fail),
     stdio: {
       manifestPath: path(env, 'CONNECTORS_MANIFEST_PATH', cwd, undefined),
@@ -290,5 +311,7 @@ export function configSecrets(config: ConnectorsConfig): string[] {
   for (const key of config.verifyKeys) if (key.alg === 'HS256') secrets.push(key.secret);
   secrets.push(...config.keySecrets);
   if (config.redisUrl && /:[^@/]+@/.test(config.redisUrl)) secrets.push(config.redisUrl);
+  for (const key of config.sessionKeys ?? [])
+    secrets.push(Buffer.from(key).toString('base64'), Buffer.from(key).toString('base64url'));
   return secrets;
 }
