@@ -39,3 +39,22 @@ export {
   RegistryNotReadyError,
 } from './errors.js';
 export type { ConnectorUnavailableReason } from './errors.js';
+export { startRun, resumeRun, defaultRunsDir } from './runtime/runner.js';
+export type {
+  ApprovalDecision,
+  ResumeRunOptions,
+  RuntimeOptions,
+  StartRunOptions,
+} from './runtime/runner.js';
+export type { ApprovalRecord, RunOutcome, RuntimeAuditRecord } from './runtime/segment.js';
+export { fileCheckpointStore, redisCheckpointStore, RUN_FILES } from './runtime/store.js';
+export type { CheckpointDocument, CheckpointStore, RedisCheckpointClient } from './runtime/store.js';
+export { readMeta } from './runtime/run-meta.js';
+export type { PendingApproval, RunMeta, RunStatus, RunUsage } from './runtime/run-meta.js';
+export type { BudgetExceeded, BudgetUsage, RunBudget } from './runtime/budget.js';
+export type { BudgetKind, GuardrailDecision, RunLogEntry } from './runtime/run-log.js';
+export { GUARDRAIL_NAMES } from './runtime/guardrails.js';
+export type { GuardrailOptions } from './runtime/guardrails.js';
+export { createSecretScanner } from './runtime/secrets.js';
+export type { Redaction, SecretKind, SecretScanner } from './runtime/secrets.js';
+export { findInjectionMarkers } from './runtime/injection.js';
