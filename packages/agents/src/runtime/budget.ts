@@ -77,11 +77,12 @@ export class BudgetTracker {
 
   /** Counts a tool call about to execute; `false` (and the run aborted) when it is over the budget. */
   toolCall(): boolean {
-    this.#toolCalls += 1;
     const max = this.#budget.maxToolCalls;
-    if (max !== undefined && this.#toolCalls > max)
-      this.#trip({ budget: 'tool_calls', limit: max, used: this.#toolCalls - 1 });
-    return this.#exceeded === undefined;
+    if (max !== undefined && this.#toolCalls >= max)
+      this.#trip({ budget: 'tool_calls', limit: max, used: this.#toolCalls });
+    if (this.#exceeded) return false;
+    this.#toolCalls += 1;
+    return true;
   }
 
   /** Checks the tokens used before a model call; `false` (and the run aborted) when the budget is spent. */

@@ -47,8 +47,8 @@ export function fileCheckpointStore(dir: string): CheckpointStore {
   const root = resolve(dir);
   const runDir = (runId: string): string => join(root, checkRunId(runId));
   return {
-    write: (runId, doc, text) => writeMapAtomic(join(runDir(runId), RUN_FILES[doc]), text),
-    read: (runId, doc) => readPersistedMap(join(runDir(runId), RUN_FILES[doc])),
+    write: async (runId, doc, text) => writeMapAtomic(join(runDir(runId), RUN_FILES[doc]), text),
+    read: async (runId, doc) => readPersistedMap(join(runDir(runId), RUN_FILES[doc])),
     append: async (runId, lines) => {
       if (lines.length === 0) return;
       await mkdir(runDir(runId), { recursive: true, mode: 0o700 });
