@@ -1,70 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { buildServiceMap, createSigner, parseManifest, signServiceMap } from '@cortex-os/connectors-manifest';
 import { MCP_KEY, controlledSource, removeDir, rest, startApp, testEnv } from './helpers.js';
+import { alive, connect, entry, signStdioMap, stdioEntry, until } from './stdio-helpers.js';
 
-const require = createRequire(import.meta.url);
-const entry = (pkg: string): string =>
-  require.resolve(`@modelcontextprotocol/${pkg}/package.json`).replace(/package\.json$/, 'dist/index.js');
 const TOKEN = 'stdio-token-9f8e7d6c5b4a';
-
-function stdioEntry(
-  id: string,
-  args: string[],
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    id,
-    version: '1.0.0',
-    displayName: `Stdio ${id}`,
-    transport: 'stdio',
-    command: process.execPath,
-    args,
-    auth: { type: 'none' },
-    scopes: ['tools:call'],
-    ttlSeconds: 300,
-    quotas: { perMinute: 600, perHour: 10000 },
-    enabled: true,
-    metadata: { brand: 'brAInwav' },
-    limits: { memoryMb: 512, restartBackoffMs: { initial: 100, max: 400 } },
-    ...extra,
-  };
-}
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'brainwav-stdio-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), {
-      requestInit: { headers: { authorization: `Bearer ${MCP_KEY}` } },
-    }),
-  );
-  return client;
-}
-
-/** Whether pid is a live (non-zombie) process. */
-function alive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Item {
   id: string;
@@ -107,23 +52,13 @@ describe('stdio connectors under the connectors server (real server-memory and s
     const manifestPath = join(dir, 'connectors.manifest.json');
     await writeFile(manifestPath, JSON.stringify(manifestJson));
     // the signed map also lists "ghost", a stdio connector the gateway's local manifest does not have
-    const manifest = parseManifest({
+    const map = await signStdioMap({
       ...manifestJson,
       connectors: [...manifestJson.connectors, stdioEntry('ghost', ['ghost.js'])],
     });
-    const signer = await createSigner({ alg: 'HS256', secret: testEnv().CONNECTORS_SIGNATURE_KEY! });
-    const map = await signServiceMap(
-      buildServiceMap(manifest, {
-        now: new Date(),
-        id: '01TESTSTDXX000000000000001',
-        version: 1,
-        gatewayUrl: 'http://127.0.0.1:1',
-      }),
-      signer,
-    );
     app = await startApp(
       testEnv({ CONNECTORS_MANIFEST_PATH: manifestPath, CONNECTORS_WORKSPACES_DIR: join(dir, 'workspaces') }),
-      controlledSource(JSON.stringify(map)),
+      controlledSource(map),
       { downDebounceMs: 0 },
     );
     base = await app.listen({ port: 0, host: '127.0.0.1' });
