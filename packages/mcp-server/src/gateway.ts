@@ -11,12 +11,13 @@ import {
 import type { AuditSink } from './audit.js';
 import { ToolCatalog } from './catalog.js';
 import type { GatewayConnectorSource } from './contracts.js';
-import { GatewayOptionError } from './errors.js';
+import { GatewayError, GatewayOptionError } from './errors.js';
 import { ExtensionSet, type AggregateExtension } from './extensions.js';
 import { LOCALHOST_NAMES, sendJsonError } from './guard.js';
 import { FilteredToolLists } from './list-cache.js';
 import { silentLogger, type GatewayLogger } from './logger.js';
-import { createPassthroughSession } from './passthrough.js';
+import { ModernEndpoints } from './modern.js';
+import { createPassthroughSession, createStatelessPassthroughServer } from './passthrough.js';
 import type { Principal } from './principals.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
 import { randomSessionKey, SessionSealer } from './session-handle.js';
@@ -188,11 +189,20 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   const principalOf = options.principalOf ?? anonymous;
   const aggregateServers = new Set<Server>();
   const sessionServers = new Set<Server>();
+  const modern = new ModernEndpoints((scope, principal) => {
+    const current = { current: principal };
+    if (scope === '') return createAggregateServer(aggregateDeps, current);
+    const binding = catalog.binding(scope);
+    if (!binding) throw new GatewayError('CONNECTOR_NOT_FOUND', `no enabled connector "${scope}"`);
+    return createStatelessPassthroughServer(passDeps, binding, current);
+  }, logger);
   const stopNotify = catalog.onChange(() => {
     for (const server of aggregateServers) void server.sendToolListChanged().catch(() => undefined);
+    modern.notify({ tools: true }, true);
   });
   const stopPolicy = access.onChange(() => {
     for (const server of sessionServers) notifyListsChanged(server);
+    modern.notify({ tools: true, prompts: true, resources: true });
   });
   const track = (server: Server, aggregate: boolean) => {
     sessionServers.add(server);
@@ -203,12 +213,15 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
   return {
     handleAggregate: async (req, res, parsedBody) => {
       if (!host.guard(req, res)) return;
+      const principal = principalOf(req);
+      const legacy = await modern.dispatch('', req, res, parsedBody, principal);
+      if (!legacy) return;
       await host.handle(
         '',
         req,
         res,
-        parsedBody,
-        principalOf(req),
+        legacy.parsed,
+        principal,
         (_init, principal) => {
           const server = createAggregateServer(aggregateDeps, principal);
           const untrack = track(server, true);
@@ -231,7 +244,9 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
           'CONNECTOR_NOT_FOUND',
           `no enabled connector "${connectorId.slice(0, 64)}"`,
         );
-      await host.handle(connectorId, req, res, parsedBody, principalOf(req), async (init, principal) => {
+      const legacy = await modern.dispatch(connectorId, req, res, parsedBody, principalOf(req));
+      if (!legacy) return;
+      await host.handle(connectorId, req, res, legacy.parsed, principalOf(req), async (init, principal) => {
         const session = await createPassthroughSession(passDeps, binding.connector, init, principal);
         const untrack = track(session.server, false);
         return { ...session, dispose: () => (untrack(), session.dispose()) };
@@ -248,6 +263,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
       stopNotify();
       stopPolicy();
       catalog.close();
+      await modern.close();
       await host.close();
       if (ownsStore) await store.close?.();
     },

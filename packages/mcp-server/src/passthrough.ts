@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { deniedProtocolError } from './access.js';
 import { runToolCall, type CallDeps, type FailureKind } from './call.js';
-import type { GatewayConnector } from './contracts.js';
+import type { GatewayConnector, GatewayConnectorBinding } from './contracts.js';
 import { GatewayError } from './errors.js';
 import { requiredScopesFor, type PrincipalRef } from './principals.js';
 import type { SessionServer } from './sessions.js';
@@ -91,16 +91,44 @@ export async function createPassthroughSession(
       { cause: error },
     );
   }
-  const server = new Server(client.getServerVersion() ?? { name: connector.id, version: '0.0.0' }, {
-    capabilities: client.getServerCapabilities() ?? {},
-    ...(client.getInstructions() ? { instructions: client.getInstructions() } : {}),
-  });
+  const server = passthroughServer({ deps, connector, principal }, client, inflight, false);
   holder.server = server;
-  const policed = { deps, connector, principal };
-  forwardRequests(policed, server, client, inflight);
-  forwardToolCalls(policed, server, client, inflight);
   server.setNotificationHandler('notifications/roots/list_changed', () => client.sendRootsListChanged());
   return { server, dispose: () => upstream.close() };
+}
+
+/**
+ * The 2026-07-28 (sessionless) passthrough of one request: the upstream surface through the connector's shared
+ * proxy client (the aggregate's upstream session), so no upstream handshake per request. Policy, quotas, audit
+ * and progress apply as in a session; what belongs to one caller's upstream session is not offered here
+ * (`resources/subscribe`, `logging/setLevel`, server→client requests: the revision has none of them).
+ */
+export async function createStatelessPassthroughServer(
+  deps: PassthroughDeps,
+  binding: GatewayConnectorBinding,
+  principal: PrincipalRef,
+): Promise<Server> {
+  const client = await binding.proxy.client();
+  return passthroughServer({ deps, connector: binding.connector, principal }, client, [], true);
+}
+
+/** The downstream server of a passthrough: upstream identity, capabilities and instructions; policed forwarding. */
+function passthroughServer(policed: Policed, client: Client, inflight: RequestId[], shared: boolean): Server {
+  const caps = client.getServerCapabilities() ?? {};
+  const capabilities = shared ? sharedCapabilities(caps) : caps;
+  const server = new Server(client.getServerVersion() ?? { name: policed.connector.id, version: '0.0.0' }, {
+    capabilities,
+    ...(client.getInstructions() ? { instructions: client.getInstructions() } : {}),
+  });
+  forwardRequests(policed, server, client, inflight, capabilities);
+  forwardToolCalls(policed, server, client, inflight);
+  return server;
+}
+
+/** Upstream capabilities minus what a shared upstream session cannot offer one caller (subscribe, log level). */
+function sharedCapabilities(caps: ServerCapabilities): ServerCapabilities {
+  const { logging: _logging, ...rest } = caps;
+  return rest.resources ? { ...rest, resources: { ...rest.resources, subscribe: false } } : rest;
 }
 
 function clientCapabilitiesOf(initialize: unknown): ClientCapabilities {
@@ -144,8 +172,13 @@ const DECIDED_REQUESTS: Readonly<Record<string, 'name' | 'uri'>> = {
   'resources/subscribe': 'uri',
 };
 
-function forwardRequests(policed: Policed, server: Server, client: Client, inflight: RequestId[]): void {
-  const caps = client.getServerCapabilities() ?? {};
+function forwardRequests(
+  policed: Policed,
+  server: Server,
+  client: Client,
+  inflight: RequestId[],
+  caps: ServerCapabilities,
+): void {
   const register = server.setRequestHandler.bind(server) as unknown as (
     method: string,
     handler: ForwardHandler,
