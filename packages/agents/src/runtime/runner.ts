@@ -52,7 +52,10 @@ export interface ApprovalDecision {
 }
 
 /** Runs directory of the default store: `CORTEX_AGENT_RUNS_DIR`, else `.cortex/agent-runs` in the working directory. */
-export function defaultRunsDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function defaultRunsDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): string {
   const dir = env.CORTEX_AGENT_RUNS_DIR;
   return resolve(cwd, dir && dir.trim() !== '' ? dir : '.cortex/agent-runs');
 }
