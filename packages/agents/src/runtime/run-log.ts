@@ -61,7 +61,16 @@ export class RunLog {
   #tail: Promise<void> = Promise.resolve();
   #error: Error | undefined;
 
-  constructor(store: CheckpointStore, runId: string, scanner: SecretScanner, now: () => number) {
+  readonly #listener: ((entry: RunLogEntry) => void) | undefined;
+
+  constructor(
+    store: CheckpointStore,
+    runId: string,
+    scanner: SecretScanner,
+    now: () => number,
+    listener?: (entry: RunLogEntry) => void,
+  ) {
+    this.#listener = listener;
     this.#store = store;
     this.#runId = runId;
     this.#scanner = scanner;
@@ -70,13 +79,16 @@ export class RunLog {
 
   /** Queues `entry` (never throws; a write failure surfaces at {@link flush}). */
   append(entry: RunLogEntry): void {
-    const line = JSON.stringify({
-      ts: new Date(this.#now()).toISOString(),
-      ...this.#scanner.redactDeep(entry),
-    });
+    const redacted = this.#scanner.redactDeep(entry);
+    const line = JSON.stringify({ ts: new Date(this.#now()).toISOString(), ...redacted });
     this.#tail = this.#tail
       .then(() => this.#store.append(this.#runId, [line]))
       .catch((err: unknown) => void (this.#error ??= err instanceof Error ? err : new Error(String(err))));
+    try {
+      this.#listener?.(redacted);
+    } catch {
+      // a progress listener's failure is its own; the log is unaffected
+    }
   }
 
   /** Resolves once every queued entry is written. @throws the first write failure. */

@@ -7,6 +7,7 @@ import { AgentsError } from '../errors.js';
 import type { AgentsLogger } from '../types.js';
 import { parseBudget, type RunBudget } from './budget.js';
 import type { GuardrailOptions } from './guardrails.js';
+import type { RunLogEntry } from './run-log.js';
 import { readMeta, type RunMeta } from './run-meta.js';
 import { callIdOf, RunSegment, type Runtime, type RunOutcome, type RuntimeAuditRecord } from './segment.js';
 import { checkRunId, fileCheckpointStore, type CheckpointStore } from './store.js';
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   readonly runConfig?: Partial<RunConfig>;
   /** Cancels the run (it ends `failed`, its partial state kept). */
   readonly signal?: AbortSignal;
+  /** Receives every run log entry as it is written (redacted): progress display (tool calls as they happen). */
+  readonly onEvent?: (entry: RunLogEntry) => void;
   /** Clock, ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
 }
@@ -69,6 +72,7 @@ function runtimeOf(o: RuntimeOptions): Runtime {
     audit: o.audit,
     runConfig: o.runConfig ?? {},
     signal: o.signal,
+    onEvent: o.onEvent,
   };
 }
 

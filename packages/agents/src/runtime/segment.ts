@@ -57,6 +57,7 @@ export interface Runtime {
   readonly audit: ((record: RuntimeAuditRecord) => void) | undefined;
   readonly runConfig: Partial<RunConfig>;
   readonly signal: AbortSignal | undefined;
+  readonly onEvent: ((entry: RunLogEntry) => void) | undefined;
 }
 
 /** The id of the tool call an approval item asks about. */
@@ -76,7 +77,7 @@ export class RunSegment {
     this.#rt = rt;
     this.#meta = meta;
     this.guardrails = new RunGuardrails(rt.guardrails, (d) => this.#decision(d));
-    this.log = new RunLog(rt.store, meta.runId, this.guardrails.scanner, rt.now);
+    this.log = new RunLog(rt.store, meta.runId, this.guardrails.scanner, rt.now, rt.onEvent);
   }
 
   /** Records a human decision (run log and audit line). */
@@ -95,10 +96,12 @@ export class RunSegment {
     const unbind = bindToolGuards(state._context, { guardrails: this.guardrails, budget });
     guardAgentTools(agent);
     guardAgentTools(state._currentAgent);
+    const userFilter = this.#rt.runConfig.callModelInputFilter;
     try {
       const result = await this.#runner(budget).run(agent, state, {
         signal: controller.signal,
-        callModelInputFilter: ({ modelData, agent: current }) => {
+        callModelInputFilter: (args) => {
+          const { modelData, agent: current } = args;
           guardAgentTools(current);
           const tokens = state.usage.totalTokens;
           const inputItems = modelData.input.length;
@@ -110,7 +113,7 @@ export class RunSegment {
             tokensSoFar: tokens,
           });
           budget.tokens(tokens);
-          return modelData;
+          return userFilter ? userFilter(args) : modelData;
         },
       });
       return await this.#settled(result, state, budget);

@@ -155,4 +155,32 @@ describe('startRun / resumeRun', () => {
       message: expect.stringContaining('is completed, not waiting') as string,
     });
   });
+
+  it('reports every log entry to onEvent as it happens and keeps a callModelInputFilter of the caller', async () => {
+    const model = new ScriptedModel([
+      [functionCall('lookup', { key: 'k' }, { callId: 'call-e' })],
+      [assistantMessage('fine')],
+    ]);
+    const { agent } = localAgent(model);
+    const events: string[] = [];
+    let filtered = 0;
+    const out = await startRun(agent, 'x', {
+      store: t.store,
+      runId: 'run-ev',
+      onEvent: (e) => events.push(e.type === 'tool_call' ? `tool_call:${e.tool}` : e.type),
+      runConfig: {
+        tracingDisabled: true,
+        callModelInputFilter: ({ modelData }) => {
+          filtered += 1;
+          return { ...modelData, instructions: 'filtered by the caller' };
+        },
+      },
+    });
+    expect(out.status).toBe('completed');
+    expect(filtered).toBe(2);
+    expect(model.calls[0]?.request.systemInstructions).toBe('filtered by the caller');
+    expect(events).toEqual(
+      (await logTypes(t.store, 'run-ev')).map((e) => (e === 'tool_call' ? 'tool_call:lookup' : e)),
+    );
+  });
 });
