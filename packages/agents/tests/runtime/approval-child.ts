@@ -1,12 +1,13 @@
 /**
  * Child process of the restart test: builds the agent (registry from the map server, the `counter` connector's
- * tools, `approval` fallback) and either starts a run up to its approval interruption and dies (SIGKILL, no
+ * tools, `approval` fallback, the test's OpenAI-compatible model server over Chat Completions) and either starts a run up to its approval interruption and dies (SIGKILL, no
  * cleanup), or resumes the run from the checkpoint with an approval and exits.
- * Env: MAP_URL, RUNS_DIR, RUN_ID, PHASE (`start` | `resume`), CALL_ID. Prints the outcome as JSON on stdout.
+ * Env: MAP_URL, MODEL_URL, RUNS_DIR, RUN_ID, PHASE (`start` | `resume`), CALL_ID. Prints the outcome as JSON on stdout.
  */
 import { writeSync } from 'node:fs';
 import { createSilentLogger } from '@cortex-os/telemetry';
-import { assistantMessage, functionCall, modelResponder, ScriptedModel } from '@openai/agents/testing';
+import { OpenAIChatCompletionsModel } from '@openai/agents';
+import OpenAI from 'openai';
 import {
   createConnectorsRegistry,
   createExecutionSurfaceAgent,
@@ -15,7 +16,7 @@ import {
   startRun,
 } from '../../src/index.js';
 import { API_KEY, SECRET_A } from '../helpers.js';
-import { lastToolOutput, plainProxy } from '../stack.js';
+import { plainProxy } from '../stack.js';
 import { NO_TRACING } from './helpers.js';
 
 const env = (name: string): string => {
@@ -34,12 +35,8 @@ const registry = createConnectorsRegistry({
   proxyFactory: plainProxy,
 });
 await registry.ready();
-const model =
-  phase === 'start'
-    ? new ScriptedModel([[functionCall('counter__increment', {}, { callId })]])
-    : new ScriptedModel([
-        modelResponder((call) => [assistantMessage(`counter is now ${lastToolOutput(call)}`)]),
-      ]);
+const client = new OpenAI({ apiKey: 'sk-test-not-a-key', baseURL: env('MODEL_URL'), maxRetries: 0 });
+const model = new OpenAIChatCompletionsModel(client, 'fake-model');
 const agent = await createExecutionSurfaceAgent({
   registry,
   instructions: 'Use the brAInwav connectors.',

@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import {
+  startModelServer,
+  type ModelServer,
+  type ModelServerRequest,
+  type ModelStep,
+} from '@cortex-os/agents/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMeta } from '../../src/index.js';
 import { connector, hsSigner, signedMap, startMapServer, type MapServer } from '../helpers.js';
@@ -10,6 +16,7 @@ const CHILD = fileURLToPath(new URL('./approval-child.ts', import.meta.url));
 
 let fixture: FixtureServer;
 let map: MapServer;
+let model: ModelServer;
 let t: TempStore;
 
 beforeAll(async () => {
@@ -19,12 +26,24 @@ beforeAll(async () => {
   map.serve(
     await signedMap({ connectors: [connector('counter', fixture.url)], version: 1, now: Date.now(), signer }),
   );
+  model = await startModelServer({ responses: false, respond: modelAnswer });
   t = await tempStore();
 });
+
+/** The model: calls `counter__increment` until it sees the tool's result, then answers with it. */
+function modelAnswer(r: ModelServerRequest): ModelStep {
+  const messages = (r.body.messages ?? []) as { role: string; content: unknown }[];
+  const result = messages.find((m) => m.role === 'tool');
+  if (!result) return { toolCalls: [{ name: 'counter__increment', arguments: {}, id: 'call-inc-1' }] };
+  return {
+    text: `counter is now ${typeof result.content === 'string' ? result.content : JSON.stringify(result.content)}`,
+  };
+}
 
 afterAll(async () => {
   await fixture.stop();
   await map.close();
+  await model.close();
   await t.remove();
 });
 
@@ -42,6 +61,7 @@ function child(phase: 'start' | 'resume', runId: string): Promise<ChildResult> {
       ...process.env,
       PHASE: phase,
       MAP_URL: map.url,
+      MODEL_URL: model.baseURL,
       RUNS_DIR: t.dir,
       RUN_ID: runId,
       CALL_ID: 'call-inc-1',
@@ -82,6 +102,7 @@ describe('approvals survive a process restart', () => {
     expect(done.finalOutput).toBe('counter is now 1');
     expect(done.usage.toolCalls).toBe(1);
     expect(increments()).toBe(1);
+    expect(model.requests.map((r) => r.api)).toEqual(['chat', 'chat']);
     const meta = await readMeta(t.store, 'restart-1');
     expect([meta.status, meta.pending]).toEqual(['completed', []]);
     const log = await logOf(t.store, 'restart-1');
