@@ -20,7 +20,7 @@ const ALLOWED = {
   [k]: { deps: [m, t], dev: [] },
   [p]: { deps: [m], dev: [] },
   [a]: { deps: [m, t, k], dev: [] },
-  '@cortex-os/connectors-cli': { deps: [m, p], dev: [] },
+  '@cortex-os/connectors-cli': { deps: [m, p, '@cortex-os/agents'], dev: [] },
   [b]: { deps: [m, t], dev: [] },
   [s]: { deps: [m, t], dev: [] },
   '@cortex-os/agents': { deps: [m, t, b, p], dev: [a] },
