@@ -58,3 +58,36 @@ export type { GuardrailOptions } from './runtime/guardrails.js';
 export { createSecretScanner } from './runtime/secrets.js';
 export type { Redaction, SecretKind, SecretScanner } from './runtime/secrets.js';
 export { findInjectionMarkers } from './runtime/injection.js';
+export {
+  AGENT_CONFIG_VAR,
+  loadProviderConfig,
+  parseProviderConfigFile,
+  providerConfigOf,
+  resolveApiKey,
+  resolveConfigSecret,
+} from './providers/config.js';
+export type {
+  HostedMcpConfig,
+  ModelApiChoice,
+  ModelRetryConfig,
+  ProviderConfig,
+  ProviderConfigFile,
+  ProviderKind,
+} from './providers/config.js';
+export { PROBE_TOOL, pickApi, probeCapabilities } from './providers/probe.js';
+export type { ApiProbe, CapabilityProbe, ModelApi, ProbeOptions } from './providers/probe.js';
+export { clearProbeMemory, createProbeCache } from './providers/probe-cache.js';
+export type { ProbeCache, ProbeCacheOptions } from './providers/probe-cache.js';
+export {
+  DEFAULT_MODEL_RETRY,
+  ModelProviderError,
+  modelRetrySettings,
+  retryDelayMs,
+  toModelError,
+} from './providers/retry.js';
+export { connectModel, READ_ONLY_WARNING } from './providers/connect.js';
+export type { ConnectedModel, ConnectModelOptions, ProbeAuditRecord } from './providers/connect.js';
+export { createHostedGatewayAgent, hostedGatewayTool } from './providers/hosted.js';
+export type { HostedGatewayAgentOptions, HostedGatewayToolOptions } from './providers/hosted.js';
+export { createProviderAgent } from './providers/agent.js';
+export type { AgentToolMode, ProviderAgent, ProviderAgentOptions } from './providers/agent.js';

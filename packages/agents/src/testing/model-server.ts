@@ -81,7 +81,8 @@ interface Ctx {
  * Starts a local OpenAI-compatible HTTP server on 127.0.0.1 (port 0) speaking the real Chat Completions and
  * Responses wire formats, streaming (SSE) and not, scripted with {@link ModelStep}s: the closest to LM Studio,
  * Ollama or vLLM that runs in a test. A request whose `tool_choice` forces a tool (`required` or a named
- * function) is answered with a call of that tool (arguments `{}`), as a real model obeys it.
+ * function) is answered with a call of that tool (arguments `{}`), as a real model obeys it (with
+ * `toolCalls: 'ignore'`, with text), without using a step: the capability probe needs no script.
  */
 export async function startModelServer(o: ModelServerOptions = {}): Promise<ModelServer> {
   const ctx: Ctx = { o, queue: [...(o.steps ?? [])], requests: [], seq: 0 };
@@ -173,7 +174,8 @@ function forcedTool(r: ModelServerRequest): string | undefined {
 function nextStep(ctx: Ctx, r: ModelServerRequest): ModelStep {
   const scripted = ctx.o.respond?.(r);
   if (scripted) return scripted;
-  const forced = ctx.o.toolCalls === 'ignore' ? undefined : forcedTool(r);
+  const forced = forcedTool(r);
+  if (forced && ctx.o.toolCalls === 'ignore') return { text: 'I cannot call tools.' };
   if (forced) return { toolCalls: [{ name: forced, arguments: {} }] };
   return ctx.queue.shift() ?? { text: ctx.o.defaultText ?? 'ok' };
 }
