@@ -5,6 +5,7 @@ import type { CheckpointStore } from './store.js';
 export type RunLogEntry =
   | { readonly type: 'run_started'; readonly agent: string; readonly inputChars: number }
   | { readonly type: 'run_resumed'; readonly agent: string }
+  | { readonly type: 'run_recovered'; readonly deadPid: number }
   | {
       readonly type: 'model_call';
       readonly turn: number;

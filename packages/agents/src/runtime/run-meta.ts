@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { AgentsError } from '../errors.js';
 import type { BudgetExceeded, BudgetUsage, RunBudget } from './budget.js';
 import type { CheckpointStore } from './store.js';
@@ -32,6 +33,35 @@ export interface RunMeta {
   readonly exceeded?: BudgetExceeded;
   /** Name of the guardrail that blocked the run. */
   readonly blockedBy?: string;
+  /** The process executing the run while it is `running`. */
+  readonly owner?: RunOwner;
+}
+
+/** A process, by host name and pid. */
+export interface RunOwner {
+  readonly host: string;
+  readonly pid: number;
+}
+
+/** This process as a {@link RunOwner}. */
+export function thisProcess(): RunOwner {
+  return { host: hostname(), pid: process.pid };
+}
+
+/**
+ * Is `meta` a `running` run whose process died (same host, pid gone: killed during a resume)? Such a run can be
+ * resumed again from its last checkpoint.
+ */
+export function isStale(meta: RunMeta): boolean {
+  const owner = meta.owner;
+  if (meta.status !== 'running' || !owner || owner.host !== hostname() || owner.pid === process.pid)
+    return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Reads the metadata of `runId`. @throws AgentsError `NOT_FOUND` when the store has no such run. */

@@ -8,7 +8,7 @@ import type { AgentsLogger } from '../types.js';
 import { parseBudget, type RunBudget } from './budget.js';
 import type { GuardrailOptions } from './guardrails.js';
 import type { RunLogEntry } from './run-log.js';
-import { readMeta, type RunMeta } from './run-meta.js';
+import { isStale, readMeta, type RunMeta } from './run-meta.js';
 import { callIdOf, RunSegment, type Runtime, type RunOutcome, type RuntimeAuditRecord } from './segment.js';
 import { checkRunId, fileCheckpointStore, type CheckpointStore } from './store.js';
 
@@ -123,6 +123,8 @@ export async function startRun(
 /**
  * Continues an interrupted run from its checkpoint (in this process or another one, after a restart):
  * applies the decisions to the pending tool calls and runs on. Calls left without a decision stay pending.
+ * A run left `running` by a process that died on this host (killed during a resume) is resumed from its last
+ * checkpoint (logged `run_recovered`; a tool approved in the dead process may run again).
  * @throws AgentsError `NOT_FOUND` (no such run or no state), `BAD_REQUEST` (the run is not waiting for an
  *   approval, another agent name, no decision, or a call id that is not pending); what {@link startRun} throws.
  */
@@ -133,7 +135,8 @@ export async function resumeRun(
 ): Promise<RunOutcome> {
   const rt = runtimeOf(options);
   const meta = await readMeta(rt.store, checkRunId(runId));
-  if (meta.status !== 'interrupted')
+  const stale = isStale(meta);
+  if (meta.status !== 'interrupted' && !stale)
     throw new AgentsError(
       'BAD_REQUEST',
       `agent run "${runId}" is ${meta.status}, not waiting for an approval`,
@@ -148,6 +151,7 @@ export async function resumeRun(
   const state = await RunState.fromString(options.agent, text);
   const budget = options.budget ? parseBudget(options.budget) : meta.budget;
   const segment = new RunSegment(rt, { ...meta, budget });
+  if (stale && meta.owner) segment.log.append({ type: 'run_recovered', deadPid: meta.owner.pid });
   applyDecisions(runId, state, decisions, segment);
   segment.log.append({ type: 'run_resumed', agent: options.agent.name });
   return segment.execute(options.agent, state);

@@ -10,7 +10,14 @@ import {
 import type { AgentsLogger } from '../types.js';
 import { BudgetTracker, budgetMessage, type BudgetExceeded } from './budget.js';
 import { GUARDRAIL_NAMES, RunGuardrails, type GuardrailOptions } from './guardrails.js';
-import { writeMeta, type PendingApproval, type RunMeta, type RunStatus, type RunUsage } from './run-meta.js';
+import {
+  thisProcess,
+  writeMeta,
+  type PendingApproval,
+  type RunMeta,
+  type RunStatus,
+  type RunUsage,
+} from './run-meta.js';
 import { RunLog, type GuardrailDecision, type RunLogEntry } from './run-log.js';
 import type { CheckpointStore } from './store.js';
 import { bindToolGuards, guardAgentTools } from './tool-guards.js';
@@ -88,7 +95,7 @@ export class RunSegment {
 
   /** Runs `agent` from `state` until it completes, is interrupted for an approval, is stopped or fails. */
   async execute(agent: AnyAgent, state: AnyRunState): Promise<RunOutcome> {
-    await this.#saveMeta({ status: 'running', pending: [] });
+    await this.#saveMeta({ status: 'running', pending: [], owner: thisProcess() });
     const controller = new AbortController();
     const cancel = (): void => controller.abort(this.#rt.signal?.reason);
     this.#rt.signal?.addEventListener('abort', cancel, { once: true });
@@ -241,7 +248,7 @@ export class RunSegment {
         : last,
     );
     await this.#rt.store.write(this.#meta.runId, 'state', state.toString());
-    await this.#saveMeta({ ...patch, usage });
+    await this.#saveMeta({ ...patch, usage, owner: undefined });
     await this.log.flush();
     return usage;
   }

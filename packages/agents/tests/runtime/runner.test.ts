@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { assistantMessage, functionCall, modelResponder, ScriptedModel } from '@openai/agents/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -182,5 +184,38 @@ describe('startRun / resumeRun', () => {
     expect(events).toEqual(
       (await logTypes(t.store, 'run-ev')).map((e) => (e === 'tool_call' ? 'tool_call:lookup' : e)),
     );
+  });
+
+  it('a run left running by a dead process (killed during a resume) can be resumed; a live owner is refused', async () => {
+    const { agent, calls } = localAgent(transferThenAnswer());
+    await startRun(agent, 'pay', { store: t.store, runId: 'run-s', ...NO_TRACING });
+    const meta = await readMeta(t.store, 'run-s');
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const dead = spawn('true', [], { stdio: 'ignore' });
+    await new Promise((r) => dead.once('exit', r));
+    try {
+      const running = (pid: number) =>
+        t.store.write(
+          'run-s',
+          'meta',
+          JSON.stringify({ ...meta, status: 'running', owner: { host: hostname(), pid } }),
+        );
+      await running(sleeper.pid ?? 0);
+      const decision = [{ callId: 'call-t1', decision: 'approve' as const }];
+      await expect(resumeRun('run-s', decision, { agent, store: t.store })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('is running, not waiting') as string,
+      });
+      await running(dead.pid ?? 0);
+      const done = await resumeRun('run-s', decision, { agent, store: t.store, ...NO_TRACING });
+      expect(done).toMatchObject({ status: 'completed', finalOutput: 'done: transferred 42' });
+      expect(calls.transfer).toEqual(['42']);
+      expect(await logOf(t.store, 'run-s')).toContainEqual(
+        expect.objectContaining({ type: 'run_recovered', deadPid: dead.pid }),
+      );
+      expect((await readMeta(t.store, 'run-s')).owner).toBeUndefined();
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
   });
 });
