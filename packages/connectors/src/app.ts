@@ -41,6 +41,7 @@ import { configSecrets, type ConnectorsConfig } from './config.js';
 import { gatewaySecretResolver } from './secret-resolver.js';
 import { ConfigError } from './errors.js';
 import { EventHub } from './events.js';
+import { joinCluster } from './cluster-bus.js';
 import { registryGatewaySource } from './gateway-source.js';
 import { gatewaySessions } from './gateway-sessions.js';
 import { InflightTracker } from './inflight.js';
@@ -268,6 +269,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refreshIntervalMs,
     warm: (id) => !stdio.isLazy(id),
   });
+  // replicas sharing Redis tell each other what changed, so they probe or refresh now (cluster-bus.ts)
+  const cluster = config.redisUrl ? joinCluster(config.redisUrl, rt, hub, logger) : undefined;
 
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -329,6 +332,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     rt.close();
     await registry.close();
     await stdio.close();
+    await cluster?.close();
     await audit.close?.();
     await sessions.close();
     if (ownsStore) await quotaStore.close?.();

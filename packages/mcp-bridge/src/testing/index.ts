@@ -9,3 +9,5 @@ export type { SeenRequest } from './fixture-http.js';
 export { createManualClock } from './manual-clock.js';
 export type { ManualClock } from './manual-clock.js';
 export { initializeRequest } from './initialize.js';
+export { startRedisServer } from './redis.js';
+export type { RedisServerOptions, TestRedisServer } from './redis.js';
