@@ -27,6 +27,7 @@ import {
   type Logger,
 } from '@cortex-os/telemetry';
 import {
+  closeConnectionsOnClose,
   authPlugin,
   defaultHostOriginPolicy,
   errorHandlerPlugin,
@@ -327,6 +328,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     app.sseStreams.closeAll();
     await gateway.close();
   });
+  // after the drain above: connections clients opened ahead of need, or that carried the last calls, close now
+  closeConnectionsOnClose(app);
   app.addHook('onClose', async () => {
     policy.close();
     rt.close();

@@ -37,6 +37,7 @@ export { TokenCache } from './token-cache.js';
 export type { Expiring } from './token-cache.js';
 export { readServerKitEnv } from './env.js';
 export type { ConfigFail, ServerKitEnv, ServerKitSettings } from './env.js';
+export { closeConnectionsOnClose } from './connections.js';
 export { DEFAULT_SLOW_CLIENT_TIMEOUTS, readSlowClientTimeouts, slowClientServerOptions } from './timeouts.js';
 export type { SlowClientTimeouts } from './timeouts.js';
 export { ERRORS_PLUGIN_NAME, errorHandlerPlugin } from './error-handler.js';
