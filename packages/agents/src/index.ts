@@ -91,3 +91,5 @@ export { createHostedGatewayAgent, hostedGatewayTool } from './providers/hosted.
 export type { HostedGatewayAgentOptions, HostedGatewayToolOptions } from './providers/hosted.js';
 export { createProviderAgent } from './providers/agent.js';
 export type { AgentToolMode, ProviderAgent, ProviderAgentOptions } from './providers/agent.js';
+export { createLineLogger } from './providers/log.js';
+export type { LineLoggerOptions } from './providers/log.js';

@@ -1,3 +1,4 @@
+import { AGENT_HELP } from './commands/agent.js';
 /** The bin name users type. */
 export const BIN = 'cortex-connectors';
 
@@ -20,6 +21,7 @@ Commands:
   policy check|explain <file>      check a policy file; explain one decision with its rule
   token --client <id>              get an OAuth access token (client credentials; the dev-auth server by default)
   new <id> [--transport t]         scaffold a TypeScript MCP connector (SDK v2) and its manifest entry
+  agent run|probe|resume           run the connectors agent on a model provider; probe the provider
 
 Options:
   -h, --help                       show help; "${BIN} <command> --help" for a command
@@ -173,6 +175,9 @@ Options:
 
 The id must match ^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$ (exit 64 otherwise); a non-empty target without
 --force is a branded error, exit 1.
+${EXIT_LINE}`,
+  agent: `${AGENT_HELP}
+
 ${EXIT_LINE}`,
 } as const;
 

@@ -1,4 +1,5 @@
 import { ConnectorsError, ManifestValidationError } from '@cortex-os/connectors-manifest';
+import { agentCommand } from './commands/agent.js';
 import { doctorCommand } from './commands/doctor.js';
 import { keygenCommand } from './commands/keygen.js';
 import { newCommand } from './commands/new.js';
@@ -28,6 +29,7 @@ const COMMANDS: Record<CommandName, Command> = {
   policy: policyCommand,
   token: tokenCommand,
   new: newCommand,
+  agent: agentCommand,
 };
 
 function wantsHelp(args: readonly string[]): boolean {
