@@ -23,7 +23,7 @@ const ALLOWED = {
   '@cortex-os/connectors-cli': { deps: [m, p, '@cortex-os/agents'], dev: [] },
   [b]: { deps: [m, t], dev: [] },
   [s]: { deps: [m, t], dev: [] },
-  '@cortex-os/agents': { deps: [m, t, b, p], dev: [a] },
+  '@cortex-os/agents': { deps: [m, t, b, p], dev: [a, '@cortex-os/mcp-server'] },
   '@cortex-os/mcp-server': { deps: [m, t, b, k, p], dev: [a] },
   '@cortex-os/connectors': {
     deps: [m, t, k, p, b, s, '@cortex-os/agents', '@cortex-os/mcp-server', a],
