@@ -1,39 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { startRedisServer, type TestRedisServer } from '@cortex-os/mcp-bridge/testing';
 import { assistantMessage, functionCall, modelResponder, ScriptedModel } from '@openai/agents/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMeta, redisCheckpointStore, resumeRun, startRun } from '../../src/index.js';
 import { lastToolOutput } from '../stack.js';
-import { localAgent, logTypes, NO_TRACING, tempStore, type TempStore } from './helpers.js';
+import { localAgent, logTypes, NO_TRACING } from './helpers.js';
 
-let dir: TempStore;
-let server: ChildProcess;
+let server: TestRedisServer;
 let redis: Redis;
 
-/** A private redis-server on a unix socket in a temp dir (no TCP port, no persistence). */
 beforeAll(async () => {
-  dir = await tempStore();
-  const path = join(dir.dir, 'redis.sock');
-  server = spawn('redis-server', ['--port', '0', '--unixsocket', path, '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; !existsSync(path); i += 1) {
-    if (i > 100) throw new Error('brAInwav: redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  redis = new Redis({ path, lazyConnect: true, maxRetriesPerRequest: 1 });
+  server = await startRedisServer();
+  redis = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
-  expect(await redis.ping()).toBe('PONG');
 });
 
 afterAll(async () => {
   redis.disconnect();
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
-  await dir.remove();
+  await server.stop();
 });
 
 describe('redis checkpoint store', () => {
