@@ -154,6 +154,27 @@ describe('agent run (built CLI)', () => {
   });
 });
 
+describe('approval across a process restart (built CLI)', () => {
+  it('agent run stops for approval and exits; agent resume in a new process approves and answers', async () => {
+    await withModel({
+      steps: [{ toolCalls: [{ name: 'demo__hello', arguments: { name: 'brAInwav' }, id: 'call_gate' }] }],
+      respond: (r) => (JSON.stringify(r.body).includes(HELLO) ? { text: `Approved: ${HELLO}` } : undefined),
+    });
+    const env = { CORTEX_AGENT_FALLBACK: JSON.stringify({ connectors: { demo: { policy: 'approval' } } }) };
+    const first = await runBuilt(['agent', 'run', 'Greet brAInwav.', '--run-id', 'restart-1'], env);
+    expect([first.code, first.stdout]).toEqual([0, '']);
+    expect(first.stderr).toContain(
+      'brAInwav: run restart-1 waits for approval of call call_gate (tool demo__hello)',
+    );
+    expect(first.stderr).not.toMatch(/tool result demo__hello/); // nothing was called before the approval
+    const second = await runBuilt(['agent', 'resume', 'restart-1', '--approve', 'call_gate'], env);
+    expect(second.stdout).toBe(`Approved: ${HELLO}\n`);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/^brAInwav: call call_gate approved$/m);
+    expect(second.stderr).toMatch(/^brAInwav: tool result demo__hello \(call_gate, \d+ chars\)$/m);
+  });
+});
+
 describe('agent probe (built CLI)', () => {
   it('prints the probe; --json; FORCE_CHAT_COMPLETIONS=true', async () => {
     const server = await withModel({ responses: false });

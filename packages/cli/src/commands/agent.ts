@@ -9,11 +9,13 @@ import {
   type AgentsLogger,
   type CapabilityProbe,
   type ConnectedModel,
+  type FallbackConfig,
   type RunOutcome,
   type StartRunOptions,
 } from '@cortex-os/agents';
 import { intOption, parseCommandArgs, stringOption, usageError } from '../args.js';
 import { commandEnv, present, resolvePath, type Command, type CommandContext } from '../context.js';
+import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliEnv } from '../io.js';
 import { verifyKeysFromEnv } from '../keys.js';
@@ -40,8 +42,9 @@ agent probe [--refresh] [--json] [--env-file <file>]
 Provider: CORTEX_AGENT_CONFIG (JSON file: provider, baseURL, model, apiKeyRef, api, retry, hostedMcp…),
   CORTEX_AGENT_PROVIDER (openai | openai-compatible), CORTEX_AGENT_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY
   or CORTEX_AGENT_API_KEY_REF (env:NAME | file:/path), FORCE_CHAT_COMPLETIONS=true, CORTEX_AGENT_PROBE_CACHE,
-  CORTEX_AGENT_SURFACES (comma-separated connector ids), CORTEX_AGENT_INSTRUCTIONS, CORTEX_AGENT_LOG_LEVEL
-  (pino JSON lines on stderr, default warn).`;
+  CORTEX_AGENT_SURFACES (comma-separated connector ids), CORTEX_AGENT_FALLBACK (JSON fallback policies, e.g.
+  {"connectors":{"demo":{"policy":"approval"}}} to pause each call for agent resume), CORTEX_AGENT_INSTRUCTIONS,
+  CORTEX_AGENT_LOG_LEVEL (pino JSON lines on stderr, default warn).`;
 
 /** Help of the `agent` command. */
 export const AGENT_HELP = `Usage: cortex-connectors agent run|probe|resume …
@@ -116,6 +119,7 @@ export async function buildCliAgent(env: CliEnv, ctx: CommandContext): Promise<C
       logger,
       env: { ...env },
       ...(surfaces ? { allowedSurfaces: surfaces } : {}),
+      ...fallbackOf(env),
     });
     ctx.out.err(`brAInwav: agent mode ${built.mode}, ${built.tools.length} tool(s)`);
     watchTools(built.agent, ctx);
@@ -128,6 +132,17 @@ export async function buildCliAgent(env: CliEnv, ctx: CommandContext): Promise<C
   } catch (err) {
     await registry.close();
     throw err;
+  }
+}
+
+/** `CORTEX_AGENT_FALLBACK` (JSON `FallbackConfig`, e.g. `{"connectors":{"demo":{"policy":"approval"}}}`). */
+function fallbackOf(env: CliEnv): { fallback?: FallbackConfig } {
+  const text = present(env, 'CORTEX_AGENT_FALLBACK');
+  if (text === undefined) return {};
+  try {
+    return { fallback: JSON.parse(text) as FallbackConfig };
+  } catch (cause) {
+    throw new CliError('CONFIG_INVALID', 'CORTEX_AGENT_FALLBACK is not valid JSON', { cause });
   }
 }
 
