@@ -14,7 +14,12 @@ export interface Side {
   readonly url: string;
   readonly cpuMicros: () => number | Promise<number>;
   /** Method, body and extra headers of every request (default a GET with the rounds' headers). */
-  readonly request?: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> };
+  readonly request?: {
+    method?: 'GET' | 'POST';
+    /** A function gives each request its own body (e.g. a fresh JSON-RPC id). */
+    body?: string | (() => string);
+    headers?: Record<string, string>;
+  };
 }
 
 /** What {@link abbaRounds} measures. */
@@ -29,13 +34,18 @@ type Measured = autocannon.Result & { cpuPerReq: number };
 
 async function cannon(side: Side, seconds: number, options: RoundsOptions): Promise<autocannon.Result> {
   const { method = 'GET', body, headers } = side.request ?? {};
+  const all = { ...options.headers, ...headers };
   return autocannon({
     url: side.url,
     connections: options.connections,
     duration: seconds,
     method,
-    ...(body === undefined ? {} : { body }),
-    headers: { ...options.headers, ...headers },
+    headers: all,
+    ...(typeof body === 'function'
+      ? { requests: [{ method, headers: all, setupRequest: (req) => ({ ...req, body: body() }) }] }
+      : body === undefined
+        ? {}
+        : { body }),
   });
 }
 

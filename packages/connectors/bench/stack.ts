@@ -38,7 +38,8 @@ export interface DeployedStack {
   stop(): Promise<void>;
 }
 
-function manifest(upstreamUrl: string): Record<string, unknown> {
+/** The manifest of the benchmark stacks: one connector, `everything`, at `upstreamUrl`, quotas out of the way. */
+export function benchManifest(upstreamUrl: string): Record<string, unknown> {
   return {
     id: 'brainwav-bench',
     manifestVersion: 'bench-1',
@@ -134,7 +135,7 @@ export async function startDeployedAsbr(
 
 /** Starts asbr, then the connectors server, and waits until both are ready. */
 export async function startDeployedStack(upstreamUrl: string): Promise<DeployedStack> {
-  const deployed = await startDeployedAsbr('brainwav-stack-bench-', manifest(upstreamUrl), {
+  const deployed = await startDeployedAsbr('brainwav-stack-bench-', benchManifest(upstreamUrl), {
     rest: STACK_API_KEY,
     mcp: STACK_MCP_KEY,
   });
