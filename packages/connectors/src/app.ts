@@ -53,6 +53,8 @@ import { eventsRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { widgetRoutes } from './routes/widget.js';
+import { trafficRoutes } from './routes/traffic.js';
+import { createTrafficStore, createTrafficService, type TrafficStore } from './traffic/index.js';
 import { ConnectorsRuntime } from './runtime.js';
 import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
 import { visibleSnapshot } from './visible.js';
@@ -87,6 +89,10 @@ export interface BuildAppOptions {
   readonly quotaCoalesceMs?: number;
   /** Minimum delay between two map fetches (default 1,000). */
   readonly minRefreshIntervalMs?: number;
+  /** Traffic counters for the dashboard; default Redis when `config.redisUrl`, else in-memory (closed by the app). */
+  readonly trafficStore?: TrafficStore;
+  /** Least time between two `traffic` SSE events, ms (default 1,000). */
+  readonly trafficThrottleMs?: number;
 }
 
 /** What the app exposes as `app.connectors`. */
@@ -228,7 +234,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     options.quotaStore ??
     (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
   const quota = new QuotaGuard(quotaStore, 'gw:');
-  const audit = createQuotaEventSink({
+  const trafficStore = options.trafficStore ?? createTrafficStore(config.redisUrl);
+  const traffic = createTrafficService({
+    store: trafficStore,
+    follow: (onTransition) =>
+      registry.on('availability', (e) =>
+        onTransition({
+          connectorId: e.connectorId,
+          state: e.up ? 'online' : 'offline',
+          atMs: Date.parse(e.at) || Date.now(),
+        }),
+      ),
+    connectors: async () => (await rt.snapshot()).connectors,
+    onError: (err) => logger.warn({ err }, 'brAInwav: traffic store write failed'),
+  });
+  const quotaSink = createQuotaEventSink({
     inner: config.auditLogPath
       ? createJsonlAuditSink(config.auditLogPath, (err) =>
           logger.error({ err }, 'brAInwav: audit write failed'),
@@ -238,6 +258,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     coalesceMs: options.quotaCoalesceMs ?? 250,
     quotaUse: (id) => quota.use(id, Date.now()).catch(() => ({ minute: 0, hour: 0 })),
   });
+  const audit = traffic.sink(quotaSink);
   const hostPolicy = defaultHostOriginPolicy({
     listenHost: config.host,
     allowedHosts: config.guard.allowedHosts,
@@ -313,6 +334,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     heartbeatMs: options.heartbeatMs,
     maxBufferedBytes: options.maxBufferedBytes,
   });
+  await app.register(trafficRoutes, {
+    traffic,
+    throttleMs: options.trafficThrottleMs,
+    heartbeatMs: options.heartbeatMs,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
   await app.register(widgetRoutes, { distDir: normalize(config.widgetDistDir), srcDir: config.widgetSrcDir });
   await app.register(mcpRoutes, { gateway, inflight, logger });
   app.addHook('preClose', async () => {
@@ -336,9 +363,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await registry.close();
     await stdio.close();
     await cluster?.close();
+    traffic.close();
     await audit.close?.();
     await sessions.close();
     if (ownsStore) await quotaStore.close?.();
+    if (options.trafficStore === undefined) await trafficStore.close?.();
   });
   if (config.noAuth)
     logger.warn(

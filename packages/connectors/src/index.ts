@@ -50,3 +50,6 @@ export { InflightTracker } from './inflight.js';
 export { WIDGET_PREFIX } from './routes/widget.js';
 export { createStdioConnectors } from './stdio-connectors.js';
 export type { StdioConnectors, StdioConnectorsOptions } from './stdio-connectors.js';
+export * from './traffic/index.js';
+export { parseTrafficWindow, trafficRoutes } from './routes/traffic.js';
+export type { TrafficRoutesOptions } from './routes/traffic.js';
