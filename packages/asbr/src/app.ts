@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ConnectorsError, createKeySet, createSigner, type Manifest } from '@cortex-os/connectors-manifest';
@@ -135,6 +136,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     idSource: options.idSource ?? (() => ulid()),
     logger,
     gatewayUrl: config.gatewayUrl,
+    deterministic: config.deterministicSigning
+      ? { manifestChangedAt: () => statSync(config.manifestPath, { throwIfNoEntry: false })?.mtimeMs }
+      : undefined,
   });
   const readManifest = options.readManifest ?? (() => loadManifestFile(config.manifestPath));
   const reloader = new ManifestReloader({

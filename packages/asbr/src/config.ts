@@ -63,6 +63,11 @@ export interface AsbrConfig {
    * neither is set (a manifest with a stdio connector is then refused as `MANIFEST_INVALID` at load).
    */
   readonly gatewayUrl?: string | undefined;
+  /**
+   * `ASBR_DETERMINISTIC_SIGNING=true`: several asbr replicas on one manifest and key serve identical bytes
+   * (signing time = epoch start or manifest mtime; see signing-epoch.ts). Default false (sign at the current time).
+   */
+  readonly deterministicSigning: boolean;
 }
 
 /** Environment shape read by {@link loadAsbrConfig}. */
@@ -104,6 +109,13 @@ function readApiKeys(env: AsbrEnv): string[] | null {
   const keys = raw.split(',').map((key) => key.trim());
   if (keys.some((key) => key === '')) fail('CONNECTORS_API_KEY', 'must not contain empty entries');
   return keys;
+}
+
+function readFlag(env: AsbrEnv, name: string): boolean {
+  const raw = present(env, name);
+  if (raw === undefined) return false;
+  if (raw !== 'true' && raw !== 'false') fail(name, 'must be "true" or "false"');
+  return raw === 'true';
 }
 
 function readPort(env: AsbrEnv): number {
@@ -183,5 +195,6 @@ export function loadAsbrConfig(env: AsbrEnv, cwd: string = process.cwd()): AsbrC
     guard: readServerKitEnv(env, 'ASBR', fail),
     timeouts: readSlowClientTimeouts(env, 'ASBR', fail),
     gatewayUrl: readGatewayUrl(env),
+    deterministicSigning: readFlag(env, 'ASBR_DETERMINISTIC_SIGNING'),
   };
 }

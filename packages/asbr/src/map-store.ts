@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Manifest, Signer } from '@cortex-os/connectors-manifest';
 import { withSpan, SPAN_MAP_SIGN } from '@cortex-os/telemetry';
 import { signManifest, type SignedMap } from './signed-map.js';
+import { deterministicUlid, epochSigningTime } from './signing-epoch.js';
 
 /** Options of {@link ServiceMapStore}. */
 export interface ServiceMapStoreOptions {
@@ -15,6 +16,12 @@ export interface ServiceMapStoreOptions {
   readonly logger: FastifyBaseLogger;
   /** Gateway base URL stdio connectors are published under (`CONNECTORS_GATEWAY_URL`); none by default. */
   readonly gatewayUrl?: string | undefined;
+  /**
+   * Replicas that sign identical bytes (`ASBR_DETERMINISTIC_SIGNING`): the signing time is the epoch start (half
+   * the TTL) or the manifest's change time, the version that time, the id derived from it and the content.
+   * `manifestChangedAt` gives the change time (the manifest file's mtime).
+   */
+  readonly deterministic?: { readonly manifestChangedAt: () => number | undefined } | undefined;
 }
 
 /**
@@ -89,9 +96,23 @@ export class ServiceMapStore {
     }
   }
 
+  /** Signing time, version and id of a map of `manifest` signed now. */
+  private signingInputs(manifest: Manifest): { nowMs: number; version: number; id: string } {
+    const now = this.options.clock();
+    const deterministic = this.options.deterministic;
+    if (!deterministic) {
+      const version = Math.max(this.lastVersion + 1, Math.floor(now));
+      return { nowMs: now, version, id: this.options.idSource() };
+    }
+    const nowMs = epochSigningTime(now, manifest.ttlSeconds, deterministic.manifestChangedAt());
+    // a manifest changed with an mtime in the past (e.g. `cp -p`): still a newer version, on this replica
+    const version = Math.max(this.lastVersion + 1, nowMs);
+    const content = `${JSON.stringify(manifest)}\n${this.options.gatewayUrl ?? ''}`;
+    return { nowMs, version, id: deterministicUlid(version, content) };
+  }
+
   private async sign(manifest: Manifest, reason: string): Promise<SignedMap> {
-    const nowMs = this.options.clock();
-    const version = Math.max(this.lastVersion + 1, Math.floor(nowMs));
+    const { nowMs, version, id } = this.signingInputs(manifest);
     const attributes = {
       'map.version': version,
       'map.reason': reason,
@@ -100,7 +121,7 @@ export class ServiceMapStore {
     const signed = await withSpan(SPAN_MAP_SIGN, attributes, () =>
       signManifest(manifest, this.options.signer, {
         nowMs,
-        id: this.options.idSource(),
+        id,
         version,
         gatewayUrl: this.options.gatewayUrl,
       }),

@@ -35,7 +35,15 @@ describe('loadAsbrConfig', () => {
       logAccess: 'sampled',
       guard: { allowedHosts: [], allowedOrigins: [], authFailureLimit: { max: 20, timeWindowMs: 60_000 } },
       timeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
+      deterministicSigning: false,
     });
+  });
+
+  it('ASBR_DETERMINISTIC_SIGNING is a true/false flag', () => {
+    expect(loadAsbrConfig({ ...base, ASBR_DETERMINISTIC_SIGNING: 'true' }).deterministicSigning).toBe(true);
+    expect(() => loadAsbrConfig({ ...base, ASBR_DETERMINISTIC_SIGNING: 'yes' })).toThrowError(
+      /ASBR_DETERMINISTIC_SIGNING.*must be "true" or "false"/,
+    );
   });
 
   it('reads every variable', () => {
