@@ -52,27 +52,48 @@ describe('docker-compose.yml', () => {
 
 describe('haproxy.cfg mirrors the local cluster', () => {
   const sections = haproxySections(readRepoFile('deploy/compose/haproxy.cfg'));
-  const backend = sections.get('backend connectors') ?? [];
+  const backends = [
+    ['connectors', 'connectors-replicas', 'CONNECTORS_PORT'],
+    ['asbr', 'asbr-replicas', 'ASBR_PORT'],
+  ] as const;
 
-  it('balances round-robin without stickiness', () => {
-    expect(backend).toContain('balance roundrobin');
+  it('retries only connection failures (a retry never runs a call twice)', () => {
+    expect(sections.get('defaults')).toContain('retry-on conn-failure');
+  });
+
+  it.each(backends)('%s: round-robin without stickiness', (_service, backend) => {
+    expect(sections.get(`backend ${backend}`)).toContain('balance roundrobin');
     const all = [...sections.values()].flat().join('\n');
     expect(all).not.toMatch(/^(cookie|stick|stick-table|hash-type|balance source)\b/m);
   });
 
-  it('health-checks every replica on /readyz with a Host the DNS-rebinding guard accepts', () => {
-    expect(backend).toContain('option httpchk');
-    expect(backend.find((l) => l.startsWith('http-check send'))).toMatch(/uri \/readyz .*hdr Host localhost/);
-    expect(backend).toContain('http-check expect status 200');
-    expect(backend.find((l) => l.startsWith('default-server'))).toMatch(/\bcheck\b/);
-  });
+  it.each(backends)(
+    '%s: every replica health-checked on /readyz with a Host the guard accepts',
+    (_s, backend) => {
+      const lines = sections.get(`backend ${backend}`) ?? [];
+      expect(lines).toContain('option httpchk');
+      expect(lines.find((l) => l.startsWith('http-check send'))).toMatch(/uri \/readyz .*hdr Host localhost/);
+      expect(lines).toContain('http-check expect status 200');
+      expect(lines.find((l) => l.startsWith('default-server'))).toMatch(/\bcheck\b/);
+    },
+  );
 
-  it('addresses as many replicas as compose runs, on the port the connectors server listens on', () => {
-    const template = backend.find((l) => l.startsWith('server-template'))!;
-    const [, , count, address] = template.split(/\s+/);
-    expect(Number(count)).toBe(services.connectors.deploy.replicas);
-    expect(address).toBe(`connectors:${services.connectors.environment.CONNECTORS_PORT}`);
-    expect(sections.get('frontend mcp')).toContain('bind :8080');
+  it.each(backends)(
+    '%s: as many servers as compose runs, on the port the service listens on',
+    (service, backend, port) => {
+      const template = (sections.get(`backend ${backend}`) ?? []).find((l) =>
+        l.startsWith('server-template'),
+      )!;
+      const [, , count, address] = template.split(/\s+/);
+      expect(Number(count)).toBe(services[service].deploy.replicas);
+      expect(address).toBe(`${service}:${services[service].environment[port]}`);
+    },
+  );
+
+  it('publishes only the MCP frontend; the gateway reaches asbr through the asbr frontend', () => {
+    expect(sections.get('frontend connectors')).toContain('bind :8080');
+    expect(sections.get('frontend asbr')).toContain('bind :7070');
+    expect(services.connectors.environment.ASBR_URL).toBe('http://haproxy:7070');
     expect(services.haproxy.volumes[0].source).toBe('./haproxy.cfg');
   });
 
