@@ -140,6 +140,20 @@ describe('ports, hosts and paths agree with the services', () => {
     expect(gateway.guard.allowedHosts).toContain(host);
   });
 
+  it("asbr's CONNECTORS_MANIFEST_PATH is the mounted manifest (ConfigMap key, compose bind mount)", () => {
+    const { container, object } = containers.find((c) => c.service === 'asbr')!;
+    const path = k8sEnv(container, secrets).CONNECTORS_MANIFEST_PATH!;
+    const mount = container.volumeMounts.find((m: any) => path.startsWith(`${m.mountPath}/`));
+    const volume = object.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+    const source = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap.name)!;
+    expect(Object.keys(source.data)).toContain(path.slice(mount.mountPath.length + 1));
+    const bind = compose.services.asbr.volumes[0];
+    expect(bind.target).toBe(compose.services.asbr.environment.CONNECTORS_MANIFEST_PATH);
+    expect(resolve(DEPLOY_DIR, 'compose', bind.source)).toBe(
+      resolve(DEPLOY_DIR, 'compose/connectors.manifest.json'),
+    );
+  });
+
   it('the entry points exist as sources of the built files, and writable paths are volumes', () => {
     for (const { container, object } of containers) {
       const main = container.args[1].replace('/dist/', '/src/').replace(/\.js$/, '.ts');
