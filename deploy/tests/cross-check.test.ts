@@ -85,6 +85,11 @@ describe('the environment the manifests set is the one the services read', () =>
     }
   });
 
+  it('the 2 asbr replicas sign deterministically (identical bytes whichever replica answers)', () => {
+    for (const { where, service, env } of environments)
+      if (service === 'asbr') expect(loadAsbrConfig(env).deterministicSigning, where).toBe(true);
+  });
+
   it('the check can fail: a misspelt variable is not read', () => {
     const { where, service, env } = environments[0]!;
     const { reads } = recordReads({ ...env, CONNECTORS_PORTT: '1' }, loaders[service]);
