@@ -15,8 +15,8 @@ export type {
 } from './contracts.js';
 export { MemoryQuotaStore, QuotaGuard, windowStart } from './quota.js';
 export type { QuotaLimits, QuotaStore, QuotaUse, QuotaWindowState } from './quota.js';
-export { RedisQuotaStore } from './redis-quota.js';
-export type { RedisQuotaStoreOptions } from './redis-quota.js';
+export { FallbackQuotaStore, RedisQuotaStore } from './redis-quota.js';
+export type { FallbackQuotaStoreOptions, QuotaRedisFailureMode, RedisQuotaStoreOptions } from './redis-quota.js';
 export { createJsonlAuditSink, createMemoryAuditSink } from './audit.js';
 export type { AuditRecord, AuditSink, CallOutcome, JsonlAuditSink } from './audit.js';
 export { checkHostAndOrigin, LOCALHOST_NAMES } from './guard.js';

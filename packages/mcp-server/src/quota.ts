@@ -88,7 +88,7 @@ export class QuotaGuard {
 
   /**
    * Charge one call. Throws {@link QuotaExceededError} (`QUOTA_EXCEEDED`) when over budget and
-   * {@link QuotaStoreError} (`QUOTA_STORE_FAILED`) when the store fails.
+   * {@link QuotaStoreError} (code `INTERNAL`, "quota store unavailable") when the store fails.
    */
   async charge(connectorId: string, limits: QuotaLimits, nowMs: number): Promise<void> {
     const minute = await this.call(() => this.store.hit(this.key(connectorId, 'm'), MINUTE_MS, nowMs));
