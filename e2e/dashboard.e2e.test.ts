@@ -53,8 +53,10 @@ describe('e2e: widget in Chromium + connectors server + asbr + real upstreams', 
     ).toEqual(['everything', 'fixture', 'tasks']);
     await expect.poll(() => pillOf(page, 'fixture'), { timeout: 20_000 }).toBe('Availability: online');
     await expect.poll(() => pillOf(page, 'everything'), { timeout: 20_000 }).toBe('Availability: online');
-    expect(await pillOf(page, 'tasks')).toBe('Availability: unknown');
-    expect(await page.locator('.meta').textContent()).toMatch(/^Manifest 2026\.11\.22 · map v\d+ · /);
+    expect(await pillOf(page, 'tasks')).toBe('Availability: disabled');
+    expect(await page.locator('.meta').textContent()).toMatch(
+      /^Manifest 2026\.11\.22 · signed \d\d:\d\d:\d\d UTC · /,
+    );
     await page.getByRole('heading', { name: 'Try it' }).waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'e2e-list');
     expect(await runAxe(page)).toEqual([]);

@@ -154,3 +154,66 @@ export interface HostAdapter {
   loadState?(): WidgetState | null;
   saveState?(state: WidgetState): void;
 }
+
+/** One minute of a connector's traffic chart (`t`: minute start, epoch ms; latencies in ms). */
+export interface TrafficPoint {
+  t: number;
+  calls: number;
+  errors: number;
+  offline: number;
+  refused: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** Availability over time: one span of the timeline (epoch ms). */
+export interface AvailabilitySpan {
+  from: number;
+  to: number;
+  state: Availability | 'disabled';
+}
+
+/** One connector of `GET /v1/connectors/traffic`. */
+export interface ConnectorTraffic {
+  id: string;
+  displayName: string;
+  status: 'enabled' | 'disabled';
+  points: TrafficPoint[];
+  totals: Omit<TrafficPoint, 't'> & { errorRate: number; offlineRate: number };
+  quota: {
+    perMinute: number;
+    perHour: number;
+    minuteUse: number;
+    hourUse: number;
+    burnPerMinute: number;
+    minuteExhaustsInSec: number | null;
+    hourExhaustsInSec: number | null;
+  };
+  timeline: AvailabilitySpan[];
+}
+
+/** One row of the recent-calls panel. */
+export interface RecentCall {
+  id: string;
+  at: string;
+  callerId: string;
+  connectorId: string;
+  tool: string;
+  outcome: string;
+  durationMs: number;
+}
+
+/** Body of `GET /v1/connectors/traffic` and data of the `traffic` SSE event. */
+export interface TrafficReport {
+  windowMinutes: 15 | 60;
+  from: number;
+  to: number;
+  connectors: ConnectorTraffic[];
+  recent: RecentCall[];
+}
+
+/** A host that can stream traffic reports (the browser host). */
+export interface TrafficSource {
+  /** Streams reports of the last `windowMinutes`; returns the unsubscribe function. */
+  traffic(windowMinutes: 15 | 60, onReport: (report: TrafficReport) => void): () => void;
+}

@@ -44,6 +44,6 @@ describe('accessibility (jest-axe)', () => {
   it('labels every pill with text and never relies on colour alone', async () => {
     render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(3), callTool: vi.fn() })} />);
     const pills = await screen.findAllByRole('img', { name: /^Availability:/ });
-    expect(pills.map((p) => p.textContent?.trim())).toEqual(['● online', '✕ offline', '? unknown']);
+    expect(pills.map((p) => p.textContent?.trim())).toEqual(['● online', '✕ offline', '○ disabled']);
   });
 });

@@ -36,7 +36,7 @@ describe('MCP Apps adapter (ext-apps App ↔ AppBridge)', () => {
     unmount();
     render(<Dashboard adapter={adapter} />);
     await screen.findByRole('heading', { name: 'Connectors (3)' });
-    expect(pillNames()).toEqual(['Availability: online', 'Availability: offline', 'Availability: unknown']);
+    expect(pillNames()).toEqual(['Availability: online', 'Availability: offline', 'Availability: disabled']);
   });
 
   it('pushes a later tool result as a snapshot and follows host theme changes', async () => {

@@ -39,7 +39,7 @@ describe('ChatGPT adapter (window.openai)', () => {
     unmount();
     render(<Dashboard adapter={createOpenAiAdapter(openai)} />);
     await screen.findByRole('heading', { name: 'Connectors (3)' });
-    expect(pillNames()).toEqual(['Availability: online', 'Availability: offline', 'Availability: unknown']);
+    expect(pillNames()).toEqual(['Availability: online', 'Availability: offline', 'Availability: disabled']);
     expect(document.documentElement.dataset.theme).toBe('dark');
   });
 

@@ -7,7 +7,7 @@ import {
   parseQuotaEvent,
 } from '../lib/parse.js';
 import { SseParser, backoffDelay, type SseMessage } from '../lib/sse.js';
-import type { DashboardEvent, HostAdapter, ToolCallResult } from '../types.js';
+import type { DashboardEvent, HostAdapter, ToolCallResult, TrafficReport, TrafficSource } from '../types.js';
 import { authHeaders, requestJson, type HttpOptions } from './http.js';
 
 /** Options of the plain-browser adapter. Delays are milliseconds. */
@@ -70,7 +70,7 @@ async function readStream(body: ReadableStream<Uint8Array>, parser: SseParser): 
  * SSE from `/v1/connectors/events` with the key header, reconnecting with jittered exponential backoff and
  * `Last-Event-ID`, and tool calls through `POST /v1/connectors/:id/tools/:tool/call`.
  */
-export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapter {
+export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapter & TrafficSource {
   const http: HttpOptions = {
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
@@ -157,8 +157,55 @@ export function createBrowserAdapter(options: BrowserAdapterOptions): HostAdapte
       })) as ToolCallResult;
     },
     subscribe,
+    traffic: (windowMinutes, onReport) => streamTraffic(http, windowMinutes, onReport, initialMs, maxMs),
     theme: () => undefined,
   };
+}
+
+/**
+ * Follows `/v1/connectors/traffic/events?window=15m|1h` (each `traffic` event is a whole report), reconnecting
+ * with the same jittered backoff; a 401/403 stops it (the status stream shows the error).
+ */
+function streamTraffic(
+  http: HttpOptions,
+  windowMinutes: 15 | 60,
+  onReport: (report: TrafficReport) => void,
+  initialMs: number,
+  maxMs: number,
+): () => void {
+  const controller = new AbortController();
+  let attempt = 0;
+  const parser = new SseParser((message) => {
+    if (message.event !== 'traffic') return;
+    attempt = 0;
+    try {
+      onReport(JSON.parse(message.data) as TrafficReport);
+    } catch {
+      // a malformed report is skipped; the next one replaces it
+    }
+  });
+  const path = `/v1/connectors/traffic/events?window=${windowMinutes === 60 ? '1h' : '15m'}`;
+  const loop = async (): Promise<void> => {
+    while (!controller.signal.aborted) {
+      try {
+        const response = await http.fetch(new URL(path, http.baseUrl), {
+          headers: authHeaders(http.apiKey, { accept: 'text/event-stream' }),
+          signal: controller.signal,
+          cache: 'no-store',
+        });
+        if (response.status === 401 || response.status === 403) return;
+        if (response.ok && response.body) {
+          parser.reset();
+          await readStream(response.body, parser);
+        }
+      } catch (error) {
+        if (controller.signal.aborted || isAbortError(error)) return;
+      }
+      await sleep(backoffDelay(attempt++, initialMs, maxMs), controller.signal);
+    }
+  };
+  void loop();
+  return () => controller.abort();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -16,7 +16,7 @@ export function ConnectorCard({ connector: c, onTry }: ConnectorCardProps): Reac
     <article className="card" aria-labelledby={headingId} data-connector={c.id}>
       <div className="card-head">
         <h3 id={headingId}>{c.displayName}</h3>
-        <StatusPill availability={c.availability} />
+        <StatusPill availability={c.status === 'disabled' ? 'disabled' : c.availability} />
       </div>
       <dl className="facts">
         <dt>Id</dt>

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { DashboardError } from '../lib/errors.js';
-import type { HostAdapter } from '../types.js';
+import type { HostAdapter, TrafficSource } from '../types.js';
+import { formatUtcTime } from '../lib/mapHealth.js';
 import { useConnectorState } from '../useConnectorState.js';
 import { ConnectorCard } from './ConnectorCard.js';
 import { ExpiryCountdown } from './ExpiryCountdown.js';
 import { MapHealthCard } from './MapHealthCard.js';
 import { Troubleshooting } from './Troubleshooting.js';
+import { TrafficPanel } from './TrafficPanel.js';
 
 const TryIt = lazy(() =>
   import(/* webpackChunkName: "try-it" */ './TryIt.js').then((m) => ({ default: m.TryIt })),
@@ -13,7 +15,7 @@ const TryIt = lazy(() =>
 
 /** Props of the dashboard. */
 export interface DashboardProps {
-  adapter: HostAdapter;
+  adapter: HostAdapter & Partial<TrafficSource>;
   /** Clock in epoch ms (tests). */
   now?: () => number;
   /** Browser host only: forget the API key and ask again. */
@@ -47,8 +49,11 @@ export function Dashboard({
         <h1>brAInwav connectors</h1>
         {data ? (
           <p className="meta">
-            Manifest <strong>{data.manifestVersion}</strong> · map v{data.mapVersion} ·{' '}
-            <ExpiryCountdown expiresAt={data.expiresAt} now={now} />
+            Manifest <strong>{data.manifestVersion}</strong> ·{' '}
+            <span title={`map version ${data.mapVersion}`} data-map-version={data.mapVersion}>
+              signed {formatUtcTime(data.generatedAt)}
+            </span>{' '}
+            · <ExpiryCountdown expiresAt={data.expiresAt} now={now} />
           </p>
         ) : null}
         <div className="actions">
@@ -105,6 +110,7 @@ export function Dashboard({
           </ul>
         </section>
       ) : null}
+      {data && adapter.traffic ? <TrafficPanel source={adapter as TrafficSource} /> : null}
       {data ? (
         <Suspense fallback={<p>Loading “Try it”…</p>}>
           <TryIt adapter={adapter} connectors={data.connectors} target={target} />

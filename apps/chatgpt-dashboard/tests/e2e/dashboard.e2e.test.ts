@@ -41,7 +41,8 @@ describe('dashboard in real Chromium (served dist/ + in-test connectors API)', (
     expect(await pillOf(page, 'bravo')).toBe('Availability: offline');
     await expect
       .poll(() => page.locator('.meta').textContent())
-      .toMatch(/Manifest 2026\.11\.22 · map v1 · map expires in \d+ min/);
+      .toMatch(/Manifest 2026\.11\.22 · signed \d\d:\d\d:\d\d UTC · map expires in \d+ min/);
+    expect(await page.locator('[data-map-version]').getAttribute('title')).toBe('map version 1');
     await page.getByRole('heading', { name: 'Try it' }).waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'list');
     expect(await runAxe(page)).toEqual([]);

@@ -36,7 +36,7 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
       expect(pills).toEqual([
         'Availability: online',
         'Availability: offline',
-        'Availability: unknown',
+        'Availability: disabled',
         'Availability: online',
       ]);
       expect(await frame.locator('html').getAttribute('data-theme')).toBe('dark');
