@@ -81,6 +81,8 @@ export interface DashboardData {
   connectors: ConnectorStatus[];
   /** Map health; a server that does not send it is treated as `fresh`. */
   mapHealth?: MapHealth;
+  /** The last 15 minutes of traffic (the `connectors_dashboard` tool result carries it for hosts without SSE). */
+  traffic?: TrafficReport;
 }
 
 /** `availability` SSE event payload. */

@@ -163,3 +163,21 @@ describe('Dashboard header and disabled connectors', () => {
     expect(screen.getAllByRole('img', { name: 'Availability: disabled' })).toHaveLength(1);
   });
 });
+
+describe('traffic delivered with the tool result (ChatGPT / MCP Apps hosts)', () => {
+  afterEach(resetDom);
+  it('draws the chart from data.traffic when the host has no traffic stream', async () => {
+    const data = { ...makeData(3), traffic: report(15, 7) };
+    const { container } = render(
+      <Dashboard adapter={createOpenAiAdapter({ toolOutput: data, callTool: vi.fn() })} />,
+    );
+    await screen.findByRole('heading', { name: 'Traffic' });
+    expect(container.querySelector('[data-traffic="alpha"] svg.chart')!.getAttribute('data-calls')).toBe('7');
+    expect(container.querySelectorAll('tr[data-call]')).toHaveLength(3);
+  });
+  it('shows no traffic section when neither a stream nor a delivered report exists', async () => {
+    render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(3), callTool: vi.fn() })} />);
+    await screen.findByRole('heading', { name: /Connectors/ });
+    expect(screen.queryByRole('heading', { name: 'Traffic' })).toBeNull();
+  });
+});

@@ -14,6 +14,7 @@ import {
   listKey,
   MemoryQuotaStore,
   QuotaGuard,
+  FallbackQuotaStore,
   RedisQuotaStore,
   type ConnectorsGateway,
   type QuotaStore,
@@ -50,11 +51,16 @@ import { createDashboardExtension, type DashboardSource } from './mcp-apps.js';
 import { createQuotaEventSink } from './quota-events.js';
 import { connectorsRoutes } from './routes/connectors.js';
 import { eventsRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, type RedisHealth } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { widgetRoutes } from './routes/widget.js';
 import { trafficRoutes } from './routes/traffic.js';
-import { createTrafficStore, createTrafficService, type TrafficStore } from './traffic/index.js';
+import {
+  createTrafficStore,
+  createTrafficService,
+  type TrafficService,
+  type TrafficStore,
+} from './traffic/index.js';
 import { ConnectorsRuntime } from './runtime.js';
 import { openServerPolicy, type ServerPolicy } from './policy-runtime.js';
 import { visibleSnapshot } from './visible.js';
@@ -158,10 +164,16 @@ function dashboardSource(
   runtime: () => ConnectorsRuntime,
   config: ConnectorsConfig,
   policy: ServerPolicy,
+  traffic: TrafficService,
 ): DashboardSource {
   const check = cachedBundleCheck(config.widgetDistDir, config.widgetSrcDir, 'mcp-app.html');
   return {
-    snapshot: async (principal) => visibleSnapshot(await runtime().snapshot(), principal, policy.decider),
+    // hosts without SSE (MCP Apps, ChatGPT) get the last 15 minutes of traffic with the statuses
+    snapshot: async (principal) => {
+      const snapshot = visibleSnapshot(await runtime().snapshot(), principal, policy.decider);
+      const withTraffic = { ...snapshot, traffic: await traffic.report(15).catch(() => undefined) };
+      return withTraffic;
+    },
     html: async () => {
       const state = await check();
       return state.ok ? readBundleText(config.widgetDistDir, 'mcp-app.html') : troubleshootingPage(state);
@@ -231,8 +243,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const ownsStore = options.quotaStore === undefined;
   const quotaStore: QuotaStore =
-    options.quotaStore ??
-    (config.redisUrl ? new RedisQuotaStore({ url: config.redisUrl }) : new MemoryQuotaStore());
+    options.quotaStore ?? sharedQuotaStore(config, logger.child({ scope: 'quota' }), metrics);
   const quota = new QuotaGuard(quotaStore, 'gw:');
   const trafficStore = options.trafficStore ?? createTrafficStore(config.redisUrl);
   const traffic = createTrafficService({
@@ -280,7 +291,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     callTimeoutMs: options.callTimeoutMs ?? 30_000,
     // a stdio connector's passthrough session gets a dedicated child
     upstreamConnector: createUpstreamConnector(resolveSecret, (id) => stdio.openDedicated(id)),
-    extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy))],
+    extensions: [createDashboardExtension(dashboardSource(() => rt, config, policy, traffic))],
   });
   // a stdio connector with `startup: "lazy"` (the default) spawns on first use, not when the map hydrates it
   const rt = new ConnectorsRuntime({
@@ -317,7 +328,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
   await registerServerKit(app, config, hostPolicy, identity);
-  await app.register(healthRoutes, { runtime: rt, metrics, policy: () => policy.health() });
+  await app.register(healthRoutes, {
+    runtime: rt,
+    metrics,
+    policy: () => policy.health(),
+    redis: () => redisHealth(quotaStore),
+  });
   // one serialized snapshot per principal view, rebuilt on every event or policy change (and after 1 s at most):
   // the REST list's body and the SSE stream's first event
   const snapshotBody = createSnapshotCache({
@@ -376,4 +392,21 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     );
   await rt.start();
   return app;
+}
+
+/** The quota store: Redis shared by the replicas behind a local fallback, or in memory without `REDIS_URL`. */
+function sharedQuotaStore(config: ConnectorsConfig, logger: Logger, metrics: ConnectorsMetrics): QuotaStore {
+  if (!config.redisUrl) return new MemoryQuotaStore();
+  metrics.redisUp.set(1);
+  return new FallbackQuotaStore({
+    primary: new RedisQuotaStore({ url: config.redisUrl }),
+    mode: config.quotaRedisFailure ?? 'open',
+    logger,
+    onStateChange: (up) => metrics.redisUp.set(up ? 1 : 0),
+  });
+}
+
+/** `/readyz`'s view of the shared Redis (none without a fallback store). */
+function redisHealth(store: QuotaStore): RedisHealth | undefined {
+  return store instanceof FallbackQuotaStore ? { up: store.up, mode: store.mode } : undefined;
 }

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { DashboardError } from '../lib/errors.js';
-import type { HostAdapter, TrafficSource } from '../types.js';
+import type { HostAdapter, TrafficReport, TrafficSource } from '../types.js';
 import { formatUtcTime } from '../lib/mapHealth.js';
 import { useConnectorState } from '../useConnectorState.js';
 import { ConnectorCard } from './ConnectorCard.js';
@@ -34,6 +34,11 @@ export function Dashboard({
   const state = useConnectorState(adapter, { now });
   const { data, error, loading, theme } = state;
   const [target, setTarget] = useState<{ connectorId: string; nonce: number }>();
+  const delivered = data?.traffic;
+  const trafficSource = useMemo<TrafficSource | null>(
+    () => (adapter.traffic ? (adapter as TrafficSource) : delivered ? deliveredTraffic(delivered) : null),
+    [adapter, delivered],
+  );
 
   useEffect(() => {
     if (theme) document.documentElement.dataset.theme = theme;
@@ -110,7 +115,7 @@ export function Dashboard({
           </ul>
         </section>
       ) : null}
-      {data && adapter.traffic ? <TrafficPanel source={adapter as TrafficSource} /> : null}
+      {data && trafficSource ? <TrafficPanel source={trafficSource} /> : null}
       {data ? (
         <Suspense fallback={<p>Loading “Try it”…</p>}>
           <TryIt adapter={adapter} connectors={data.connectors} target={target} />
@@ -118,4 +123,14 @@ export function Dashboard({
       ) : null}
     </main>
   );
+}
+
+/** A host without a traffic stream (MCP Apps, ChatGPT): the report its tool result delivered, refreshed with it. */
+function deliveredTraffic(report: TrafficReport): TrafficSource {
+  return {
+    traffic: (_window, onReport) => {
+      onReport(report);
+      return () => undefined;
+    },
+  };
 }

@@ -8,6 +8,7 @@ import type {
   MapUpdatedEvent,
   QuotaEvent,
   ToolInfo,
+  TrafficReport,
 } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -88,7 +89,13 @@ export function parseDashboardData(value: unknown): DashboardData {
     expiresAt: value.expiresAt,
     connectors: value.connectors.map(parseConnector),
     mapHealth: parseMapHealth(value.mapHealth),
+    ...(isTrafficReport(value.traffic) ? { traffic: value.traffic } : {}),
   };
+}
+
+/** Whether `value` looks like a traffic report (the `traffic` field a host-delivered tool result carries). */
+export function isTrafficReport(value: unknown): value is TrafficReport {
+  return isObj(value) && Array.isArray(value.connectors) && Array.isArray(value.recent);
 }
 
 /** Parses an `availability` SSE payload; `null` when malformed. */
