@@ -22,6 +22,7 @@ import type { Principal } from './principals.js';
 import { MemoryQuotaStore, QuotaGuard, type QuotaStore, type QuotaUse } from './quota.js';
 import { randomSessionKey, SessionSealer } from './session-handle.js';
 import { MemorySessionRevocations, type SessionRevocations } from './session-revocations.js';
+import type { SessionStreams } from './session-streams.js';
 import { SessionHost } from './sessions.js';
 import { ToolLabels } from './tool-labels.js';
 import { defaultUpstreamConnector, type UpstreamConnector } from './upstream.js';
@@ -99,6 +100,11 @@ export interface ConnectorsGatewayOptions {
   sessionMaxAgeMs?: number;
   /** Handles ended by DELETE, shared by the replicas (default: this process only; `RedisSessionRevocations`). */
   sessionRevocations?: SessionRevocations;
+  /**
+   * Server→client streams across replicas (default none: one replica): notifications reach the replica holding a
+   * session's GET stream, and its events resume on another replica (`RedisSessionStreams`).
+   */
+  sessionStreams?: SessionStreams;
 }
 
 /** What the connectors server mounts: Node request handlers plus quota introspection. */
@@ -227,6 +233,7 @@ export function createConnectorsGateway(options: ConnectorsGatewayOptions): Conn
           const untrack = track(server, true);
           return Promise.resolve({
             server,
+            replicated: true,
             fastPath: createAggregateFastPath(aggregateDeps, principal),
             dispose: () => Promise.resolve(untrack()),
           });
@@ -287,6 +294,7 @@ function sessionHandles(options: ConnectorsGatewayOptions, logger: GatewayLogger
     sealer: new SessionSealer(keys, maxAgeMs, clock),
     revocations: options.sessionRevocations ?? new MemorySessionRevocations(clock),
     maxAgeMs,
+    ...(options.sessionStreams ? { streams: options.sessionStreams } : {}),
   };
 }
 

@@ -16,7 +16,11 @@ export type {
 export { MemoryQuotaStore, QuotaGuard, windowStart } from './quota.js';
 export type { QuotaLimits, QuotaStore, QuotaUse, QuotaWindowState } from './quota.js';
 export { FallbackQuotaStore, RedisQuotaStore } from './redis-quota.js';
-export type { FallbackQuotaStoreOptions, QuotaRedisFailureMode, RedisQuotaStoreOptions } from './redis-quota.js';
+export type {
+  FallbackQuotaStoreOptions,
+  QuotaRedisFailureMode,
+  RedisQuotaStoreOptions,
+} from './redis-quota.js';
 export { createJsonlAuditSink, createMemoryAuditSink } from './audit.js';
 export type { AuditRecord, AuditSink, CallOutcome, JsonlAuditSink } from './audit.js';
 export { checkHostAndOrigin, LOCALHOST_NAMES } from './guard.js';
@@ -52,3 +56,6 @@ export { MAX_CACHED_PRINCIPALS } from './list-cache.js';
 export type { GatewayLogger } from './logger.js';
 export { RedisChannels, RedisSessionRevocations } from './redis-sessions.js';
 export type { RedisSessionOptions } from './redis-sessions.js';
+export { RedisSessionStreams, STANDALONE_STREAM } from './redis-streams.js';
+export type { RedisSessionStreamsOptions } from './redis-streams.js';
+export type { SessionStreams } from './session-streams.js';

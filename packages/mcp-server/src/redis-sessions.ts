@@ -46,6 +46,13 @@ export class RedisChannels {
     await this.subscriber.subscribe(channel);
   }
 
+  /** Stops routing (and receiving) `<prefix><name>`. */
+  async unlisten(name: string): Promise<void> {
+    const channel = this.prefix + name;
+    this.handlers.delete(channel);
+    await this.subscriber.unsubscribe(channel);
+  }
+
   /** Publishes `message` on `<prefix><name>`. */
   async publish(name: string, message: string): Promise<void> {
     await this.redis.publish(this.prefix + name, message);

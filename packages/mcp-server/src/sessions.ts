@@ -13,6 +13,13 @@ import type { SessionClaims, SessionSealer } from './session-handle.js';
 import { initializeParams, initializeRequest, replayHandshake } from './session-restore.js';
 import type { SessionRevocations } from './session-revocations.js';
 import { SessionSlots, sendRefusal, type SessionLimits, type SlotRefusal } from './session-slots.js';
+import {
+  deferredEventStore,
+  holdStream,
+  routeStandalone,
+  type SessionStreams,
+  type StreamHold,
+} from './session-streams.js';
 
 /** A per-session SDK server plus what to release when the session ends. */
 export interface SessionServer {
@@ -21,6 +28,11 @@ export interface SessionServer {
   dispose(): Promise<void>;
   /** Requests this session answers itself, without the SDK transport (see {@link FastLane}). */
   fastPath?: FastPath;
+  /**
+   * Every replica's copy of the session produces the same standalone notifications (the aggregate's
+   * list_changed), so only the GET stream's holder sends them; otherwise they are relayed to the holder.
+   */
+  replicated?: boolean;
 }
 
 /**
@@ -51,6 +63,8 @@ interface Session {
   ids: InflightIds;
   lastSeenMs: number;
   closed: boolean;
+  /** GET streams of this session held on this replica. */
+  hold: StreamHold;
 }
 
 /** How a {@link SessionHost} issues and checks session handles across replicas. */
@@ -61,6 +75,8 @@ export interface SessionHostOptions {
   revocations: SessionRevocations;
   /** How long a handle opens, milliseconds (the revocation of a DELETEd one lasts as long). */
   maxAgeMs: number;
+  /** Server→client streams across replicas (relay to the GET stream's holder, shared event store); default none. */
+  streams?: SessionStreams;
 }
 
 /**
@@ -209,6 +225,15 @@ export class SessionHost {
     session.principal.current = principal;
     session.lastSeenMs = this.now();
     if (req.method === 'DELETE') this.revoke(id);
+    const streams = this.handles.streams;
+    if (req.method === 'GET' && streams)
+      holdStream(
+        streams,
+        id,
+        session.hold,
+        res,
+        (message) => void session.transport.send(message).catch(() => undefined),
+      );
     if (!session.lane || !fastLaneEligible(req)) {
       if (parsed !== undefined && req.method === 'POST' && !session.ids.claim(parsed, res)) return;
       return session.transport.handleRequest(req, res, parsed);
@@ -298,9 +323,14 @@ export class SessionHost {
     options: SessionOptions,
     issue: () => string,
   ): NodeStreamableHTTPServerTransport {
-    const transport = new NodeStreamableHTTPServerTransport({
+    const hold: StreamHold = { held: 0 };
+    const streams = this.handles.streams;
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: issue,
       enableJsonResponse: options.jsonResponse,
+      ...(streams
+        ? { eventStore: deferredEventStore(() => streams.eventStore(transport.sessionId ?? '')) }
+        : {}),
       onsessioninitialized: (id) => {
         const lane = owner.fastPath && new FastLane(owner.fastPath);
         this.sessions.set(`${scope}\0${id}`, {
@@ -312,10 +342,13 @@ export class SessionHost {
           ids: new InflightIds(),
           lastSeenMs: this.now(),
           closed: false,
+          hold,
         });
       },
       onsessionclosed: (id) => void this.end(`${scope}\0${id}`),
     });
+    if (streams)
+      routeStandalone(transport, streams, () => transport.sessionId, hold, owner.replicated === true);
     owner.server.onclose = () => {
       const id = transport.sessionId;
       if (id !== undefined) void this.end(`${scope}\0${id}`);
@@ -365,6 +398,7 @@ export class SessionHost {
     this.sessions.delete(key);
     this.slots.release(session.ownerKey);
     session.lane?.abortAll();
+    session.hold.stop?.();
     try {
       await session.owner.server.close();
     } finally {

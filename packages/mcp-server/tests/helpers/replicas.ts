@@ -63,19 +63,20 @@ export async function startReplica(
 
 /**
  * A stock SDK client whose `fetch` sends each HTTP request to the next replica in turn (a round-robin load
- * balancer without affinity, in the client): `order` picks the replica index of the n-th request.
+ * balancer without affinity, in the client): `order` picks the replica index of the n-th request (`init` tells
+ * its method).
  */
 export async function connectRoundRobin(
   replicas: readonly Replica[],
   path: string,
-  order: (n: number) => number = (n) => n % replicas.length,
+  order: (n: number, init?: RequestInit) => number = (n) => n % replicas.length,
   options: ClientOptions = {},
 ): Promise<Client> {
   let n = 0;
   const first = new URL(`${replicas[0]!.base}${path}`);
   const fetchNext = (url: string | URL, init?: RequestInit): Promise<Response> => {
     const target = new URL(String(url));
-    const replica = new URL(replicas[order(n++) % replicas.length]!.base);
+    const replica = new URL(replicas[order(n++, init) % replicas.length]!.base);
     target.host = replica.host;
     return fetch(target, init);
   };
