@@ -1,17 +1,26 @@
 // Child processes of the local stack: spawn with logs to files, readiness probes, stop by pid.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { connect } from 'node:net';
 
 /** Spawns `node <args>` with `env`, stdout/stderr appended to `logPath`. Returns { name, child, pid, logPath }. */
 export function startNode(name, args, env, logPath) {
+  return startProcess(name, process.execPath, args, env, logPath);
+}
+
+/** Spawns `command <args>` (e.g. haproxy, redis-server) like {@link startNode}. */
+export function startProcess(name, command, args, env, logPath) {
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let tail = '';
-  child.stderr.on('data', (chunk) => {
+  const keep = (chunk) => {
     tail = (tail + chunk.toString('utf8')).slice(-2000);
-  });
+  };
+  child.stderr.on('data', keep);
+  if (command !== process.execPath) child.stdout.on('data', keep); // haproxy and redis log to stdout
+  child.once('error', (error) => keep(`brAInwav: cannot run ${command}: ${error.message}\n`));
   return { name, child, pid: child.pid, logPath, stderrTail: () => tail };
 }
 
@@ -101,4 +110,19 @@ export async function waitUntil(proc, check, timeoutMs = 60_000) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`brAInwav: ${proc.name} was not ready within ${timeoutMs / 1000} s; see ${proc.logPath}`);
+}
+
+/** True when a Redis server on 127.0.0.1:`port` answers PING (raw RESP, no client library). */
+export function redisAnswers(port) {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const finish = (ok) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(1000, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (chunk) => finish(chunk.toString('latin1').startsWith('+PONG')));
+  });
 }

@@ -11,3 +11,4 @@ export type { ManualClock } from './manual-clock.js';
 export { initializeRequest } from './initialize.js';
 export { startRedisServer } from './redis.js';
 export type { RedisServerOptions, TestRedisServer } from './redis.js';
+export { freePort } from './process.js';
