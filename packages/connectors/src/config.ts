@@ -68,6 +68,11 @@ export interface ConnectorsConfig {
   /** Redis URL for the shared quota store, or undefined for the in-memory store. */
   readonly redisUrl: string | undefined;
   /**
+   * `CONNECTORS_QUOTA_REDIS_FAILURE`: while Redis is unreachable, `open` (default) counts quotas against each
+   * replica's local limits, `closed` refuses tool calls; `/readyz` is 200 `degraded` either way.
+   */
+  readonly quotaRedisFailure?: 'open' | 'closed';
+  /**
    * `CONNECTORS_SESSION_KEYS`: AES-256-GCM keys sealing MCP session ids (first seals, all open); empty = a
    * random per-process key (single-replica mode, logged as a warning by the gateway).
    */
@@ -257,6 +262,13 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       z.url({ protocol: /^rediss?$/ }),
       'must be a redis:// or rediss:// URL',
       undefined,
+    ),
+    quotaRedisFailure: read(
+      env,
+      'CONNECTORS_QUOTA_REDIS_FAILURE',
+      z.enum(['open', 'closed']),
+      'must be "open" or "closed"',
+      'open' as const,
     ),
     sessionKeys: sessionKeys(env),
     guard: readServerKitEnv(env, 'CONNECTORS', fail),

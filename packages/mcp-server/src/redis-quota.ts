@@ -79,7 +79,10 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await this.redis.quit();
+    if (!this.owned) return;
+    // QUIT needs a connection; while Redis is down just stop reconnecting
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 
   private slot(key: string, start: number): string {
@@ -131,13 +134,16 @@ export class FallbackQuotaStore implements QuotaStore {
     return this.#run(
       () => this.#o.primary.hit(key, windowMs, nowMs),
       () => this.#local.hit(key, windowMs, nowMs),
+      this.mode === 'closed',
     );
   }
 
   peek(key: string, windowMs: number, nowMs: number): Promise<QuotaWindowState> {
+    // a read admits nothing: local counts even when closed (quota events, traffic views keep working)
     return this.#run(
       () => this.#o.primary.peek(key, windowMs, nowMs),
       () => this.#local.peek(key, windowMs, nowMs),
+      false,
     );
   }
 
@@ -148,6 +154,7 @@ export class FallbackQuotaStore implements QuotaStore {
   async #run(
     shared: () => Promise<QuotaWindowState>,
     local: () => Promise<QuotaWindowState>,
+    refuse: boolean,
   ): Promise<QuotaWindowState> {
     try {
       const state = await shared();
@@ -155,7 +162,7 @@ export class FallbackQuotaStore implements QuotaStore {
       return state;
     } catch (error) {
       this.#set(false, error);
-      if (this.mode === 'closed') throw error;
+      if (refuse) throw error;
       return local();
     }
   }

@@ -33,6 +33,8 @@ export interface ConnectorsMetrics {
   readonly quotaExceededTotal: Counter<'connector'>;
   /** `brainwav_apps_widget_lcp_ms`: last reported widget Largest Contentful Paint, milliseconds. */
   readonly appsWidgetLcpMs: Gauge<never>;
+  /** 1 while the shared Redis (quotas) answers, 0 while this replica runs on local limits; absent without Redis. */
+  readonly redisUp: Gauge<never>;
   /**
    * `brainwav_mcp_policy_decisions_total{decision,connector}`: one per call decision of the gateway's policy
    * (`decision`: `allow` | `deny`; `connector`: the manifest connector id, or `gateway` for its own tools).
@@ -105,6 +107,11 @@ function build(registry: Registry): ConnectorsMetrics {
     appsWidgetLcpMs: new Gauge({
       name: 'brainwav_apps_widget_lcp_ms',
       help: 'brAInwav: ChatGPT apps widget Largest Contentful Paint in milliseconds',
+      registers,
+    }),
+    redisUp: new Gauge({
+      name: 'brainwav_redis_up',
+      help: 'brAInwav: 1 while the shared Redis answers the gateway, 0 while quotas fall back to local limits',
       registers,
     }),
     policyDecisionsTotal: new Counter({

@@ -14,6 +14,7 @@ describe('createConnectorsMetrics', () => {
     m.manifestReloadFailuresTotal.inc({ reason: 'invalid' });
     m.quotaExceededTotal.inc({ connector: 'github' });
     m.appsWidgetLcpMs.set(812);
+    m.redisUp.set(1);
     m.policyDecisionsTotal.inc({ decision: 'deny', connector: 'github' });
     m.policyDecisionsTotal.inc({ decision: 'allow', connector: 'github' }, 3);
     setManifestInfo(m, '2025.10.1');
@@ -32,10 +33,11 @@ describe('createConnectorsMetrics', () => {
     expect(text).toContain('brainwav_manifest_reload_failures_total{reason="invalid"} 1');
     expect(text).toContain('brainwav_mcp_quota_exceeded_total{connector="github"} 1');
     expect(text).toContain('brainwav_apps_widget_lcp_ms 812');
+    expect(text).toContain('brainwav_redis_up 1');
     expect(text).toContain('brainwav_mcp_policy_decisions_total{decision="deny",connector="github"} 1');
     expect(text).toContain('brainwav_mcp_policy_decisions_total{decision="allow",connector="github"} 3');
     const helps = text.split('\n').filter((l) => l.startsWith('# HELP'));
-    expect(helps).toHaveLength(11);
+    expect(helps).toHaveLength(12);
     expect(helps.every((l) => l.includes('brAInwav'))).toBe(true);
     expect(text).not.toContain('brand=');
   });
