@@ -1,4 +1,5 @@
 /** oauth-bench.json shape, the figures quoted from the token and policy benches, and the Markdown summary. */
+import type { BenchRun } from './report-header.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, round } from '../../asbr/bench/http-rounds.js';
@@ -73,13 +74,7 @@ export interface QuotedFigures {
 }
 
 /** What verification/connectors/oauth-bench.json holds. */
-export interface OAuthBenchReport {
-  brand: 'brAInwav';
-  at: string;
-  node: string;
-  cpus: number;
-  loadAverageAtStart: number[];
-  loadAverageAtEnd: number[];
+export interface OAuthBenchReport extends BenchRun {
   options: { inFlight: number; durationS: number; slices: number; rounds: number; sequentialCalls: number };
   configs: { A: string; B: string };
   policy: { rules: number; callRule: string; condition: string };

@@ -6,8 +6,9 @@
  * BENCH_ROUNDS (5), BENCH_SEQUENTIAL (300), BENCH_MODES (`in-process,deployed`),
  * BENCH_CPU_PROF_DIR (V8 CPU profiles of the deployed servers; such a run prints its figures, writes none).
  */
+import { benchRun, loadAverage } from './report-header.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFixtureServer } from '@cortex-os/mcp-bridge/testing';
@@ -235,12 +236,7 @@ function report(modes: ModeResult[], loadAverageAtStart: number[]): OAuthBenchRe
   const policy = oauthBenchPolicy();
   const callRule = policy.rules.find((r) => r.id === BENCH_CALL_RULE)!;
   return {
-    brand: 'brAInwav',
-    at: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    loadAverageAtStart,
-    loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
+    ...benchRun(loadAverageAtStart),
     options: OPTIONS,
     configs: {
       A: '`MCP_AUTH=apiKey`, no policy file (unrestricted); the client sends `Authorization: Bearer <MCP_API_KEY>`.',
@@ -257,7 +253,7 @@ function report(modes: ModeResult[], loadAverageAtStart: number[]): OAuthBenchRe
 }
 
 async function main(): Promise<void> {
-  const loadAverageAtStart = loadavg().map((l) => round(l, 2));
+  const loadAverageAtStart = loadAverage();
   const fixture = await startFixtureServer({ recordHeaders: false });
   const issuer = await startBenchIssuer();
   try {

@@ -1,13 +1,18 @@
 /** The header every connectors benchmark report starts with: when, where, how loaded the machine was, what ran. */
 import { cpus, loadavg } from 'node:os';
 
-export interface BenchHeader {
+/** When and on what a benchmark ran, and how loaded the machine was. */
+export interface BenchRun {
   brand: 'brAInwav';
   at: string;
   node: string;
   cpus: number;
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
+}
+
+/** {@link BenchRun} plus what ran: the entries and the settings of the deployed processes. */
+export interface BenchHeader extends BenchRun {
   entry: string;
   settings: Record<string, string>;
 }
@@ -15,12 +20,8 @@ export interface BenchHeader {
 /** The 1/5/15-minute load averages, two decimals. */
 export const loadAverage = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
 
-/** The header of a report finished now (the load average at its start taken earlier with {@link loadAverage}). */
-export function benchHeader(
-  loadAverageAtStart: number[],
-  entry: string,
-  settings: Record<string, string>,
-): BenchHeader {
+/** The run of a report finished now (the load average at its start taken earlier with {@link loadAverage}). */
+export function benchRun(loadAverageAtStart: number[]): BenchRun {
   return {
     brand: 'brAInwav',
     at: new Date().toISOString(),
@@ -28,11 +29,18 @@ export function benchHeader(
     cpus: cpus().length,
     loadAverageAtStart,
     loadAverageAtEnd: loadAverage(),
-    entry,
-    settings,
   };
 }
 
+/** {@link benchRun} with the entries and settings of what ran. */
+export function benchHeader(
+  loadAverageAtStart: number[],
+  entry: string,
+  settings: Record<string, string>,
+): BenchHeader {
+  return { ...benchRun(loadAverageAtStart), entry, settings };
+}
+
 /** The Markdown line under a report's title. */
-export const headerLine = (r: BenchHeader): string =>
+export const headerLine = (r: BenchRun): string =>
   `${r.at}, Node ${r.node}, ${r.cpus} CPUs shared with other work (load average ${r.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at the end).`;
