@@ -58,11 +58,13 @@ export class ModernEndpoint {
       return { modern: false, parsed: parsedBody };
     const body = await jsonBodyOf(req, res, parsedBody);
     if (body === undefined) return undefined;
-    // `initialize`, and bodies that are no JSON-RPC message at all, keep the 2025-era (branded) answers
-    if (isInitialize(body.value) || typeof body.value !== 'object' || body.value === null)
-      return { modern: false, parsed: body.value };
-    const legacy = await isLegacyRequest(headersOnly(req), body.value);
-    return { modern: !legacy, parsed: body.value };
+    // `initialize`, batches (the 2026-07-28 revision has none) and bodies that are no JSON-RPC message at all
+    // keep the 2025-era (branded) answers, as does a body the SDK's classifier cannot read
+    const value = body.value;
+    if (isInitialize(value) || typeof value !== 'object' || value === null || Array.isArray(value))
+      return { modern: false, parsed: value };
+    const legacy = await isLegacyRequest(headersOnly(req), value).catch(() => true);
+    return { modern: !legacy, parsed: value };
   }
 
   /** Serves one 2026-07-28 request of `principal` whose body was read by {@link route}. */
