@@ -1,4 +1,9 @@
-import { RedisChannels, RedisSessionRevocations, type ConnectorsGatewayOptions } from '@cortex-os/mcp-server';
+import {
+  RedisChannels,
+  RedisSessionRevocations,
+  RedisSessionStreams,
+  type ConnectorsGatewayOptions,
+} from '@cortex-os/mcp-server';
 import type { Logger } from '@cortex-os/telemetry';
 import type { ConnectorsConfig } from './config.js';
 
