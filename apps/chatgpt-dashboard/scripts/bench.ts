@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { startApiServer } from '../tests/support/apiServer.js';
 import { measureBundle } from '../tests/support/bundle.js';
-import { makeData } from '../tests/support/fixtures.js';
+import { makeData, makeTraffic } from '../tests/support/fixtures.js';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -124,7 +124,9 @@ function markdown(
 async function main(): Promise<void> {
   const distDir = await ensureBuilt();
   const sizes = measureBundle(distDir);
-  const server = await startApiServer({ apiKey: null, data: makeData(20), distDir });
+  // 20 connectors with their traffic charts, timelines and 50 recent calls (issue 15)
+  const data = makeData(20);
+  const server = await startApiServer({ apiKey: null, data, distDir, traffic: makeTraffic(data) });
   const chrome = await startChromium();
   try {
     const url = dashboardUrl(server.url);

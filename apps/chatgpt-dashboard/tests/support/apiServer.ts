@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Availability, DashboardData, MapHealth } from '../../src/types.js';
+import type { Availability, DashboardData, MapHealth, TrafficReport } from '../../src/types.js';
 
 /** Options of the in-memory connectors API used by the widget tests. */
 export interface ApiServerOptions {
@@ -11,6 +11,8 @@ export interface ApiServerOptions {
   data: DashboardData;
   /** When set, serves this built `dist/` at `/apps/chatgpt-dashboard/`. */
   distDir?: string;
+  /** When set, `GET /v1/connectors/traffic/events` streams this report once (else 404). */
+  traffic?: TrafficReport;
 }
 
 /** A running test server implementing the docs/api.md routes the widget uses. */
@@ -181,6 +183,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       );
     if (req.method === 'GET' && path === '/v1/connectors') return send(res, 200, api.data);
     if (req.method === 'GET' && path === '/v1/connectors/events') return openStream(req, res);
+    if (req.method === 'GET' && path === '/v1/connectors/traffic/events' && options.traffic) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.write(`event: traffic\ndata: ${JSON.stringify(options.traffic)}\n\n`);
+      streams.add(res);
+      return void req.on('close', () => streams.delete(res));
+    }
     const call = /^\/v1\/connectors\/([^/]+)\/tools\/([^/]+)\/call$/.exec(path);
     if (req.method === 'POST' && call)
       return callTool(req, res, decodeURIComponent(call[1]!), decodeURIComponent(call[2]!));

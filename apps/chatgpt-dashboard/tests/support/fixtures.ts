@@ -1,4 +1,4 @@
-import type { ConnectorStatus, DashboardData } from '../../src/types.js';
+import type { ConnectorStatus, DashboardData, TrafficReport } from '../../src/types.js';
 
 /** One connector row as docs/api.md describes it. */
 export function makeConnector(id: string, overrides: Partial<ConnectorStatus> = {}): ConnectorStatus {
@@ -108,4 +108,66 @@ export function deferred<T>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** A 15-minute traffic report for every connector of `data` (calls rising by minute, a few errors, 3 recent calls each). */
+export function makeTraffic(data: DashboardData, nowMs = Date.parse(data.generatedAt)): TrafficReport {
+  const MIN = 60_000;
+  const from = nowMs - (nowMs % MIN) - 14 * MIN;
+  return {
+    windowMinutes: 15,
+    from,
+    to: nowMs,
+    connectors: data.connectors.map((c, k) => {
+      const points = Array.from({ length: 15 }, (_, i) => ({
+        t: from + i * MIN,
+        calls: (i * (k + 1)) % 17,
+        errors: i % 5 === 0 ? 1 : 0,
+        offline: 0,
+        refused: 0,
+        p50Ms: 10 + i,
+        p95Ms: 40 + 3 * i,
+      }));
+      const calls = points.reduce((a, p) => a + p.calls, 0);
+      return {
+        id: c.id,
+        displayName: c.displayName,
+        status: c.status,
+        points,
+        totals: {
+          calls,
+          errors: 3,
+          offline: 0,
+          refused: 0,
+          p50Ms: 17,
+          p95Ms: 80,
+          errorRate: 3 / Math.max(1, calls),
+          offlineRate: 0,
+        },
+        quota: {
+          perMinute: c.quotas.perMinute,
+          perHour: c.quotas.perHour,
+          minuteUse: c.quotaUse.minute,
+          hourUse: c.quotaUse.hour,
+          burnPerMinute: 4,
+          minuteExhaustsInSec: null,
+          hourExhaustsInSec: null,
+        },
+        timeline: [{ from, to: nowMs, state: c.status === 'disabled' ? 'disabled' : c.availability }],
+      };
+    }),
+    recent: data.connectors
+      .flatMap((c, k) =>
+        [0, 1, 2].map((i) => ({
+          id: `${c.id}-${i}`,
+          at: new Date(nowMs - (k * 3 + i) * 1_000).toISOString(),
+          callerId: 'key-0123abcd',
+          connectorId: c.id,
+          tool: 'echo',
+          outcome: i === 2 ? 'error' : 'ok',
+          durationMs: 5 + i,
+        })),
+      )
+      .slice(0, 50),
+  };
 }
