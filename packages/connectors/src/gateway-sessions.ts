@@ -26,8 +26,6 @@ export function gatewaySessions(config: ConnectorsConfig, logger: Logger): Gatew
     options: {
       sessionKeys,
       sessionRevocations: new RedisSessionRevocations(channels),
-      // typed linting cannot resolve this class's SDK types through the workspace source condition (tsc can)
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call
       sessionStreams: new RedisSessionStreams(channels),
     },
     close: () => channels.close(),
