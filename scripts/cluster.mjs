@@ -7,7 +7,6 @@
 // Flags: --skip-install, --skip-build.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pnpmOrExit } from './lib/pnpm.mjs';
@@ -17,7 +16,8 @@ import {
   redisAnswers,
   startNode,
   startProcess,
-  stopChild,
+  processGroup,
+  freePort,
   waitUntil,
 } from './stack/children.mjs';
 import { loadDevEnv } from './stack/env.mjs';
@@ -64,33 +64,8 @@ mkdirSync(runDir, { recursive: true });
 const lbUrl = `http://127.0.0.1:${lbPort}`;
 const asbrLbUrl = `http://127.0.0.1:${asbrLbPort}`;
 
-/** A free loopback port (bind 0, read, release). */
-function freePort() {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => done(port));
-    });
-  });
-}
-
-const procs = [];
 let ready = false;
-let stopping = false;
-async function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  step('stopping every process');
-  for (const p of [...procs].reverse()) {
-    await stopChild(p);
-    console.log(`  stopped ${p.name} (pid ${p.pid})`);
-  }
-  process.exit(code);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+const { procs, stopAll, stopping } = processGroup(step);
 
 /**
  * Registers a started process: an exit before the cluster is ready aborts it; afterwards it is reported, and a
@@ -99,7 +74,7 @@ process.once('SIGTERM', () => void stopAll(0));
 function track(proc, essential = false, restart = undefined) {
   procs.push(proc);
   proc.child.once('exit', (code, signal) => {
-    if (stopping) return;
+    if (stopping()) return;
     const tail = proc.stderrTail().trim();
     console.error(
       `brAInwav cluster ▸ ${proc.name} (pid ${proc.pid}) exited (${signal ?? code}); log ${proc.logPath}${tail ? `\n${tail}` : ''}`,
@@ -108,7 +83,7 @@ function track(proc, essential = false, restart = undefined) {
     if (!ready || essential) return void stopAll(1);
     if (!restart) return;
     setTimeout(() => {
-      if (stopping) return;
+      if (stopping()) return;
       procs.splice(procs.indexOf(proc), 1);
       const again = track(restart(), false, restart);
       console.log(`brAInwav cluster ▸ restarted ${again.name} (pid ${again.pid})`);
@@ -237,7 +212,7 @@ try {
   await waitUntil(haproxy, () => httpOk(`${lbUrl}/readyz`), 20_000);
   ready = true;
 } catch (err) {
-  if (!stopping) console.error(err instanceof Error ? err.message : String(err));
+  if (!stopping()) console.error(err instanceof Error ? err.message : String(err));
   await stopAll(1);
 }
 

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pnpmOrExit } from './lib/pnpm.mjs';
 import { devAuthSecretNames, loadDevEnv } from './stack/env.mjs';
-import { httpOk, mcpAnswers, startNode, stopChild, waitUntil } from './stack/children.mjs';
+import { httpOk, mcpAnswers, processGroup, startNode, waitUntil } from './stack/children.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -76,20 +76,7 @@ if (oauth) {
   env.CONNECTORS_PUBLIC_URL = publicUrl;
 }
 
-const procs = [];
-let stopping = false;
-async function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  step('stopping every child process');
-  for (const p of [...procs].reverse()) {
-    await stopChild(p);
-    console.log(`  stopped ${p.name} (pid ${p.pid})`);
-  }
-  process.exit(code);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+const { procs, stopAll, stopping } = processGroup(step);
 
 // Demo upstreams get a minimal environment plus what each needs: never our keys (server-everything has a get-env tool).
 const baseEnv = Object.fromEntries(
@@ -105,7 +92,7 @@ function start(name, script, extraEnv = {}, inherit = true) {
   );
   procs.push(proc);
   proc.child.once('exit', (code, signal) => {
-    if (stopping) return;
+    if (stopping()) return;
     const tail = proc.stderrTail().trim();
     console.error(
       `brAInwav start ▸ ${name} (pid ${proc.pid}) exited (${signal ?? code}); logs: ${proc.logPath}${tail ? `\n${tail}` : ''}`,
@@ -207,7 +194,7 @@ try {
   ready = true;
 } catch (err) {
   // a child that exited was already reported (with its log tail) by its exit handler
-  if (!stopping) console.error(err instanceof Error ? err.message : String(err));
+  if (!stopping()) console.error(err instanceof Error ? err.message : String(err));
   await stopAll(1);
 }
 

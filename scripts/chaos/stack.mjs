@@ -4,23 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { httpOk, mcpAnswers, startNode, stopChild, waitUntil } from '../stack/children.mjs';
+import { freePort, httpOk, mcpAnswers, startNode, stopChild, waitUntil } from '../stack/children.mjs';
 
 const key = () => randomBytes(24).toString('base64url');
 
-/** A free loopback TCP port (the kernel picks it; released before the child binds it). */
-export function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
+export { freePort };
 
 function connector(id, port, extra = {}) {
   return {

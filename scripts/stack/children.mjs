@@ -1,7 +1,7 @@
 // Child processes of the local stack: spawn with logs to files, readiness probes, stop by pid.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** Spawns `node <args>` with `env`, stdout/stderr appended to `logPath`. Returns { name, child, pid, logPath }. */
 export function startNode(name, args, env, logPath) {
@@ -124,5 +124,39 @@ export function redisAnswers(port) {
     socket.once('error', () => finish(false));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (chunk) => finish(chunk.toString('latin1').startsWith('+PONG')));
+  });
+}
+
+/**
+ * The processes of a local stack, stopped together: `stopAll(code)` stops them in reverse start order and exits
+ * with `code`; SIGINT and SIGTERM (Ctrl-C) call it with 0. `stopping()` tells exit handlers not to report.
+ */
+export function processGroup(step) {
+  const procs = [];
+  let stopping;
+  // a second call (an exit handler raced the caller) waits for the first: nothing runs after stopAll() but the exit
+  const stopAll = (code) =>
+    (stopping ??= (async () => {
+      step('stopping every child process');
+      for (const p of [...procs].reverse()) {
+        await stopChild(p);
+        console.log(`  stopped ${p.name} (pid ${p.pid})`);
+      }
+      process.exit(code);
+    })());
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  return { procs, stopAll, stopping: () => stopping !== undefined };
+}
+
+/** A free loopback TCP port (the kernel picks it; released before the child binds it). */
+export function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
   });
 }
