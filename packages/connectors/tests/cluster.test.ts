@@ -101,6 +101,8 @@ describe('npm run cluster (HAProxy, 3 connectors replicas, 2 asbr, Redis)', () =
         ttlSeconds: 300,
         connectors: [
           connector('everything', upstream.url, { quotas: { perMinute: 100_000, perHour: 1_000_000 } }),
+          // the same upstream under a tight quota: 100/min must hold exactly across the 3 replicas
+          connector('limited', upstream.url, { quotas: { perMinute: 100, perHour: 10_000 } }),
         ],
       }),
     );
@@ -142,6 +144,23 @@ describe('npm run cluster (HAProxy, 3 connectors replicas, 2 asbr, Redis)', () =
       ]),
     );
   });
+
+  it('a quota of 100/min admits exactly 100 of 150 concurrent REST calls spread by HAProxy over the replicas', async () => {
+    // stay clear of a minute boundary (the window would reset mid-burst)
+    while (new Date().getSeconds() > 45) await new Promise((r) => setTimeout(r, 500));
+    const call = async (i: number): Promise<string> => {
+      const res = await fetch(`${LB}/v1/connectors/limited/tools/echo/call`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.CONNECTORS_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ arguments: { message: `quota ${i}` } }),
+      });
+      const body = (await res.json()) as { isError?: boolean; _meta?: Record<string, { code?: string }> };
+      return body.isError ? (body._meta?.['io.brainwav/error']?.code ?? `error ${res.status}`) : 'ok';
+    };
+    const outcomes = await Promise.all(Array.from({ length: 150 }, (_, i) => call(i)));
+    const tally = outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+    expect(tally).toEqual({ ok: 100, QUOTA_EXCEEDED: 50 });
+  }, 60_000);
 
   it('1,000 calls on one session survive killing a replica: none lost, none run twice beyond the retries', async () => {
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('everything__echo');
