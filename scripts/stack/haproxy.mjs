@@ -1,13 +1,14 @@
 // HAProxy configuration of the local cluster: one frontend per service, round-robin, no stickiness, /readyz checks.
 
 /**
- * The haproxy.cfg text for `services`: [{ name, port, backends: [port, …] }]. Health checks send HTTP/1.1 with a
+ * The haproxy.cfg text for `services`: [{ name, port, backends: [port, …] }] (`options.threads`: nbthread). Health checks send HTTP/1.1 with a
  * Host the servers' DNS-rebinding guard accepts (HAProxy's default check sends none and would get 403).
  */
-export function haproxyConfig(services) {
+export function haproxyConfig(services, options = {}) {
   const lines = [
     'global',
     '  maxconn 4096',
+    ...(options.threads ? [`  nbthread ${options.threads}`] : []),
     'defaults',
     '  mode http',
     '  option http-keep-alive',

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startEverythingServer, startRedisServer } from '@cortex-os/mcp-bridge/testing';
 import { abbaRounds, round, type Comparison } from '../../asbr/bench/http-rounds.js';
 import { freePort, startChild, waitReady, type BenchChild } from '../../asbr/bench/processes.js';
+import { haproxyConfig } from '../../../scripts/stack/haproxy.mjs';
 import { directSession } from './direct.js';
 import { benchHeader, headerLine, loadAverage, type BenchHeader } from './report-header.js';
 import { benchManifest, countLines, STACK_API_KEY, STACK_MCP_KEY, startDeployedAsbr } from './stack.js';
@@ -35,35 +36,12 @@ interface Balancer {
   readonly child: ChildProcess;
 }
 
-/** HAProxy in front of `ports`: round-robin, no stickiness, /readyz checks, one thread (see the report). */
+/** HAProxy in front of `ports` as `npm run cluster` configures it (scripts/stack/haproxy.mjs), one thread. */
 async function startHaproxy(dir: string, name: string, ports: number[]): Promise<Balancer> {
   const port = await freePort();
   const cfg = join(dir, `${name}.cfg`);
-  writeFileSync(
-    cfg,
-    [
-      'global',
-      '  nbthread 1',
-      '  maxconn 4096',
-      'defaults',
-      '  mode http',
-      '  option http-keep-alive',
-      '  timeout connect 2s',
-      '  timeout client 30s',
-      '  timeout server 30s',
-      `frontend ${name}`,
-      `  bind 127.0.0.1:${port}`,
-      `  default_backend ${name}-replicas`,
-      `backend ${name}-replicas`,
-      '  balance roundrobin',
-      '  option httpchk',
-      // HTTP/1.1 with a Host the replicas' DNS-rebinding guard accepts (HAProxy's default check sends none)
-      '  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1',
-      '  http-check expect status 200',
-      ...ports.map((p, i) => `  server r${i} 127.0.0.1:${p} check inter 1s`),
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(cfg, haproxyConfig([{ name, port, backends: ports }], { threads: 1 }));
+
   const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
