@@ -3,7 +3,8 @@
 // behind Debian's HAProxy (round-robin, no stickiness, health checks on /readyz), with the demo upstreams. Same
 // environment as npm start (env wins over .env.local); prints the load balancer's MCP URL; Ctrl-C stops all.
 // Variables: CLUSTER_PORT (connectors load balancer, default 7171), CLUSTER_ASBR_PORT (asbr load balancer, 7170),
-// CLUSTER_REPLICAS (3), CLUSTER_ASBR_REPLICAS (2), REDIS_URL (default: a private redis-server, no persistence).
+// CLUSTER_REPLICAS (3), CLUSTER_ASBR_REPLICAS (2), REDIS_URL (default: a private redis-server, no persistence,
+// restarted like a replica when it dies), CLUSTER_RUN_DIR (logs and audit files, default tmp/cluster).
 // Flags: --skip-install, --skip-build.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,7 +59,7 @@ const lbPort = Number(merged.CLUSTER_PORT ?? 7171);
 const asbrLbPort = Number(merged.CLUSTER_ASBR_PORT ?? 7170);
 const manifestPath = resolve(root, merged.CONNECTORS_MANIFEST_PATH ?? DEFAULT_MANIFEST);
 const demo = manifestPath === DEFAULT_MANIFEST;
-const runDir = resolve(root, 'tmp/cluster');
+const runDir = resolve(root, merged.CLUSTER_RUN_DIR ?? 'tmp/cluster');
 rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const lbUrl = `http://127.0.0.1:${lbPort}`;
@@ -110,7 +111,16 @@ try {
         baseEnv,
         log('redis'),
       ),
-      true,
+      false,
+      // the replicas run degraded while Redis is away (readyz 200 "degraded", local quota limits), then recover
+      () =>
+        startProcess(
+          'redis',
+          'redis-server',
+          ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          baseEnv,
+          log('redis'),
+        ),
     );
     await waitUntil(redis, () => redisAnswers(Number(port)), 10_000);
   }

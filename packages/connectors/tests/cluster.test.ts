@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -15,6 +15,8 @@ import { connector } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const CALLS = 1_000;
+// a run folder of its own: another cluster (a developer's `npm run cluster`) writes tmp/cluster
+const runDir = mkdtempSync(join(tmpdir(), 'brainwav-cluster-run-'));
 const KEYS = {
   CONNECTORS_SIGNATURE_KEY: 'cluster-test-signature-key-0123456789-abcdefghij',
   CONNECTORS_API_KEY: 'cluster-test-rest-key-0123456789abcdef',
@@ -71,7 +73,7 @@ const echoLines = (): number => {
   let total = 0;
   for (let i = 1; i <= 3; i += 1) {
     try {
-      const text = readFileSync(resolve(root, `tmp/cluster/audit-${i}.jsonl`), 'utf8');
+      const text = readFileSync(join(runDir, `audit-${i}.jsonl`), 'utf8');
       total += text.split('\n').filter((l) => l.includes('"connectorId":"everything"')).length;
     } catch {
       // not written yet
@@ -113,6 +115,7 @@ describe('npm run cluster (HAProxy, 3 connectors replicas, 2 asbr, Redis)', () =
       CONNECTORS_MANIFEST_PATH: manifestPath,
       CLUSTER_PORT: String(port),
       CLUSTER_ASBR_PORT: String(await freePort()),
+      CLUSTER_RUN_DIR: runDir,
     });
     pids = { ...pidsOf(stack.output(), 'replicas'), ...pidsOf(stack.output(), 'others') };
     client = new Client({ name: 'brainwav-cluster-e2e', version: '1.0.0' });
@@ -128,6 +131,7 @@ describe('npm run cluster (HAProxy, 3 connectors replicas, 2 asbr, Redis)', () =
     if (stack) await stop(stack.child);
     await upstream?.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   });
 
   it('prints the load balancer MCP URL and every replica', () => {
