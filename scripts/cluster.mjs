@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pnpmOrExit } from './lib/pnpm.mjs';
+import { installAndBuild } from './lib/pnpm.mjs';
 import {
   httpOk,
   mcpAnswers,
@@ -29,14 +29,7 @@ const args = new Set(process.argv.slice(2));
 const step = (text) => console.log(`\nbrAInwav cluster ▸ ${text}`);
 const DEFAULT_MANIFEST = resolve(root, 'config/connectors.manifest.json');
 
-if (!args.has('--skip-install')) {
-  step('installing dependencies (pnpm, frozen lockfile)');
-  pnpmOrExit(['install', '--frozen-lockfile', '--prefer-offline'], 'install');
-}
-if (!args.has('--skip-build')) {
-  step('building every package (nx run-many -t build)');
-  pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
-}
+installAndBuild(args, step);
 
 const { env: merged, generated } = loadDevEnv(resolve(root, '.env.local'), process.env, [
   'CONNECTORS_SESSION_KEYS',
@@ -103,25 +96,16 @@ try {
   if (merged.REDIS_URL === undefined) {
     step(`starting redis-server (no persistence) on ${redisUrl}`);
     const port = new URL(redisUrl).port;
-    const redis = track(
+    const launchRedis = () =>
       startProcess(
         'redis',
         'redis-server',
         ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         baseEnv,
         log('redis'),
-      ),
-      false,
-      // the replicas run degraded while Redis is away (readyz 200 "degraded", local quota limits), then recover
-      () =>
-        startProcess(
-          'redis',
-          'redis-server',
-          ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-          baseEnv,
-          log('redis'),
-        ),
-    );
+      );
+    // the replicas run degraded while Redis is away (readyz 200 "degraded", local quota limits), then recover
+    const redis = track(launchRedis(), false, launchRedis);
     await waitUntil(redis, () => redisAnswers(Number(port)), 10_000);
   }
   if (demo) {

@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pnpmOrExit } from './lib/pnpm.mjs';
+import { installAndBuild } from './lib/pnpm.mjs';
 import { devAuthSecretNames, loadDevEnv } from './stack/env.mjs';
 import { httpOk, mcpAnswers, processGroup, startNode, waitUntil } from './stack/children.mjs';
 
@@ -17,15 +17,7 @@ const args = new Set(process.argv.slice(2));
 const step = (text) => console.log(`\nbrAInwav start ▸ ${text}`);
 const DEFAULT_MANIFEST = resolve(root, 'config/connectors.manifest.json');
 
-if (!args.has('--skip-install')) {
-  step('installing dependencies (pnpm, frozen lockfile)');
-  pnpmOrExit(['install', '--frozen-lockfile', '--prefer-offline'], 'install');
-}
-if (!args.has('--skip-build')) {
-  step('building every package (nx run-many -t build)');
-  // pnpm() puts scripts/bin (the pinned-pnpm shim Nx needs to run package scripts) first on PATH.
-  pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
-}
+installAndBuild(args, step);
 
 // dev-auth's client secrets (client_secret_ref env:...) are generated like the other dev keys
 const devAuthConfig = resolve(root, process.env.DEV_AUTH_CONFIG ?? 'config/dev-auth.json');

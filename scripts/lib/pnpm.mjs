@@ -44,3 +44,19 @@ export function pnpmOrExit(args, label) {
     process.exit(status);
   }
 }
+
+/**
+ * What `npm start` and `npm run cluster` do first: install (frozen lockfile) unless `--skip-install`, build every
+ * package unless `--skip-build`. `step` prints the progress line.
+ */
+export function installAndBuild(args, step) {
+  if (!args.has('--skip-install')) {
+    step('installing dependencies (pnpm, frozen lockfile)');
+    pnpmOrExit(['install', '--frozen-lockfile', '--prefer-offline'], 'install');
+  }
+  if (!args.has('--skip-build')) {
+    step('building every package (nx run-many -t build)');
+    // pnpm() puts scripts/bin (the pinned-pnpm shim Nx needs to run package scripts) first on PATH.
+    pnpmOrExit(['nx', 'run-many', '-t', 'build', '--outputStyle=stream'], 'build');
+  }
+}
