@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
-import { startTestRedis, type TestRedis } from '../../mcp-server/tests/helpers/redis.js';
+import {
+  startFixtureServer,
+  type FixtureServer,
+  startRedisServer,
+  type TestRedisServer,
+} from '@cortex-os/mcp-bridge/testing';
 import type { TrafficReport } from '../src/index.js';
 import { connector, controlledSource, readSse, rest, signedMapText, startApp, testEnv } from './helpers.js';
 
@@ -24,13 +28,13 @@ async function traffic(base: string, window = '15m'): Promise<Json> {
 }
 
 describe('GET /v1/connectors/traffic and its SSE stream, two replicas sharing Redis', () => {
-  let redis: TestRedis;
+  let redis: TestRedisServer;
   let fixture: FixtureServer;
   const apps: FastifyInstance[] = [];
   const bases: string[] = [];
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedisServer();
     fixture = await startFixtureServer({ name: 'fixture-traffic' });
     const map = await signedMapText([
       connector('fixtures', fixture.url, { quotas: { perMinute: 50, perHour: 500 } }),
