@@ -165,9 +165,11 @@ describe('stdio connectors under the connectors server (real server-memory and s
     const supervisor = app.connectors.stdio.supervisor('crashy')!;
     expect(supervisor.restarts).toBe(1);
     expect(supervisor.reason).toContain('brAInwav fixture: boom');
-    const all = await until(items, (list) =>
-      Boolean(list.find((c) => c.id === 'crashy')?.lastError?.message.includes('is offline')),
-    );
+    // the reason and the availability come from the crash and the probe that follows it: wait for both
+    const all = await until(items, (list) => {
+      const entry = list.find((c) => c.id === 'crashy');
+      return Boolean(entry?.lastError?.message.includes('is offline')) && entry?.availability === 'offline';
+    });
     const crashy = all.find((c) => c.id === 'crashy')!;
     expect(crashy.availability).toBe('offline');
     expect(crashy.lastError?.message).toBe(
