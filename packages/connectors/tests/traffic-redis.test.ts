@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedisServer, type TestRedisServer } from '@cortex-os/mcp-bridge/testing';
+import { startTestRedis, type TestRedis } from '../../mcp-server/tests/helpers/redis.js';
 import { RedisTrafficStore, buildTrafficReport, type ConnectorInfo, type TrafficCall } from '../src/index.js';
 
 const T0 = Date.UTC(2026, 11, 3, 10, 0, 0);
@@ -30,14 +30,14 @@ const A: ConnectorInfo = {
 };
 
 describe('RedisTrafficStore against a private redis-server: replicas share one view', () => {
-  let redis: TestRedisServer;
+  let redis: TestRedis;
   let client: Redis;
   let one: RedisTrafficStore;
   let two: RedisTrafficStore;
   const keyPrefix = `brainwav:traffic-test:${randomBytes(4).toString('hex')}:`;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startTestRedis();
     client = new Redis(redis.url);
     one = new RedisTrafficStore({ url: redis.url, keyPrefix });
     two = new RedisTrafficStore({ url: redis.url, keyPrefix });

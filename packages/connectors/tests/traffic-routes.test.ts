@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import {
-  startFixtureServer,
-  type FixtureServer,
-  startRedisServer,
-  type TestRedisServer,
-} from '@cortex-os/mcp-bridge/testing';
+import { startFixtureServer, type FixtureServer } from '@cortex-os/mcp-bridge/testing';
+import { startTestRedis, type TestRedis } from '../../mcp-server/tests/helpers/redis.js';
 import type { TrafficReport } from '../src/index.js';
 import { connector, controlledSource, readSse, rest, signedMapText, startApp, testEnv } from './helpers.js';
 
@@ -28,13 +24,13 @@ async function traffic(base: string, window = '15m'): Promise<Json> {
 }
 
 describe('GET /v1/connectors/traffic and its SSE stream, two replicas sharing Redis', () => {
-  let redis: TestRedisServer;
+  let redis: TestRedis;
   let fixture: FixtureServer;
   const apps: FastifyInstance[] = [];
   const bases: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startTestRedis();
     fixture = await startFixtureServer({ name: 'fixture-traffic' });
     const map = await signedMapText([
       connector('fixtures', fixture.url, { quotas: { perMinute: 50, perHour: 500 } }),

@@ -5,8 +5,6 @@ import {
   startFixtureServer,
   type EverythingServer,
   type FixtureServer,
-  startRedisServer,
-  type TestRedisServer,
 } from '@cortex-os/mcp-bridge/testing';
 import {
   RedisChannels,
@@ -16,6 +14,7 @@ import {
 } from '../src/index.js';
 import { connectorEntry, eventually } from './helpers/http.js';
 import { rawPost, rawSessionOf, toolCall } from './helpers/raw-mcp.js';
+import { startTestRedis, type TestRedis } from './helpers/redis.js';
 import { connectRoundRobin, startReplica, type Replica } from './helpers/replicas.js';
 
 const UNKNOWN_SESSION = JSON.stringify({
@@ -30,7 +29,7 @@ const initOnFirst = (n: number) => (n === 0 ? 0 : 1 + (n % 2));
 describe('2025-era sessions without affinity (sealed handles, three replicas sharing only config and Redis)', () => {
   let everything: EverythingServer;
   let fixture: FixtureServer;
-  let redis: TestRedisServer;
+  let redis: TestRedis;
   const keys = [randomSessionKey()];
   const open: Array<{ close(): Promise<void> }> = [];
   const clients: Client[] = [];
@@ -39,7 +38,7 @@ describe('2025-era sessions without affinity (sealed handles, three replicas sha
     [everything, fixture, redis] = await Promise.all([
       startEverythingServer(),
       startFixtureServer({ name: 'fixture-replicas' }),
-      startRedisServer(),
+      startTestRedis(),
     ]);
   }, 60_000);
 

@@ -5,8 +5,6 @@ import {
   startFixtureServer,
   type EverythingServer,
   type FixtureServer,
-  startRedisServer,
-  type TestRedisServer,
 } from '@cortex-os/mcp-bridge/testing';
 import {
   RedisChannels,
@@ -17,6 +15,7 @@ import {
 } from '../src/index.js';
 import { connectorEntry, eventually } from './helpers/http.js';
 import { rawSessionOf } from './helpers/raw-mcp.js';
+import { startTestRedis, type TestRedis } from './helpers/redis.js';
 import { connectRoundRobin, startReplica, type Replica } from './helpers/replicas.js';
 
 /** initialize and the GET stream on replica 0; every other POST on replica 1. */
@@ -25,7 +24,7 @@ const getOnFirst = (n: number, init?: RequestInit) => (n === 0 || init?.method =
 describe('server→client streams across replicas (Redis pub/sub relay and event store)', () => {
   let everything: EverythingServer;
   let fixture: FixtureServer;
-  let redis: TestRedisServer;
+  let redis: TestRedis;
   const keys = [randomSessionKey()];
   const open: Array<{ close(): Promise<void> }> = [];
   const clients: Client[] = [];
@@ -34,7 +33,7 @@ describe('server→client streams across replicas (Redis pub/sub relay and event
     [everything, fixture, redis] = await Promise.all([
       startEverythingServer(),
       startFixtureServer({ name: 'fixture-streams' }),
-      startRedisServer(),
+      startTestRedis(),
     ]);
   }, 60_000);
   afterEach(async () => {
