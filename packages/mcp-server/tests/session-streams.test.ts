@@ -93,9 +93,9 @@ describe('server→client streams across replicas (Redis pub/sub relay and event
     await eventually(() => heldGet(rs[0]!, session.sessionId));
     const one = [connectorEntry('everything', everything.url), connectorEntry('fixture', fixture.url)];
     for (const r of rs) r.setConnectors(one);
-    await eventually(() => changed === 1, 10_000);
+    await eventually(() => changed === 1, 30_000);
     for (const r of rs) r.setConnectors([connectorEntry('fixture', fixture.url)]);
-    await eventually(() => changed === 2, 10_000);
+    await eventually(() => changed === 2, 30_000);
     await new Promise((r) => setTimeout(r, 200));
     expect(changed).toBe(2); // one notification per change, from the holder only
     await rs[0]!.close(); // the holder dies
@@ -115,5 +115,5 @@ describe('server→client streams across replicas (Redis pub/sub relay and event
     expect(text).toContain('id: _GET_stream.2');
     expect(text).toContain('"method":"notifications/tools/list_changed"');
     expect(text).not.toContain('_GET_stream.1\n');
-  });
+  }, 90_000);
 });
