@@ -12,22 +12,9 @@ import {
   SessionSealer,
   staticConnectorSource,
 } from '../src/index.js';
-import { connect, connector, cpuMicros, mount, round, sequential, stats } from './lib.js';
+import { connect, connector, cpuMicros, memoryEchoProxy, mount, round, sequential, stats } from './lib.js';
 
-const tool = {
-  name: 'echo',
-  inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
-};
-const proxy = {
-  connectorId: 'mem',
-  state: 'up' as const,
-  breaker: 'closed' as const,
-  listTools: () => Promise.resolve([tool]),
-  callTool: (_name: string, args?: Record<string, unknown>) =>
-    Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
-  client: () => Promise.reject(new Error('brAInwav: not used')),
-  onToolsChanged: () => () => undefined,
-};
+const proxy = memoryEchoProxy();
 
 function gatewayWith(keys: Uint8Array[]) {
   return createConnectorsGateway({

@@ -1,7 +1,7 @@
 /** Row (a''): the gateway's own MCP hop beside a bare SDK server's, both with no upstream leg. */
 import { startBareHttpEcho } from './bare-echo.js';
 import { createConnectorsGateway, staticConnectorSource } from '../src/index.js';
-import { connect, connector, cpuMicros, mount, round, sequential, stats } from './lib.js';
+import { connect, connector, cpuMicros, memoryEchoProxy, mount, round, sequential, stats } from './lib.js';
 
 /**
  * (a'') The gateway's own hop, isolated: the aggregate endpoint with an in-memory proxy (no upstream leg)
@@ -11,20 +11,7 @@ export async function hopComparison(): Promise<{
   bareSdk: ReturnType<typeof stats> & { cpuMs: number };
   gateway: ReturnType<typeof stats> & { cpuMs: number };
 }> {
-  const tool = {
-    name: 'echo',
-    inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
-  };
-  const proxy = {
-    connectorId: 'mem',
-    state: 'up' as const,
-    breaker: 'closed' as const,
-    listTools: () => Promise.resolve([tool]),
-    callTool: (_name: string, args?: Record<string, unknown>) =>
-      Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
-    client: () => Promise.reject(new Error('brAInwav: not used')),
-    onToolsChanged: () => () => undefined,
-  };
+  const proxy = memoryEchoProxy();
   const gateway = createConnectorsGateway({
     source: staticConnectorSource([{ connector: connector('mem', 'http://127.0.0.1:1/mcp'), proxy }]),
   });

@@ -128,3 +128,21 @@ export function rss(): number {
   gc?.();
   return process.memoryUsage().rss;
 }
+
+/** An in-memory connector `mem` with one `echo` tool (answers its `text`): the gateway's own hop, no upstream leg. */
+export function memoryEchoProxy() {
+  const tool = {
+    name: 'echo',
+    inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
+  };
+  return {
+    connectorId: 'mem',
+    state: 'up' as const,
+    breaker: 'closed' as const,
+    listTools: () => Promise.resolve([tool]),
+    callTool: (_name: string, args?: Record<string, unknown>) =>
+      Promise.resolve({ content: [{ type: 'text' as const, text: String(args?.text) }] }),
+    client: () => Promise.reject(new Error('brAInwav: not used')),
+    onToolsChanged: () => () => undefined,
+  };
+}
