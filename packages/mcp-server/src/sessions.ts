@@ -224,7 +224,8 @@ export class SessionHost {
   ) {
     session.principal.current = principal;
     session.lastSeenMs = this.now();
-    if (req.method === 'DELETE') this.revoke(id);
+    // stored and published before the DELETE is answered: a client told "ended" is ended on every replica
+    if (req.method === 'DELETE') await this.revoke(id);
     const streams = this.handles.streams;
     if (req.method === 'GET' && streams)
       holdStream(
@@ -368,8 +369,8 @@ export class SessionHost {
   }
 
   /** Records a DELETE for every replica; a store failure is logged (this replica's copy ends anyway). */
-  private revoke(id: string): void {
-    this.handles.revocations
+  private async revoke(id: string): Promise<void> {
+    await this.handles.revocations
       .revoke(id, this.now() + this.handles.maxAgeMs)
       .catch((error: unknown) =>
         this.logger.warn({ err: errorMessage(error) }, 'MCP session revocation not shared: store failed'),

@@ -138,11 +138,13 @@ describe('2025-era sessions without affinity (sealed handles, three replicas sha
       headers: { 'mcp-session-id': session.sessionId, 'mcp-protocol-version': session.protocolVersion },
     });
     expect(del.status).toBe(200);
-    for (const r of rs) {
-      const reply = await rawPost({ ...session, url: `${r.base}/mcp` }, toolCall(9, 'everything__echo', {}));
-      expect(reply.status).toBe(404);
-      expect(reply.text).toBe(UNKNOWN_SESSION);
-    }
+    // the DELETE's replica and any replica rebuilding the handle refuse at once; a replica holding a live copy
+    // ends it when the revocation's pub/sub message arrives (the store is written before the DELETE answers)
+    const replies = (r: Replica) =>
+      rawPost({ ...session, url: `${r.base}/mcp` }, toolCall(9, 'everything__echo', {}));
+    expect(await replies(rs[1]!)).toMatchObject({ status: 404, text: UNKNOWN_SESSION });
+    for (const r of rs) await eventually(async () => (await replies(r)).status === 404, 10_000);
+    for (const r of rs) expect(await replies(r)).toMatchObject({ status: 404, text: UNKNOWN_SESSION });
     await eventually(() => rs.every((r) => r.gateway.sessionCount === 0));
   });
 

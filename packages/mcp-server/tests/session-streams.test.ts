@@ -16,7 +16,7 @@ import {
 import { connectorEntry, eventually } from './helpers/http.js';
 import { rawSessionOf } from './helpers/raw-mcp.js';
 import { startTestRedis, type TestRedis } from './helpers/redis.js';
-import { connectRoundRobin, startReplica, type Replica } from './helpers/replicas.js';
+import { connectRoundRobin, getStreamsOpened, startReplica, type Replica } from './helpers/replicas.js';
 
 /** initialize and the GET stream on replica 0; every other POST on replica 1. */
 const getOnFirst = (n: number, init?: RequestInit) => (n === 0 || init?.method === 'GET' ? 0 : 1);
@@ -72,7 +72,7 @@ describe('server→client streams across replicas (Redis pub/sub relay and event
     const updated: string[] = [];
     client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
     const { sessionId } = rawSessionOf(client, '');
-    await eventually(() => heldGet(rs[0]!, sessionId));
+    await eventually(() => heldGet(rs[0]!, sessionId) && getStreamsOpened(client) === 1);
     await client.subscribeResource({ uri: 'fixture://items/1' }); // replica 2's upstream session subscribes
     expect(
       rs[1]!.seen.filter((s) => s.method === 'POST' && s.sessionId === sessionId).length,
@@ -90,7 +90,7 @@ describe('server→client streams across replicas (Redis pub/sub relay and event
     let changed = 0;
     client.setNotificationHandler('notifications/tools/list_changed', () => void changed++);
     const session = rawSessionOf(client, '');
-    await eventually(() => heldGet(rs[0]!, session.sessionId));
+    await eventually(() => heldGet(rs[0]!, session.sessionId) && getStreamsOpened(client) === 1);
     const one = [connectorEntry('everything', everything.url), connectorEntry('fixture', fixture.url)];
     for (const r of rs) r.setConnectors(one);
     await eventually(() => changed === 1, 30_000);

@@ -61,6 +61,14 @@ export async function startReplica(
   };
 }
 
+const openStreams = new WeakMap<Client, { count: number }>();
+
+/**
+ * GET (server→client) streams whose response the client of {@link connectRoundRobin} has received: once one
+ * has, the replica's transport holds it, and a standalone notification is sent on it rather than only stored.
+ */
+export const getStreamsOpened = (client: Client): number => openStreams.get(client)?.count ?? 0;
+
 /**
  * A stock SDK client whose `fetch` sends each HTTP request to the next replica in turn (a round-robin load
  * balancer without affinity, in the client): `order` picks the replica index of the n-th request (`init` tells
@@ -78,9 +86,14 @@ export async function connectRoundRobin(
     const target = new URL(String(url));
     const replica = new URL(replicas[order(n++, init) % replicas.length]!.base);
     target.host = replica.host;
-    return fetch(target, init);
+    return fetch(target, init).then((res) => {
+      if (init?.method === 'GET' && res.ok) streams.count += 1;
+      return res;
+    });
   };
   const client = new Client({ name: 'rr-client', version: '1.0.0' }, options);
+  const streams = { count: 0 };
+  openStreams.set(client, streams);
   await client.connect(new StreamableHTTPClientTransport(first, { fetch: fetchNext }));
   return client;
 }
