@@ -4,7 +4,8 @@
 // environment as npm start (env wins over .env.local); prints the load balancer's MCP URL; Ctrl-C stops all.
 // Variables: CLUSTER_PORT (connectors load balancer, default 7171), CLUSTER_ASBR_PORT (asbr load balancer, 7170),
 // CLUSTER_REPLICAS (3), CLUSTER_ASBR_REPLICAS (2), REDIS_URL (default: a private redis-server, no persistence,
-// restarted like a replica when it dies), CLUSTER_RUN_DIR (logs and audit files, default tmp/cluster).
+// restarted like a replica when it dies), CLUSTER_RUN_DIR (logs and audit files, default tmp/cluster),
+// CLUSTER_REPLICA_<n>_<NAME>=value (NAME=value for connectors replica n only, e.g. a canary setting).
 // Flags: --skip-install, --skip-build.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +23,7 @@ import {
   waitUntil,
 } from './stack/children.mjs';
 import { loadDevEnv } from './stack/env.mjs';
-import { haproxyConfig } from './stack/haproxy.mjs';
+import { haproxyConfig, haproxyServers } from './stack/haproxy.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -56,9 +57,28 @@ const runDir = resolve(root, merged.CLUSTER_RUN_DIR ?? 'tmp/cluster');
 rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const lbUrl = `http://127.0.0.1:${lbPort}`;
+// HAProxy's runtime API (drain or disable a replica); a unix socket path has at most 107 bytes
+const adminSocket = resolve(runDir, 'haproxy.sock');
+const withAdmin = Buffer.byteLength(adminSocket) <= 100;
+/** NAME=value of `CLUSTER_REPLICA_<n>_<NAME>` variables, for connectors replica n only. */
+const replicaEnv = (n) =>
+  Object.fromEntries(
+    Object.entries(merged).flatMap(([k, v]) => {
+      const m = /^CLUSTER_REPLICA_(\d)_([A-Za-z_][A-Za-z0-9_]*)$/.exec(k);
+      return m && Number(m[1]) === n ? [[m[2], v]] : [];
+    }),
+  );
 const asbrLbUrl = `http://127.0.0.1:${asbrLbPort}`;
 
 let ready = false;
+let ports = '';
+let redisShown = '';
+/** `url` without its password (a REDIS_URL may carry one). */
+const redactedUrl = (url) => {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.href;
+};
 const { procs, stopAll, stopping } = processGroup(step);
 
 /**
@@ -170,10 +190,13 @@ try {
   const cfg = resolve(runDir, 'haproxy.cfg');
   writeFileSync(
     cfg,
-    haproxyConfig([
-      { name: 'asbr', port: asbrLbPort, backends: asbrPorts },
-      { name: 'connectors', port: lbPort, backends: connectorsPorts },
-    ]),
+    haproxyConfig(
+      [
+        { name: 'asbr', port: asbrLbPort, backends: asbrPorts },
+        { name: 'connectors', port: lbPort, backends: connectorsPorts },
+      ],
+      withAdmin ? { adminSocket } : {},
+    ),
   );
   step(`starting HAProxy: asbr on ${asbrLbUrl}, connectors on ${lbUrl} (config ${cfg})`);
   const haproxy = track(
@@ -195,6 +218,7 @@ try {
           // every replica runs its own stdio children, in workspaces of its own
           CONNECTORS_WORKSPACES_DIR: resolve(root, `workspaces/replica-${i + 1}`),
           ...(demo ? { CONNECTOR_MEMORY_FILE: resolve(runDir, `memory-${i + 1}.jsonl`) } : {}),
+          ...replicaEnv(i + 1),
         },
         log(`connectors-${i + 1}`),
       );
@@ -204,6 +228,19 @@ try {
     servers.map((p, i) => waitUntil(p, () => httpOk(`http://127.0.0.1:${connectorsPorts[i]}/readyz`))),
   );
   await waitUntil(haproxy, () => httpOk(`${lbUrl}/readyz`), 20_000);
+  if (withAdmin) {
+    // ready means every replica is in rotation: HAProxy marks one up after 2 passed checks
+    const allUp = async (backend, n) =>
+      Object.values(await haproxyServers(adminSocket, backend).catch(() => ({}))).filter((s) => s.op === 2)
+        .length === n;
+    await waitUntil(haproxy, () => allUp('asbr-replicas', asbrReplicas), 20_000);
+    await waitUntil(haproxy, () => allUp('connectors-replicas', replicas), 20_000);
+  }
+  ports = [
+    ...asbrPorts.map((p, i) => `asbr-${i + 1}=${p}`),
+    ...connectorsPorts.map((p, i) => `connectors-${i + 1}=${p}`),
+  ].join(' ');
+  redisShown = redactedUrl(redisUrl);
   ready = true;
 } catch (err) {
   if (!stopping()) console.error(err instanceof Error ? err.message : String(err));
@@ -225,6 +262,9 @@ brAInwav connectors cluster is ready (logs in ${runDir})
     .filter((p) => !p.name.startsWith('connectors-') && !p.name.startsWith('asbr-'))
     .map((p) => `${p.name}=${p.pid}`)
     .join(' ')}
+  ports                ${ports}
+  redis                ${redisShown}${withAdmin ? `\n  HAProxy runtime API  ${adminSocket}` : ''}
 
   Kill a replica (kill <pid>): HAProxy takes it out within ~2 s and the others serve its sessions.
+  Drain one first: echo 'set server connectors-replicas/connectors-2 state drain' | socat stdio <runtime API>.
   Ctrl-C stops them all.`);
