@@ -168,11 +168,10 @@ function dashboardSource(
 ): DashboardSource {
   const check = cachedBundleCheck(config.widgetDistDir, config.widgetSrcDir, 'mcp-app.html');
   return {
-    // hosts without SSE (MCP Apps, ChatGPT) get the last 15 minutes of traffic with the statuses
-    snapshot: async (principal) => {
+    // hosts without SSE (MCP Apps, ChatGPT) poll the tool: the statuses with the traffic of the asked window
+    snapshot: async (principal, windowMinutes) => {
       const snapshot = visibleSnapshot(await runtime().snapshot(), principal, policy.decider);
-      const withTraffic = { ...snapshot, traffic: await traffic.report(15).catch(() => undefined) };
-      return withTraffic;
+      return { ...snapshot, traffic: await traffic.report(windowMinutes).catch(() => undefined) };
     },
     html: async () => {
       const state = await check();

@@ -4,9 +4,10 @@ import {
   registerAppResource,
   registerAppTool,
 } from '@modelcontextprotocol/ext-apps/server';
-import type { AggregateExtension } from '@cortex-os/mcp-server';
+import { META_ERROR, type AggregateExtension } from '@cortex-os/mcp-server';
 import type { Principal } from '@cortex-os/server-kit';
 import type { ConnectorsSnapshot } from './snapshot.js';
+import type { TrafficWindow } from './traffic/report.js';
 
 /** MCP Apps resource of the dashboard (`text/html;profile=mcp-app`). */
 export const DASHBOARD_RESOURCE_URI = 'ui://connectors/dashboard.html';
@@ -19,14 +20,18 @@ export const DASHBOARD_TOOL = 'connectors_dashboard';
 
 /** What the dashboard MCP server reads. */
 export interface DashboardSource {
-  /** Current `GET /v1/connectors` body as `principal` may see it (rejects when no verified map is loaded). */
-  snapshot(principal: Principal): Promise<ConnectorsSnapshot>;
+  /**
+   * Current `GET /v1/connectors` body as `principal` may see it, with the traffic report of the last
+   * `windowMinutes` as `traffic` (rejects when no verified map is loaded).
+   */
+  snapshot(principal: Principal, windowMinutes: TrafficWindow): Promise<ConnectorsSnapshot>;
   /** The single-file widget HTML (`dist/mcp-app.html`), or a troubleshooting page when it is missing/stale. */
   html(): Promise<string>;
 }
 
 const TOOL_META = {
-  ui: { resourceUri: DASHBOARD_RESOURCE_URI },
+  // the model opens the dashboard, the widget polls it for live data (ext-apps `McpUiToolMeta.visibility`)
+  ui: { resourceUri: DASHBOARD_RESOURCE_URI, visibility: ['model', 'app'] },
   'openai/outputTemplate': DASHBOARD_SKYBRIDGE_URI,
   'openai/toolInvocation/invoking': 'Checking brAInwav connectors…',
   'openai/toolInvocation/invoked': 'brAInwav connectors status ready',
@@ -42,9 +47,54 @@ function summary(s: ConnectorsSnapshot): string {
   return `brAInwav: ${s.connectors.length} connectors in map v${s.mapVersion} (manifest ${s.manifestVersion}): ${parts || 'none'}.`;
 }
 
-async function dashboardResult(source: DashboardSource, principal: Principal): Promise<CallToolResult> {
+/** The tool's `window` argument → the values it takes, and their minutes. */
+const WINDOWS: Readonly<Record<string, TrafficWindow>> = { '15m': 15, '1h': 60 };
+
+/** `inputSchema` of `connectors_dashboard`: one optional `window`. */
+const INPUT_SCHEMA: Tool['inputSchema'] = {
+  type: 'object',
+  properties: {
+    window: {
+      type: 'string',
+      enum: Object.keys(WINDOWS),
+      default: '15m',
+      description: 'Traffic window of the returned report: the last 15 minutes (default) or the last hour.',
+    },
+  },
+  additionalProperties: false,
+};
+
+function badArguments(message: string): CallToolResult {
+  return {
+    content: [{ type: 'text', text: `brAInwav: connectors_dashboard ${message}` }],
+    isError: true,
+    _meta: { ...TOOL_META, [META_ERROR]: { brand: 'brAInwav', code: 'BAD_REQUEST' } },
+  };
+}
+
+/** The traffic window `args` ask for, or the error result naming what is wrong. */
+function windowOf(args: Record<string, unknown> | undefined): TrafficWindow | CallToolResult {
+  const extra = Object.keys(args ?? {}).filter((k) => k !== 'window');
+  if (extra.length > 0)
+    return badArguments(`takes only "window" (got ${JSON.stringify(extra[0]).slice(0, 40)})`);
+  const value = args?.window;
+  if (value === undefined) return 15;
+  const minutes = typeof value === 'string' && Object.hasOwn(WINDOWS, value) ? WINDOWS[value] : undefined;
+  return (
+    minutes ??
+    badArguments(`argument "window" must be "15m" or "1h" (got ${JSON.stringify(value).slice(0, 32)})`)
+  );
+}
+
+async function dashboardResult(
+  source: DashboardSource,
+  principal: Principal,
+  args: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const window = windowOf(args);
+  if (typeof window !== 'number') return window;
   try {
-    const snapshot = await source.snapshot(principal);
+    const snapshot = await source.snapshot(principal, window);
     return {
       content: [{ type: 'text', text: summary(snapshot) }],
       structuredContent: snapshot as unknown as Record<string, unknown>,
@@ -70,7 +120,7 @@ function appToolDefinition(name: string, config: ToolConfig): Tool {
     content: [],
   }));
   const { inputSchema: _schema, outputSchema: _output, ...rest } = captured;
-  return { name, ...rest, inputSchema: { type: 'object', properties: {}, additionalProperties: false } };
+  return { name, ...rest, inputSchema: INPUT_SCHEMA };
 }
 
 /** The listed resource `registerAppResource` of ext-apps would register (it sets the MCP Apps MIME type). */
@@ -95,8 +145,10 @@ const SKYBRIDGE_META = {
 };
 
 /**
- * The dashboard MCP App as a gateway extension served on `/mcp`: tool `connectors_dashboard` (no arguments;
- * result: the connector statuses as `structuredContent`, `_meta.ui.resourceUri` and `openai/outputTemplate`)
+ * The dashboard MCP App as a gateway extension served on `/mcp`: tool `connectors_dashboard` (optional argument
+ * `window`: `"15m"` (default) or `"1h"`, anything else is a branded `BAD_REQUEST` error result; result: the
+ * connector statuses and the traffic report of that window as `structuredContent`, `_meta.ui.resourceUri` and
+ * `openai/outputTemplate`; callable by the model and, to poll it, by the widget)
  * and the widget HTML as the MCP Apps resource `ui://connectors/dashboard.html` (`text/html;profile=mcp-app`)
  * plus its Skybridge form for ChatGPT (`text/html+skybridge`). Definitions are built with the ext-apps helpers.
  */
@@ -104,7 +156,7 @@ export function createDashboardExtension(source: DashboardSource): AggregateExte
   const tool = appToolDefinition(DASHBOARD_TOOL, {
     title: 'brAInwav connectors dashboard',
     description:
-      'Shows every brAInwav connector of the verified service map with availability, breaker, quota use and tools.',
+      'Shows every brAInwav connector of the verified service map with availability, breaker, quota use, tools and the traffic of the last 15 minutes (window "15m") or hour ("1h").',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     _meta: { ...TOOL_META },
   });
@@ -121,7 +173,7 @@ export function createDashboardExtension(source: DashboardSource): AggregateExte
     mimeType: SKYBRIDGE_MIME_TYPE,
   };
   return {
-    tools: [{ definition: tool, call: (_args, context) => dashboardResult(source, context.principal) }],
+    tools: [{ definition: tool, call: (args, context) => dashboardResult(source, context.principal, args) }],
     resources: [
       {
         resource: app,
