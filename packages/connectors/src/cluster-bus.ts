@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
+import { backoffDelayMs, type Backoff } from '@cortex-os/connectors-manifest';
 import type { Logger } from '@cortex-os/telemetry';
 import type { EventHub, StatusEvent } from './events.js';
 
@@ -170,8 +171,40 @@ export function joinCluster(
     logger: logger.child({ scope: 'cluster' }),
     replicaId,
     onAvailability: (id) => void runtime.probe(id).catch(() => undefined),
-    onMapUpdated: (version) => {
-      if ((runtime.readiness().mapVersion ?? -1) < version) void runtime.refresh();
-    },
+    onMapUpdated: mapChaser(runtime),
   });
+}
+
+/** Refresh retries while this replica's map is still older than a hinted version (e.g. its asbr had not reloaded yet). */
+export const MAP_CHASE_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
+/** Refreshes tried per hinted map version before this replica waits for its own refresh interval. */
+export const MAP_CHASE_ATTEMPTS = 5;
+
+/**
+ * The `onMapUpdated` of a replica: refresh now, and while the map is still older than the newest hinted
+ * version (the asbr replica it reached may not have reloaded yet), refresh again after a backoff, at most
+ * {@link MAP_CHASE_ATTEMPTS} times. One chase runs at a time; a newer hint raises its target.
+ */
+export function mapChaser(
+  runtime: Pick<ClusterRuntime, 'refresh' | 'readiness'>,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+): (mapVersion: number) => void {
+  let target = -1;
+  let chasing = false;
+  const behind = (): boolean => (runtime.readiness().mapVersion ?? -1) < target;
+  const chase = async (): Promise<void> => {
+    chasing = true;
+    try {
+      for (let attempt = 0; attempt < MAP_CHASE_ATTEMPTS && behind(); attempt += 1) {
+        if (attempt > 0) await wait(backoffDelayMs(MAP_CHASE_BACKOFF, attempt - 1));
+        await runtime.refresh().catch(() => undefined); // a failed refresh is the runtime's own status
+      }
+    } finally {
+      chasing = false;
+    }
+  };
+  return (mapVersion) => {
+    target = Math.max(target, mapVersion);
+    if (!chasing && behind()) void chase();
+  };
 }

@@ -2,7 +2,7 @@
 // clients and REST snapshot of the others within a probe round trip, not at their next probe interval (60 s
 // here); a newer map loaded by one replica makes the others fetch theirs; Redis down leaves each replica on
 // its own schedule and serving, and the bus recovers by itself.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import {
   startFixtureServer,
@@ -12,7 +12,7 @@ import {
 } from '@cortex-os/mcp-bridge/testing';
 import { createSilentLogger } from '@cortex-os/telemetry';
 import { EventHub } from '../src/events.js';
-import { createClusterBus } from '../src/cluster-bus.js';
+import { createClusterBus, MAP_CHASE_ATTEMPTS, mapChaser } from '../src/cluster-bus.js';
 import { connector, controlledSource, readSse, rest, signedMapText, startApp, testEnv } from './helpers.js';
 
 interface Replica {
@@ -149,4 +149,68 @@ describe('cluster bus without Redis', () => {
       await redis.stop();
     }
   }, 40_000);
+});
+
+describe('map chase: a hinted map version this replica cannot see yet', () => {
+  function runtimeSeeing(versions: number[]) {
+    let version = 1;
+    let refreshes = 0;
+    return {
+      runtime: {
+        readiness: () => ({ mapVersion: version }),
+        refresh: () => {
+          version = versions[refreshes] ?? version;
+          refreshes += 1;
+          return Promise.resolve();
+        },
+      },
+      refreshes: () => refreshes,
+    };
+  }
+
+  it('refreshes again after 250 and 500 ms until its asbr serves the hinted version, then stops', async () => {
+    const seen = runtimeSeeing([1, 1, 2]); // asbr reloads between the second and third fetch
+    const waits: number[] = [];
+    const onHint = mapChaser(seen.runtime, (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    });
+    onHint(2);
+    await vi.waitFor(() => expect(seen.refreshes()).toBe(3));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waits).toEqual([250, 500]);
+    expect(seen.refreshes()).toBe(3);
+  });
+
+  it(`gives up after ${MAP_CHASE_ATTEMPTS} refreshes when the version never comes, and a repeated hint starts a new chase`, async () => {
+    const seen = runtimeSeeing([]);
+    const waits: number[] = [];
+    const onHint = mapChaser(seen.runtime, (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    });
+    onHint(5);
+    await vi.waitFor(() => expect(seen.refreshes()).toBe(MAP_CHASE_ATTEMPTS));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waits).toEqual([250, 500, 1000, 2000]);
+    onHint(5);
+    await vi.waitFor(() => expect(seen.refreshes()).toBe(2 * MAP_CHASE_ATTEMPTS));
+  });
+
+  it('does nothing for a version it already has, and one chase serves hints that arrive during it', async () => {
+    const seen = runtimeSeeing([1, 3]);
+    let release: (() => void) | undefined;
+    const onHint = mapChaser(seen.runtime, () => new Promise<void>((resolve) => (release = resolve)));
+    onHint(1);
+    expect(seen.refreshes()).toBe(0);
+    onHint(2);
+    await vi.waitFor(() => expect(release).toBeDefined()); // the chase waits before its second refresh
+    expect(seen.refreshes()).toBe(1);
+    onHint(3); // raises the running chase's target instead of starting a second one
+    release!();
+    await vi.waitFor(() => expect(seen.refreshes()).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.refreshes()).toBe(2);
+    expect(seen.runtime.readiness().mapVersion).toBe(3);
+  });
 });
