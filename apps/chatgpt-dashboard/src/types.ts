@@ -81,7 +81,10 @@ export interface DashboardData {
   connectors: ConnectorStatus[];
   /** Map health; a server that does not send it is treated as `fresh`. */
   mapHealth?: MapHealth;
-  /** The last 15 minutes of traffic (the `connectors_dashboard` tool result carries it for hosts without SSE). */
+  /**
+   * Traffic of the asked window (`connectors_dashboard` `{ window: "15m" | "1h" }`, default 15 minutes): the tool
+   * result carries it for the hosts without SSE (MCP Apps, ChatGPT), which poll the tool.
+   */
   traffic?: TrafficReport;
 }
 
@@ -214,8 +217,8 @@ export interface TrafficReport {
   recent: RecentCall[];
 }
 
-/** A host that can stream traffic reports (the browser host). */
+/** A host that can follow traffic reports: SSE in the browser host, tool polling in ChatGPT and MCP Apps. */
 export interface TrafficSource {
-  /** Streams reports of the last `windowMinutes`; returns the unsubscribe function. */
+  /** Follows reports of the last `windowMinutes` (live); returns the unsubscribe function. */
   traffic(windowMinutes: 15 | 60, onReport: (report: TrafficReport) => void): () => void;
 }

@@ -1,15 +1,24 @@
-import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Dashboard } from '../src/components/Dashboard.js';
 import { useConnectorState } from '../src/useConnectorState.js';
-import { deferred, makeData, type Deferred } from './support/fixtures.js';
+import { dashboardAnswer, deferred, makeData, type Deferred } from './support/fixtures.js';
 import { startTestMcpHost, type TestMcpHost } from './support/mcpHost.js';
-import { advance, pillNames, resetDom, settle } from './support/render.js';
+import {
+  advance,
+  pillNames,
+  resetDom,
+  resetVisibility,
+  setVisibility,
+  settle,
+  trafficView,
+} from './support/render.js';
 
 let host: TestMcpHost | undefined;
 
 afterEach(async () => {
   resetDom();
+  resetVisibility();
   vi.useRealTimers();
   await host?.close();
   host = undefined;
@@ -104,5 +113,115 @@ describe('MCP Apps adapter (ext-apps App ↔ AppBridge)', () => {
     await advance(0);
     expect(result.current.data?.mapVersion).toBe(2);
     expect(result.current.error).toBeNull();
+  });
+});
+
+describe('MCP Apps adapter: live data by polling connectors_dashboard through the host', () => {
+  /**
+   * Host state its `connectors_dashboard` answers from; `failNext` answers the next call with a tool error, `hold`
+   * (when set) is the pending answer of every call.
+   */
+  const state: {
+    data: ReturnType<typeof makeData>;
+    extraCalls: number;
+    failNext: boolean;
+    hold: Deferred<ReturnType<typeof toolResult>> | null;
+  } = { data: makeData(3), extraCalls: 0, failNext: false, hold: null };
+  const windows = (): unknown[] =>
+    host!.calls
+      .filter((c) => c.params.name === 'connectors_dashboard')
+      .map((c) => c.params.arguments?.window);
+
+  async function start(): Promise<TestMcpHost> {
+    Object.assign(state, { data: makeData(3), extraCalls: 0, failNext: false, hold: null });
+    return startTestMcpHost({
+      initial: dashboardAnswer(state.data, '15m')!,
+      adapterOptions: { pollIntervalMs: 1_000, initialBackoffMs: 1_000, random: () => 1 },
+      onCall: (params) => {
+        if (state.hold) return state.hold.promise;
+        if (state.failNext) {
+          state.failNext = false;
+          return Promise.resolve({
+            content: [{ type: 'text', text: 'brAInwav: connectors_dashboard failed: no verified map' }],
+            isError: true,
+          });
+        }
+        return Promise.resolve(
+          toolResult(dashboardAnswer(state.data, params.arguments?.window, state.extraCalls)),
+        );
+      },
+    });
+  }
+
+  it('polls with {window}, moves the chart and the statuses, switches to 1 h, backs off on a tool error', async () => {
+    host = await start();
+    const adapter = host.adapter;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const { container } = render(<Dashboard adapter={adapter} />);
+    await advance(0);
+    await advance(0);
+    expect(windows()).toEqual(['15m']);
+    const before = Number(trafficView(container)[0]!.calls);
+    expect(trafficView(container).map((c) => c.bars)).toEqual([15, 15, 15]);
+
+    state.extraCalls = 6;
+    state.data = makeData(3);
+    state.data.connectors[0]!.availability = 'offline';
+    await advance(1_000);
+    expect(windows()).toEqual(['15m', '15m']);
+    expect(trafficView(container)[0]).toEqual({
+      id: 'alpha',
+      calls: String(before + 6),
+      bars: 15,
+      spans: ['online', 'offline'],
+    });
+    expect(pillNames()[0]).toBe('Availability: offline');
+
+    fireEvent.click(screen.getByRole('button', { name: '1 h' }));
+    await advance(0);
+    expect(windows()).toEqual(['15m', '15m', '1h']);
+    expect(trafficView(container).map((c) => c.bars)).toEqual([60, 60, 60]);
+
+    state.failNext = true;
+    await advance(1_000);
+    expect(windows()).toHaveLength(4);
+    expect(screen.getByText(/^Live updates interrupted/).textContent).toBe(
+      'Live updates interrupted; reconnecting… brAInwav: connectors_dashboard failed: no verified map',
+    );
+    await advance(999); // backoff 1 s after the first failure (random 1 → the whole ceiling)
+    expect(windows()).toHaveLength(4);
+    await advance(1);
+    expect(windows()).toEqual(['15m', '15m', '1h', '1h', '1h']);
+    expect(screen.queryByText(/^Live updates interrupted/)).toBeNull();
+  });
+
+  it('pauses while hidden, resumes at once when visible, and aborts the call in flight on unmount', async () => {
+    host = await start();
+    const adapter = host.adapter;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const { unmount } = render(<Dashboard adapter={adapter} />);
+    await advance(0);
+    await advance(0);
+    expect(windows()).toEqual(['15m']);
+    await setVisibility('hidden');
+    await advance(5_000);
+    expect(windows()).toEqual(['15m']);
+    await setVisibility('visible');
+    await advance(0);
+    expect(windows()).toEqual(['15m', '15m']);
+
+    // a poll that hangs blocks the next one (no overlap) until the panel goes away, which aborts it
+    state.hold = deferred<ReturnType<typeof toolResult>>();
+    await advance(1_000);
+    await advance(5_000);
+    expect(windows()).toEqual(['15m', '15m', '15m']);
+    const inFlight = host.calls.at(-1)!;
+    expect(inFlight.signal?.aborted).toBe(false);
+    unmount();
+    for (let i = 0; i < 5 && !inFlight.signal?.aborted; i += 1) await advance(10);
+    expect(inFlight.signal?.aborted).toBe(true);
+    await advance(10_000);
+    expect(windows()).toHaveLength(3);
+    state.hold.resolve(toolResult(dashboardAnswer(state.data, '15m')));
   });
 });

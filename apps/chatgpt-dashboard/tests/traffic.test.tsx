@@ -164,20 +164,33 @@ describe('Dashboard header and disabled connectors', () => {
   });
 });
 
-describe('traffic delivered with the tool result (ChatGPT / MCP Apps hosts)', () => {
+describe('traffic in the ChatGPT / MCP Apps hosts (tool result, then polling)', () => {
   afterEach(resetDom);
-  it('draws the chart from data.traffic when the host has no traffic stream', async () => {
+  it('draws the chart from the delivered data.traffic at once, before any poll answers', async () => {
     const data = { ...makeData(3), traffic: report(15, 7) };
-    const { container } = render(
-      <Dashboard adapter={createOpenAiAdapter({ toolOutput: data, callTool: vi.fn() })} />,
-    );
+    const callTool = vi.fn(() => new Promise<never>(() => undefined));
+    const { container } = render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: data, callTool })} />);
     await screen.findByRole('heading', { name: 'Traffic' });
+    expect(screen.queryByText('Loading traffic…')).toBeNull();
     expect(container.querySelector('[data-traffic="alpha"] svg.chart')!.getAttribute('data-calls')).toBe('7');
     expect(container.querySelectorAll('tr[data-call]')).toHaveLength(3);
+    expect(callTool.mock.calls).toEqual([['connectors_dashboard', { window: '15m' }]]);
   });
-  it('shows no traffic section when neither a stream nor a delivered report exists', async () => {
-    render(<Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(3), callTool: vi.fn() })} />);
-    await screen.findByRole('heading', { name: /Connectors/ });
-    expect(screen.queryByRole('heading', { name: 'Traffic' })).toBeNull();
+  it('draws the first poll report when the delivered result has none', async () => {
+    const callTool = vi.fn((_name: string, args: Record<string, unknown>) =>
+      Promise.resolve({
+        structuredContent: { ...makeData(3), traffic: report(15, args.window === '1h' ? 0 : 5) },
+      }),
+    );
+    const { container } = render(
+      <Dashboard adapter={createOpenAiAdapter({ toolOutput: makeData(3), callTool })} />,
+    );
+    await screen.findByRole('heading', { name: 'Traffic' });
+    await vi.waitFor(() =>
+      expect(container.querySelector('[data-traffic="alpha"] svg.chart')?.getAttribute('data-calls')).toBe(
+        '5',
+      ),
+    );
+    expect(callTool).toHaveBeenCalledWith('connectors_dashboard', { window: '15m' });
   });
 });

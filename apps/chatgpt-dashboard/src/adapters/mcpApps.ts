@@ -1,6 +1,7 @@
 import { App, PostMessageTransport } from '@modelcontextprotocol/ext-apps';
 import { DashboardError, isAbortError, toDashboardError } from '../lib/errors.js';
-import type { DashboardData, DashboardEvent, HostAdapter, Theme } from '../types.js';
+import type { DashboardData, DashboardEvent, HostAdapter, Theme, TrafficSource } from '../types.js';
+import { pollTraffic, windowArgument, type PollOptions } from './poll.js';
 import {
   DASHBOARD_TOOL,
   dashboardFromToolResult,
@@ -11,8 +12,8 @@ import {
 type Transport = Parameters<App['connect']>[0];
 type CallToolResult = Awaited<ReturnType<App['callServerTool']>>;
 
-/** Options of the MCP Apps adapter. */
-export interface McpAppsAdapterOptions {
+/** Options of the MCP Apps adapter (`pollIntervalMs` & co.: how it polls `connectors_dashboard` for live data). */
+export interface McpAppsAdapterOptions extends PollOptions {
   /** Transport to the host; defaults to `PostMessageTransport(window.parent)`. */
   transport?: Transport;
   /** How long to wait after the handshake for the host's tool result before fetching (ms, default 1500). */
@@ -28,10 +29,14 @@ function themeOf(value: unknown): Theme | undefined {
 /**
  * Connects to an MCP Apps host through `@modelcontextprotocol/ext-apps` `App`, then adapts it: the tool
  * result the host delivers is the initial data, refreshes call `connectors_dashboard` with
- * `callServerTool`, "Try it" calls `<connectorId>__<tool>`, theme comes from the host context.
+ * `callServerTool`, "Try it" calls `<connectorId>__<tool>`, theme comes from the host context. Live data: while
+ * the traffic panel is shown it polls `callServerTool('connectors_dashboard', { window })` (every 5 s by default,
+ * paused while the page is hidden, see {@link pollTraffic}) and pushes each body as a `snapshot`.
  * @throws DashboardError `HOST` when the handshake fails.
  */
-export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}): Promise<HostAdapter> {
+export async function createMcpAppsAdapter(
+  options: McpAppsAdapterOptions = {},
+): Promise<HostAdapter & TrafficSource> {
   const app = new App(
     { name: 'brAInwav connectors dashboard', version: '0.1.0' },
     {},
@@ -43,9 +48,20 @@ export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}):
   let firstResult: (data: DashboardData | null) => void = () => undefined;
   const firstResultPromise = new Promise<DashboardData | null>((resolve) => (firstResult = resolve));
 
+  // a poll uses `call` (below); none starts before the panel is shown, i.e. after the handshake
+  const polled = pollTraffic(
+    async (windowMinutes, signal) =>
+      dashboardFromToolResult(
+        normaliseToolResult(await call(DASHBOARD_TOOL, { window: windowArgument(windowMinutes) }, signal)),
+      ),
+    emit,
+    options,
+  );
+
   app.addEventListener('toolresult', (result) => {
     try {
       latest = dashboardFromToolResult(normaliseToolResult(result));
+      polled.remember(latest);
       firstResult(latest);
       emit({ type: 'snapshot', data: latest });
     } catch {
@@ -85,14 +101,18 @@ export async function createMcpAppsAdapter(options: McpAppsAdapterOptions = {}):
       );
       return Promise.race([firstResultPromise, timeout]);
     },
-    refresh: async (signal) =>
-      dashboardFromToolResult(normaliseToolResult(await call(DASHBOARD_TOOL, {}, signal))),
+    refresh: async (signal) => {
+      const data = dashboardFromToolResult(normaliseToolResult(await call(DASHBOARD_TOOL, {}, signal)));
+      polled.remember(data);
+      return data;
+    },
     callTool: async (connectorId, tool, args, signal) =>
       normaliseToolResult(await call(gatewayToolName(connectorId, tool), args, signal)),
     subscribe: (onEvent) => {
       listeners.add(onEvent);
       return () => listeners.delete(onEvent);
     },
+    traffic: (windowMinutes, onReport) => polled.traffic(windowMinutes, onReport),
     theme: () => themeOf(app.getHostContext()?.theme),
   };
 }

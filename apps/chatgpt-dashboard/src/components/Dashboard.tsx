@@ -1,6 +1,6 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { DashboardError } from '../lib/errors.js';
-import type { HostAdapter, TrafficReport, TrafficSource } from '../types.js';
+import type { HostAdapter, TrafficSource } from '../types.js';
 import { formatUtcTime } from '../lib/mapHealth.js';
 import { useConnectorState } from '../useConnectorState.js';
 import { ConnectorCard } from './ConnectorCard.js';
@@ -34,11 +34,8 @@ export function Dashboard({
   const state = useConnectorState(adapter, { now });
   const { data, error, loading, theme } = state;
   const [target, setTarget] = useState<{ connectorId: string; nonce: number }>();
-  const delivered = data?.traffic;
-  const trafficSource = useMemo<TrafficSource | null>(
-    () => (adapter.traffic ? (adapter as TrafficSource) : delivered ? deliveredTraffic(delivered) : null),
-    [adapter, delivered],
-  );
+  // every host adapter is a traffic source: SSE in the browser, polling `connectors_dashboard` in the others
+  const trafficSource = adapter.traffic ? (adapter as TrafficSource) : null;
 
   useEffect(() => {
     if (theme) document.documentElement.dataset.theme = theme;
@@ -123,14 +120,4 @@ export function Dashboard({
       ) : null}
     </main>
   );
-}
-
-/** A host without a traffic stream (MCP Apps, ChatGPT): the report its tool result delivered, refreshed with it. */
-function deliveredTraffic(report: TrafficReport): TrafficSource {
-  return {
-    traffic: (_window, onReport) => {
-      onReport(report);
-      return () => undefined;
-    },
-  };
 }

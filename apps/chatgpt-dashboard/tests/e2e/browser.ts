@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { BUILD_INFO_FILE, hashSourceTree } from '@cortex-os/connectors-manifest/node';
 
 const require = createRequire(import.meta.url);
@@ -121,9 +121,9 @@ export async function openDashboardSession(baseUrl: string, apiKey: string): Pro
   };
 }
 
-/** Violations axe-core finds in the live page (WCAG 2.x A/AA + best practices), as rule id + target. */
+/** Violations axe-core finds in the live page or frame (WCAG 2.x A/AA + best practices), as rule id + target. */
 export async function runAxe(
-  page: Page,
+  page: Page | Frame,
 ): Promise<Array<{ id: string; impact: string | null; targets: string[] }>> {
   const source = (require('axe-core') as { source: string }).source;
   // Evaluated through the DevTools protocol, not as an inline <script>: the real server's strict CSP blocks those.

@@ -110,18 +110,44 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** A 15-minute traffic report for every connector of `data` (calls rising by minute, a few errors, 3 recent calls each). */
-export function makeTraffic(data: DashboardData, nowMs = Date.parse(data.generatedAt)): TrafficReport {
+/** Options of {@link makeTraffic}. */
+export interface TrafficOptions {
+  /** Report window (default 15): one point per minute. */
+  windowMinutes?: 15 | 60;
+  /** Calls added to the first connector's last minute, each also a recent `ok` call (newest first). */
+  extraCalls?: number;
+}
+
+/**
+ * A traffic report for every connector of `data` (calls rising by minute, a few errors, 3 recent calls each); a
+ * connector that is `offline` in `data` went offline 2 minutes before `nowMs` (its timeline ends offline).
+ */
+export function makeTraffic(
+  data: DashboardData,
+  nowMs = Date.parse(data.generatedAt),
+  options: TrafficOptions = {},
+): TrafficReport {
   const MIN = 60_000;
-  const from = nowMs - (nowMs % MIN) - 14 * MIN;
+  const windowMinutes = options.windowMinutes ?? 15;
+  const extra = options.extraCalls ?? 0;
+  const from = nowMs - (nowMs % MIN) - (windowMinutes - 1) * MIN;
+  const extraRecent = Array.from({ length: extra }, (_, i) => ({
+    id: `extra-${extra - i}`,
+    at: new Date(nowMs - i * 100).toISOString(),
+    callerId: 'key-0123abcd',
+    connectorId: data.connectors[0]?.id ?? 'alpha',
+    tool: 'echo',
+    outcome: 'ok',
+    durationMs: 7,
+  }));
   return {
-    windowMinutes: 15,
+    windowMinutes,
     from,
     to: nowMs,
     connectors: data.connectors.map((c, k) => {
-      const points = Array.from({ length: 15 }, (_, i) => ({
+      const points = Array.from({ length: windowMinutes }, (_, i) => ({
         t: from + i * MIN,
-        calls: (i * (k + 1)) % 17,
+        calls: ((i * (k + 1)) % 17) + (k === 0 && i === windowMinutes - 1 ? extra : 0),
         errors: i % 5 === 0 ? 1 : 0,
         offline: 0,
         refused: 0,
@@ -129,6 +155,8 @@ export function makeTraffic(data: DashboardData, nowMs = Date.parse(data.generat
         p95Ms: 40 + 3 * i,
       }));
       const calls = points.reduce((a, p) => a + p.calls, 0);
+      const state = c.status === 'disabled' ? 'disabled' : c.availability;
+      const since = nowMs - 2 * MIN;
       return {
         id: c.id,
         displayName: c.displayName,
@@ -153,21 +181,43 @@ export function makeTraffic(data: DashboardData, nowMs = Date.parse(data.generat
           minuteExhaustsInSec: null,
           hourExhaustsInSec: null,
         },
-        timeline: [{ from, to: nowMs, state: c.status === 'disabled' ? 'disabled' : c.availability }],
+        timeline:
+          state === 'offline'
+            ? [
+                { from, to: since, state: 'online' as const },
+                { from: since, to: nowMs, state: 'offline' as const },
+              ]
+            : [{ from, to: nowMs, state }],
       };
     }),
-    recent: data.connectors
-      .flatMap((c, k) =>
+    recent: [
+      ...extraRecent,
+      ...data.connectors.flatMap((c, k) =>
         [0, 1, 2].map((i) => ({
           id: `${c.id}-${i}`,
-          at: new Date(nowMs - (k * 3 + i) * 1_000).toISOString(),
+          at: new Date(nowMs - (extra > 0 ? 1_000 : 0) - (k * 3 + i) * 1_000).toISOString(),
           callerId: 'key-0123abcd',
           connectorId: c.id,
           tool: 'echo',
           outcome: i === 2 ? 'error' : 'ok',
           durationMs: 5 + i,
         })),
-      )
-      .slice(0, 50),
+      ),
+    ].slice(0, 50),
   };
+}
+
+/**
+ * What a scripted host answers to `connectors_dashboard` `{ window }`: `data` with the traffic of that window
+ * (`extraCalls` more calls); `undefined` for a window the server would refuse.
+ */
+export function dashboardAnswer(
+  data: DashboardData,
+  window: unknown,
+  extraCalls = 0,
+  nowMs = Date.parse(data.generatedAt),
+): DashboardData | undefined {
+  if (window !== undefined && window !== '15m' && window !== '1h') return undefined;
+  const windowMinutes = window === '1h' ? 60 : 15;
+  return { ...data, traffic: makeTraffic(data, nowMs, { windowMinutes, extraCalls }) };
 }

@@ -1,7 +1,7 @@
 import { InMemoryTransport } from '@modelcontextprotocol/client';
 import { AppBridge } from '@modelcontextprotocol/ext-apps/app-bridge';
-import { createMcpAppsAdapter } from '../../src/adapters/mcpApps.js';
-import type { DashboardData, HostAdapter } from '../../src/types.js';
+import { createMcpAppsAdapter, type McpAppsAdapterOptions } from '../../src/adapters/mcpApps.js';
+import type { DashboardData, HostAdapter, TrafficSource } from '../../src/types.js';
 
 type CallParams = { name: string; arguments?: Record<string, unknown> };
 type CallResult = {
@@ -12,7 +12,7 @@ type CallResult = {
 
 /** An in-memory MCP Apps host: a real ext-apps `AppBridge` linked to the widget's `App`. */
 export interface TestMcpHost {
-  adapter: HostAdapter;
+  adapter: HostAdapter & TrafficSource;
   bridge: AppBridge;
   /** Every `tools/call` the widget sent through the bridge, with the request's abort signal. */
   calls: Array<{ params: CallParams; signal: AbortSignal | undefined }>;
@@ -21,12 +21,14 @@ export interface TestMcpHost {
 
 /**
  * Starts a host that answers the widget's `tools/call` with `onCall`, delivers `initial` (if any) as the
- * tool result after the handshake, and reports theme `dark` in its host context.
+ * tool result after the handshake, and reports theme `dark` in its host context. `adapterOptions` (poll interval,
+ * backoff) go to the widget's adapter.
  */
 export async function startTestMcpHost(options: {
   initial: DashboardData | null;
   onCall: (params: CallParams) => Promise<CallResult>;
   initialResultTimeoutMs?: number;
+  adapterOptions?: McpAppsAdapterOptions;
 }): Promise<TestMcpHost> {
   const [hostTransport, appTransport] = InMemoryTransport.createLinkedPair();
   const bridge = new AppBridge(
@@ -53,6 +55,7 @@ export async function startTestMcpHost(options: {
   };
   await bridge.connect(hostTransport);
   const adapter = await createMcpAppsAdapter({
+    ...options.adapterOptions,
     transport: appTransport,
     autoResize: false,
     initialResultTimeoutMs: options.initialResultTimeoutMs ?? 2000,

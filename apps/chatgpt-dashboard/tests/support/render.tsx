@@ -35,3 +35,29 @@ export async function settle(fn: () => void): Promise<void> {
     await Promise.resolve();
   });
 }
+
+/** Sets `document.visibilityState` (jsdom keeps it `visible`) and dispatches `visibilitychange` inside act. */
+export async function setVisibility(state: DocumentVisibilityState): Promise<void> {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  await act(async () => {
+    document.dispatchEvent(new Event('visibilitychange'));
+    await Promise.resolve();
+  });
+}
+
+/** Restores jsdom's own `document.visibilityState`. */
+export function resetVisibility(): void {
+  delete (document as { visibilityState?: unknown }).visibilityState;
+}
+
+/** Per connector (card order): the calls count of its traffic chart and the states of its timeline spans. */
+export function trafficView(
+  container: Element,
+): Array<{ id: string; calls: string; bars: number; spans: string[] }> {
+  return [...container.querySelectorAll('[data-traffic]')].map((card) => ({
+    id: card.getAttribute('data-traffic') ?? '',
+    calls: card.querySelector('svg.chart')?.getAttribute('data-calls') ?? '',
+    bars: card.querySelectorAll('svg.chart rect.bar-calls').length,
+    spans: [...card.querySelectorAll('svg.timeline rect')].map((r) => r.getAttribute('data-state') ?? ''),
+  }));
+}

@@ -1,26 +1,10 @@
 // A minimal MCP Apps host page: renders the widget's single-file resource in a sandboxed iframe and plays the
-// host side through ext-apps' AppBridge (tool input + result, host context theme, tools/call answers).
+// host side through ext-apps' AppBridge (tool input + result, host context theme, tools/call answers from the
+// scripted state the test changes with `window.__host.setState`).
 import { AppBridge, PostMessageTransport } from '@modelcontextprotocol/ext-apps/app-bridge';
+import { createScriptedHost, embeddedState, type HostCall } from './scripted.js';
 
-type CallParams = { name: string; arguments?: Record<string, unknown> };
-
-const data = JSON.parse(document.getElementById('host-data')?.textContent ?? 'null') as Record<
-  string,
-  unknown
->;
-const calls: CallParams[] = [];
-
-function answer(params: CallParams): {
-  content: Array<{ type: 'text'; text: string }>;
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-} {
-  if (params.name === 'connectors_dashboard')
-    return { content: [{ type: 'text', text: 'dashboard' }], structuredContent: data };
-  if (params.name.endsWith('__echo'))
-    return { content: [{ type: 'text', text: `echo via host: ${String(params.arguments?.message)}` }] };
-  return { content: [{ type: 'text', text: `brAInwav: unknown tool ${params.name}` }], isError: true };
-}
+const host = createScriptedHost(embeddedState());
 
 async function start(): Promise<void> {
   const iframe = document.createElement('iframe');
@@ -36,18 +20,18 @@ async function start(): Promise<void> {
     { hostContext: { theme: 'dark' } },
   );
   bridge.oncalltool = (params) => {
-    calls.push(params);
-    return Promise.resolve(answer(params as CallParams));
+    host.calls.push(params);
+    return Promise.resolve(host.answer(params as HostCall));
   };
   bridge.oninitialized = () => {
     void bridge
       .sendToolInput({ arguments: {} })
-      .then(() => bridge.sendToolResult(answer({ name: 'connectors_dashboard' })));
+      .then(() => bridge.sendToolResult(host.answer({ name: 'connectors_dashboard' })));
   };
   const target = iframe.contentWindow;
   if (!target) throw new Error('brAInwav: iframe has no window');
   await bridge.connect(new PostMessageTransport(target, target));
-  Object.assign(window, { __host: { calls, bridge, ready: true } });
+  Object.assign(window, { __host: { calls: host.calls, setState: host.setState, bridge, ready: true } });
 }
 
 void start();
