@@ -21,6 +21,7 @@ export type { EventStreamReconnect, NodeHttpTransportOptions } from './node-http
 export { DEFAULT_MAX_MESSAGE_BYTES, SseParser } from './sse-parser.js';
 export type { SseEvent, SseParserOptions } from './sse-parser.js';
 export type { RetryOptions } from './retry.js';
+export type { RawRequestTransport } from './relay.js';
 export {
   AuthConfigError,
   BRIDGE_ERROR_CODES,

@@ -1,5 +1,21 @@
-import { SdkError, SdkErrorCode, type CallToolResult } from '@modelcontextprotocol/client';
-import type { NodeHttpClientTransport } from './node-http-transport.js';
+import { SdkError, SdkErrorCode, type CallToolResult, type Transport } from '@modelcontextprotocol/client';
+
+/**
+ * A transport that can send one JSON-RPC request outside the SDK protocol layer and resolve with its raw
+ * `result` (mcp-bridge's `NodeHttpClientTransport`, @cortex-os/stdio-supervisor's `StdioProcessTransport`).
+ */
+export interface RawRequestTransport {
+  rawRequest(
+    method: string,
+    params: Record<string, unknown>,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<unknown>;
+}
+
+/** True when `transport` offers {@link RawRequestTransport.rawRequest}. */
+export function hasRawRequests(transport: Transport): transport is Transport & RawRequestTransport {
+  return typeof (transport as Partial<RawRequestTransport>).rawRequest === 'function';
+}
 
 /**
  * `tools/call` for relays (`relayToolResults`): the upstream's result unchanged, checked only for the
@@ -7,7 +23,7 @@ import type { NodeHttpClientTransport } from './node-http-transport.js';
  * parsing and output-schema validation. The downstream client (of the gateway) validates it.
  */
 export async function relayToolCall(
-  transport: NodeHttpClientTransport,
+  transport: RawRequestTransport,
   name: string,
   args: Record<string, unknown>,
   options: { timeoutMs: number; signal?: AbortSignal | undefined },

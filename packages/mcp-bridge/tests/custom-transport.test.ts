@@ -86,3 +86,59 @@ describe('createTransport: a session over a transport the caller opens (a stdio 
     }
   });
 });
+
+describe('relayToolResults over a factory transport with raw requests (rawRequest, as the supervised stdio one)', () => {
+  const proxies: RemoteToolProxy[] = [];
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+  });
+
+  /** server-everything over stdio, with a rawRequest that records its calls and answers `answer`. */
+  function rawStdio(answer: unknown): { transport: StdioClientTransport; raw: unknown[] } {
+    const raw: unknown[] = [];
+    const transport = Object.assign(stdioEverything(), {
+      rawRequest: (method: string, params: Record<string, unknown>, options: { timeoutMs: number }) => {
+        raw.push({ method, params, timeoutMs: options.timeoutMs });
+        return Promise.resolve(answer);
+      },
+    });
+    return { transport, raw };
+  }
+
+  function proxyOver(transport: StdioClientTransport, relay: boolean): RemoteToolProxy {
+    const proxy = createRemoteToolProxy(
+      connectorFor('http://127.0.0.1:9/never-used', { id: 'local', transport: 'stdio' }),
+      { probeIntervalMs: 0, relayToolResults: relay, createTransport: () => transport },
+    );
+    proxies.push(proxy);
+    return proxy;
+  }
+
+  it('relay mode sends tools/call through rawRequest and returns its result unchanged', async () => {
+    const answer = { content: [{ type: 'text', text: 'raw' }], extra: { kept: true } };
+    const { transport, raw } = rawStdio(answer);
+    const result = await proxyOver(transport, true).callTool('echo', { message: 'x' }, { timeoutMs: 1234 });
+    expect(result).toEqual(answer);
+    expect(raw).toEqual([
+      { method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' } }, timeoutMs: 1234 },
+    ]);
+  });
+
+  it('without relay mode the SDK client calls the tool (rawRequest unused)', async () => {
+    const { transport, raw } = rawStdio({ content: [] });
+    const result = await proxyOver(transport, false).callTool('echo', { message: 'sdk' });
+    expect(result.content).toEqual([{ type: 'text', text: 'Echo: sdk' }]);
+    expect(raw).toEqual([]);
+  });
+
+  it('a raw result without a content array is an error of that call', async () => {
+    const { transport } = rawStdio({ nope: 1 });
+    const error = await proxyOver(transport, true)
+      .callTool('echo', { message: 'x' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(String(error)).toMatch(/INVALID_RESULT/);
+  });
+});

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
-  ReadBuffer,
+  deserializeMessage,
+  SdkError,
+  SdkErrorCode,
   serializeMessage,
   type JSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioSupervisorError } from './errors.js';
+import { LineReader, plainResultOf } from './line-reader.js';
 import { groupAlive, killGroup } from './process-group.js';
+import { RawRequests } from './raw-requests.js';
 
 /** Default cap of one JSON-RPC line read from a child: 16 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -44,7 +48,9 @@ export interface StdioProcessExit {
  * A thin MCP client `Transport` over a child's stdio: the exact given environment (never the parent's), the child
  * leads its own process group, close() kills the whole group (SIGTERM, SIGKILL after the grace) and `onclose` follows
  * the leader's `exit`, not the pipes' `close` a grandchild could hold open. Framing is the SDK's newline-delimited
- * JSON (`ReadBuffer`, `serializeMessage`) with a bounded line size.
+ * JSON (`serializeMessage`, `deserializeMessage`, the `ReadBuffer` rules) with a bounded line size. `rawRequest`
+ * sends a request outside the SDK protocol layer for relays (the gateway's `relayToolResults`): its plain result
+ * response is handed back without the SDK's message schema parse.
  */
 export class StdioProcessTransport implements Transport {
   onclose?: () => void;
@@ -54,7 +60,8 @@ export class StdioProcessTransport implements Transport {
   onexit?: (exit: StdioProcessExit) => void;
 
   readonly #params: StdioProcessParams;
-  readonly #readBuffer: ReadBuffer;
+  readonly #lines: LineReader;
+  readonly #raw: RawRequests;
   #child: ChildProcess | undefined;
   #spawning: Promise<ChildProcess> | undefined;
   #started = false;
@@ -69,7 +76,8 @@ export class StdioProcessTransport implements Transport {
 
   constructor(params: StdioProcessParams) {
     this.#params = params;
-    this.#readBuffer = new ReadBuffer({ maxBufferSize: params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
+    this.#lines = new LineReader(params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    this.#raw = new RawRequests((message) => this.send(message));
   }
 
   /** Pid of the child (= its process group id) once spawned. */
@@ -132,6 +140,20 @@ export class StdioProcessTransport implements Transport {
       stdin.once('drain', done);
       stdin.once('close', done);
     });
+  }
+
+  /**
+   * Sends one JSON-RPC request outside the SDK protocol layer and resolves with its raw `result` (relays that
+   * pass results on unchanged: no result schema parse). Failures match the SDK's: a JSON-RPC error is a
+   * `ProtocolError`, the timeout an `SdkError` `RequestTimeout`, an abort rejects with the signal's reason (both
+   * of the latter send `notifications/cancelled`), the session's end an `SdkError` `ConnectionClosed`.
+   */
+  rawRequest(
+    method: string,
+    params: Record<string, unknown>,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<unknown> {
+    return this.#raw.request(method, params, options);
   }
 
   /** Kills the child's process group (SIGTERM, SIGKILL after the grace); resolves when it is gone. Idempotent. */
@@ -223,7 +245,7 @@ export class StdioProcessTransport implements Transport {
 
   #onData(chunk: Buffer): void {
     try {
-      this.#readBuffer.append(chunk);
+      this.#lines.append(chunk);
     } catch {
       const limit = this.#params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
       const reason = `message larger than ${limit} bytes`;
@@ -233,17 +255,29 @@ export class StdioProcessTransport implements Transport {
       void this.kill(reason).then(() => this.#notifyClosed());
       return;
     }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.#readBuffer.readMessage();
-      } catch (error) {
-        this.onerror?.(error as Error); // a JSON line that is not a JSON-RPC message: skip it
-        continue;
-      }
-      if (message === null) return;
-      this.onmessage?.(message);
+    for (let line = this.#lines.next(); line !== null; line = this.#lines.next()) this.#onLine(line);
+  }
+
+  #onLine(line: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return; // not JSON: skipped, as the SDK's ReadBuffer does
     }
+    const id = (value as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && this.#raw.waits(id)) {
+      const result = plainResultOf(value, id);
+      if (result !== undefined) return this.#raw.resolve(id, result);
+    }
+    let message: JSONRPCMessage;
+    try {
+      message = deserializeMessage(line);
+    } catch (error) {
+      this.onerror?.(error as Error); // a JSON line that is not a JSON-RPC message: skip it
+      return;
+    }
+    if (!this.#raw.answer(message)) this.onmessage?.(message);
   }
 
   async #onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
@@ -253,7 +287,7 @@ export class StdioProcessTransport implements Transport {
     const pgid = child.pid as number;
     if (groupAlive(pgid)) await killGroup(pgid, this.#params.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
-    this.#readBuffer.clear();
+    this.#lines.clear();
     this.onexit?.({
       code,
       signal,
@@ -279,6 +313,7 @@ export class StdioProcessTransport implements Transport {
   #notifyClosed(): void {
     if (this.#closedNotified) return;
     this.#closedNotified = true;
+    this.#raw.failAll(() => new SdkError(SdkErrorCode.ConnectionClosed, 'brAInwav: connection closed'));
     this.onclose?.();
   }
 }
