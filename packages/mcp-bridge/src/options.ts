@@ -61,8 +61,10 @@ export interface RemoteToolProxyOptions {
   /**
    * Relay mode for gateways: `callTool` returns the upstream's result unchanged (checked only for a
    * `content` array) instead of running it through the SDK client's result parsing and output-schema
-   * validation, which the gateway's own clients do anyway. Applies to Streamable HTTP connectors on the
-   * default transport and calls without `onprogress`; default false.
+   * validation, which the gateway's own clients do anyway. Applies to calls without `onprogress` on a
+   * transport with raw requests (`rawRequest`: the default Streamable HTTP transport, a supervised stdio
+   * transport from `createTransport`); default false. A relay's `callTool` opens no `connectors.proxy.call`
+   * span of its own: the relaying caller's call span (the gateway's pipeline) is the call's span.
    */
   readonly relayToolResults?: boolean;
   /** Receives every upstream notification (logging, progress, resources/updated, list_changed …). */

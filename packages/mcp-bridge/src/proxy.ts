@@ -7,9 +7,8 @@ import { systemClock } from './clock.js';
 import { validateConnector, type ProxyConnector } from './connector.js';
 import { ProxyEngine, raceAbort } from './engine.js';
 import { BridgeError, type ProxyErrorInfo } from './errors.js';
-import { NodeHttpClientTransport } from './node-http-transport.js';
 import { resolveOptions, type RemoteToolProxyOptions } from './options.js';
-import { relayToolCall } from './relay.js';
+import { hasRawRequests, relayToolCall } from './relay.js';
 import type { UpstreamSession } from './session.js';
 import type { CallToolOptions, ProbeResult, ProxyState, RemoteToolProxy } from './types.js';
 
@@ -129,6 +128,13 @@ class Proxy implements RemoteToolProxy {
       );
     }
     const idempotent = isIdempotent(this.tools?.find((t) => t.name === name));
+    // a relay's caller (the gateway's call pipeline) owns the call's `connectors.proxy.call` span: no second one
+    if (this.options.relayToolResults === true) {
+      return this.engine.run(
+        { op: 'call', what: `tools/call ${name}`, signal: options.signal, idempotent },
+        (s) => this.invokeTool(s, name, args, timeout, options),
+      );
+    }
     return withSpan(
       SPAN_PROXY_CALL,
       { connector: this.connector.id, tool: name, idempotent },
@@ -154,7 +160,7 @@ class Proxy implements RemoteToolProxy {
     const { signal, onprogress } = options;
     if (this.options.relayToolResults === true && onprogress === undefined) {
       const transport = session.transport;
-      if (transport instanceof NodeHttpClientTransport)
+      if (hasRawRequests(transport))
         return relayToolCall(transport, name, args, { timeoutMs: timeout, signal });
     }
     return session.client.callTool(

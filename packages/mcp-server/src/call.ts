@@ -76,6 +76,7 @@ export async function runToolCall(
         await deps.quota.charge(id, ctx.connector.quotas, deps.clock());
         const result = await invoke();
         outcome = result.isError === true ? 'error' : 'ok';
+        span.setAttribute('is_error', outcome === 'error');
         return result;
       } catch (error) {
         const handled = handleFailure(deps, ctx, error, classify);
