@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { write } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BRAND } from './brand.js';
@@ -56,14 +56,28 @@ export interface JsonlAuditSink extends AuditSink {
   readonly batches: number;
 }
 
+/** Writes all of `chunk` at the end of `fd` (O_APPEND) with `fs.write` (one thread-pool request per write). */
+function writeAll(fd: number, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (offset: number): void =>
+      write(fd, chunk, offset, chunk.length - offset, null, (error, written) => {
+        if (error) reject(error);
+        else if (offset + written < chunk.length) from(offset + written);
+        else resolve();
+      });
+    from(0);
+  });
+}
+
 /**
  * Append-only JSONL {@link AuditSink}, off the tool call's hot path: `write` only serializes the record and
  * queues the line; queued lines are written in order, batched (everything queued during one event-loop turn
- * goes in one write, after the turn, once the call's response is out) through a single `O_APPEND` handle
- * opened with mode 0600 (parent directories are created). A batch is one `write(2)` on the event loop's
- * thread: a few µs for a batch of lines, where a promise `appendFile` cost ~50 µs of CPU (a thread-pool
- * round trip) per batch. Durability is the same (the kernel's page cache, no fsync). `close()` writes what
- * is queued, then releases the file. Write errors go to `onError` (default: ignored), never to the caller.
+ * goes in one write, after the turn, once the call's response is out; lines queued while a write is in flight
+ * go in the next one) through a single `O_APPEND` handle opened with mode 0600 (parent directories are
+ * created). A batch is one callback `fs.write` of the handle's fd, off the event loop's thread (a `write(2)`
+ * of an audit line took 45-60 µs of wall time on the benchmark VM: too long to block the loop), without the
+ * promise `FileHandle.appendFile` machinery. `close()` writes what is queued, then releases the file. Write
+ * errors go to `onError` (default: ignored), never to the caller.
  */
 export function createJsonlAuditSink(
   path: string,
@@ -91,7 +105,7 @@ export function createJsonlAuditSink(
     queued = [];
     batches += 1;
     try {
-      for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
+      await writeAll(fd, chunk);
     } catch (error) {
       handle = undefined;
       onError(error);
