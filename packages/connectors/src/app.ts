@@ -21,6 +21,7 @@ import {
 } from '@cortex-os/mcp-server';
 import {
   accessLogHook,
+  accessLogSampler,
   collectDefaultProcessMetrics,
   createConnectorsMetrics,
   createLogger,
@@ -48,6 +49,7 @@ import { registryGatewaySource } from './gateway-source.js';
 import { gatewaySessions } from './gateway-sessions.js';
 import { InflightTracker } from './inflight.js';
 import { createDashboardExtension, type DashboardSource } from './mcp-apps.js';
+import { createListFastLane, fastLaneServerFactory, type ListFastLane } from './list-fast-lane.js';
 import { createQuotaEventSink } from './quota-events.js';
 import { connectorsRoutes } from './routes/connectors.js';
 import { eventsRoutes } from './routes/events.js';
@@ -99,6 +101,8 @@ export interface BuildAppOptions {
   readonly trafficStore?: TrafficStore;
   /** Least time between two `traffic` SSE events, ms (default 1,000). */
   readonly trafficThrottleMs?: number;
+  /** Answer cached `GET /v1/connectors` 200s before Fastify (default `true`; `false` for the differential test). */
+  readonly listFastLane?: boolean;
 }
 
 /** What the app exposes as `app.connectors`. */
@@ -113,6 +117,8 @@ export interface ConnectorsServer {
   readonly policy: ServerPolicy;
   /** Supervised stdio children (status, pids). */
   readonly stdio: StdioConnectors;
+  /** `GET /v1/connectors` responses the fast lane answered (0 with `listFastLane: false`). */
+  readonly fastLaneAnswered: () => number;
 }
 
 declare module 'fastify' {
@@ -305,8 +311,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const cluster = config.redisUrl ? joinCluster(config.redisUrl, rt, hub, logger) : undefined;
 
   const loggerInstance: FastifyBaseLogger = logger;
+  const selectsAccessLine = accessLogSampler(config.logAccess ?? 'sampled');
+  // `GET /v1/connectors` answered before Fastify when nothing but the cached 200 can come of it (list-fast-lane.ts)
+  let lane: ListFastLane | undefined;
   const app = Fastify({
     loggerInstance,
+    ...(options.listFastLane === false ? {} : { serverFactory: fastLaneServerFactory(() => lane) }),
     genReqId: requestId,
     return503OnClosing: true,
     bodyLimit: 4 * 1024 * 1024,
@@ -315,8 +325,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // slowloris / slow bodies: headers within 10 s, the whole request within 30 s (CONNECTORS_*_TIMEOUT_MS)
     ...slowClientServerOptions(config.timeouts),
   });
-  app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled'));
-  app.decorate('connectors', { runtime: rt, registry, gateway, hub, inflight, metrics, policy, stdio });
+  app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled', selectsAccessLine));
+  app.decorate('connectors', {
+    ...{ runtime: rt, registry, gateway, hub, inflight, metrics, policy, stdio },
+    fastLaneAnswered: () => lane?.answered ?? 0,
+  });
   const identity = serverIdentity(config, {
     scopesOf: (id) => {
       try {
@@ -342,6 +355,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     maxAgeMs: DEFAULT_SNAPSHOT_CACHE_MS,
   });
   await app.register(connectorsRoutes, { runtime: rt, gateway, inflight, snapshotBody });
+  if (options.listFastLane !== false) {
+    const fast = createListFastLane({
+      hostPolicy,
+      authenticator: identity.authenticator,
+      scope: 'rest',
+      body: (principal) => snapshotBody.peek(principal),
+      selects: selectsAccessLine,
+      logger,
+      requestId,
+    });
+    app.addHook('preClose', (done) => {
+      fast.close(); // closing: every request is Fastify's (503 while draining)
+      done();
+    });
+    lane = fast;
+  }
   await app.register(eventsRoutes, {
     hub,
     runtime: rt,

@@ -24,6 +24,15 @@ interface Entry {
   readonly version: number | string;
   readonly at: number;
   readonly body: Promise<Buffer>;
+  /** The body once built (what {@link CachedBodies.peek} answers). */
+  ready?: Buffer;
+}
+
+/** The cache's bodies: a promise per viewer, and {@link CachedBodies.peek} for a fast path that cannot wait. */
+export interface CachedBodies<V> {
+  (viewer: V): Promise<Buffer>;
+  /** The body a call would resolve right now without building (built, current version, not too old), else `undefined`. */
+  peek(viewer: V): Buffer | undefined;
 }
 
 /**
@@ -34,20 +43,26 @@ interface Entry {
  * encoded again on every request.
  * @returns a function resolving the JSON body bytes for a viewer
  */
-export function createSnapshotCache<V, T>(
-  options: SnapshotCacheOptions<V, T>,
-): (viewer: V) => Promise<Buffer> {
+export function createSnapshotCache<V, T>(options: SnapshotCacheOptions<V, T>): CachedBodies<V> {
   const now = options.now ?? Date.now;
   const keyOf = options.keyOf ?? (() => '');
   const maxEntries = options.maxEntries ?? DEFAULT_SNAPSHOT_CACHE_ENTRIES;
   const entries = new Map<string, Entry>();
-  return (viewer) => {
+  const current = (key: string, version: number | string, at: number): Entry | undefined => {
+    const entry = entries.get(key);
+    return entry && entry.version === version && at - entry.at < options.maxAgeMs ? entry : undefined;
+  };
+  const bodies = (viewer: V): Promise<Buffer> => {
     const key = keyOf(viewer);
     const version = options.version();
     const at = now();
-    const entry = entries.get(key);
-    if (entry && entry.version === version && at - entry.at < options.maxAgeMs) return entry.body;
-    const body = options.build(viewer).then((snapshot) => Buffer.from(JSON.stringify(snapshot), 'utf8'));
+    const entry = current(key, version, at);
+    if (entry) return entry.body;
+    const body = options.build(viewer).then((snapshot) => {
+      const bytes = Buffer.from(JSON.stringify(snapshot), 'utf8');
+      mine.ready = bytes;
+      return bytes;
+    });
     const mine: Entry = { version, at, body };
     entries.delete(key);
     entries.set(key, mine);
@@ -57,7 +72,10 @@ export function createSnapshotCache<V, T>(
     });
     return body;
   };
+  return Object.assign(bodies, {
+    peek: (viewer: V) => current(keyOf(viewer), options.version(), now())?.ready,
+  });
 }
 
 /** The JSON bytes of the snapshot a viewer may see (see {@link createSnapshotCache}). */
-export type SnapshotBody = (principal: Principal) => Promise<Buffer>;
+export type SnapshotBody = CachedBodies<Principal>;

@@ -16,7 +16,8 @@ function harness(maxAgeMs = 1_000) {
     now: () => state.now,
   });
   const body = async () => (await cache(undefined)).toString('utf8');
-  return { state, body };
+  const peek = () => cache.peek(undefined)?.toString('utf8');
+  return { state, body, peek };
 }
 
 describe('createSnapshotCache', () => {
@@ -69,6 +70,23 @@ describe('createSnapshotCache', () => {
     const { state, body } = harness(0);
     await body();
     await body();
+    expect(state.builds).toBe(2);
+  });
+
+  it('peek answers only a built, current body: nothing before the first build, while it runs, or once stale', async () => {
+    const { state, body, peek } = harness();
+    expect(peek()).toBeUndefined();
+    const pending = body();
+    expect(peek()).toBeUndefined(); // still building
+    await pending;
+    expect(peek()).toBe('{"build":1}');
+    expect(state.builds).toBe(1); // peek never builds
+    state.version = 2;
+    expect(peek()).toBeUndefined();
+    await body();
+    expect(peek()).toBe('{"build":2}');
+    state.now = 1_000;
+    expect(peek()).toBeUndefined();
     expect(state.builds).toBe(2);
   });
 });

@@ -46,12 +46,13 @@ export function accessLogSampler(
 /**
  * A Fastify `onResponse` hook writing one `request completed` line (`req.method`, `req.url`,
  * `res.statusCode`, `responseTime` ms, and the request logger's `reqId`) for the responses `mode` selects.
- * Use with `disableRequestLogging: true`.
+ * Use with `disableRequestLogging: true`. Pass `selects` to share one sampler with another writer of
+ * access lines (a fast path answering some responses outside Fastify), so sampling counts them all.
  */
 export function accessLogHook(
   mode: AccessLogMode,
+  selects: (statusCode: number, durationMs: number) => boolean = accessLogSampler(mode),
 ): (request: AccessLogRequest, reply: AccessLogReply, done: () => void) => void {
-  const selects = accessLogSampler(mode);
   return (request, reply, done) => {
     const ms = reply.elapsedTime;
     if (selects(reply.statusCode, ms)) {
