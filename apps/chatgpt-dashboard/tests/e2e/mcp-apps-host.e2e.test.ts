@@ -18,6 +18,21 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
+/** Runs `use` on a fresh 900×1500 page, then checks the page logged no error and closes its context. */
+async function withPage(use: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 1500 } });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await use(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
 type HostWindow = Window & { __host: { calls: HostCall[]; setState(next: HostState): void } };
 
 /** Every call the widget made through the host, as `name` or `name window`. */
@@ -94,12 +109,7 @@ afterAll(async () => {
 
 describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real Chromium', () => {
   it('renders the statuses from the delivered tool result, follows the host theme and calls tools via the host', async () => {
-    const context = await browser.newContext({ viewport: { width: 900, height: 1500 } });
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await withPage(async (page) => {
       await page.goto(`${host.url}/host.html`);
       const frame = page.frameLocator('iframe[title="brAInwav connectors widget"]');
       await frame.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 30_000 });
@@ -122,20 +132,12 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
       const calls = (await hostCalls(page)).filter((c) => !c.startsWith('connectors_dashboard'));
       expect(calls).toEqual(['alpha__echo']);
       expect(host.requests).toEqual(['/host.html', '/host.js', '/mcp-app.html']);
-      expect(errors).toEqual([]);
       await saveScreenshot(page, 'mcp-apps-host');
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('follows the host live: more calls move the chart and the recent calls, an upstream offline turns the timeline and the pill, no reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 900, height: 1500 } });
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await withPage(async (page) => {
       const seen = host.requests.length;
       await page.goto(`${host.url}/host.html`);
       const frame = await (
@@ -145,21 +147,13 @@ describe('dist/mcp-app.html inside an MCP Apps host (ext-apps AppBridge) in real
       await frame.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 30_000 });
       await checkLiveTraffic(page, frame, 'mcp-apps-host');
       expect(host.requests.slice(seen)).toEqual(['/host.html', '/host.js', '/mcp-app.html']);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('dist/mcp-app.html as a ChatGPT Apps widget (window.openai with callTool) in real Chromium', () => {
   it('renders the delivered toolOutput and follows the host live through callTool polling, no reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 900, height: 1500 } });
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await withPage(async (page) => {
       const seen = host.requests.length;
       await page.goto(`${host.url}/chatgpt.html`);
       await page.getByRole('heading', { name: 'Connectors (4)' }).waitFor({ timeout: 30_000 });
@@ -167,9 +161,6 @@ describe('dist/mcp-app.html as a ChatGPT Apps widget (window.openai with callToo
       expect(await page.locator('iframe').count()).toBe(0);
       await checkLiveTraffic(page, page, 'chatgpt-host');
       expect(host.requests.slice(seen)).toEqual(['/chatgpt.html', '/openai-host.js']);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
