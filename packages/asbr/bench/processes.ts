@@ -102,7 +102,7 @@ export async function waitReady(child: BenchChild, url: string, timeoutMs = 30_0
 }
 
 /** Settings a run may override through BENCH_<NAME> (e.g. BENCH_LOG_ACCESS=all); unset means the default. */
-const TUNABLE = ['LOG_LEVEL', 'LOG_ACCESS', 'OTEL_SDK_DISABLED'];
+const TUNABLE = ['LOG_LEVEL', 'LOG_ACCESS', 'OTEL_SDK_DISABLED', 'CONNECTORS_LIST_FAST_LANE'];
 
 /**
  * The environment scripts/npm-start.mjs gives asbr and the connectors server: PATH, HOME, NODE_ENV=production,

@@ -49,6 +49,22 @@ async function listRows(
   );
 }
 
+/** The same route on a stack started with `CONNECTORS_LIST_FAST_LANE=false` (every request through Fastify). */
+async function listWithoutLane(
+  upstreamUrl: string,
+  bare: { base: string; child: BenchChild },
+): Promise<Comparison> {
+  process.env.BENCH_CONNECTORS_LIST_FAST_LANE = 'false';
+  let stack: DeployedStack | undefined;
+  try {
+    stack = await startDeployedStack(upstreamUrl);
+    return await listRows(stack, bare);
+  } finally {
+    delete process.env.BENCH_CONNECTORS_LIST_FAST_LANE;
+    await stack?.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const loadAverageAtStart = loadAverage();
   const everything = await startEverythingServer();
@@ -62,6 +78,7 @@ async function main(): Promise<void> {
     );
     bare = await startBare(listBytes, dir);
     const list = await listRows(stack, bare);
+    const withoutLane = await listWithoutLane(everything.url, bare);
     const direct = await directSession(everything.url);
     const echo = JSON.stringify({ arguments: { message: 'brAInwav bench' } });
     const toolCall = await abbaRounds(
@@ -82,6 +99,7 @@ async function main(): Promise<void> {
       ...benchHeader(loadAverageAtStart, stack.entry, stack.settings),
       options: OPTIONS,
       list: { ...list, bytes: listBytes.length },
+      listWithoutLane: withoutLane,
       toolCall,
       sse: { ...sse, ratio: round(sse.deployed.perSecond / sse.bare.perSecond) },
       targets: {

@@ -101,7 +101,7 @@ export interface BuildAppOptions {
   readonly trafficStore?: TrafficStore;
   /** Least time between two `traffic` SSE events, ms (default 1,000). */
   readonly trafficThrottleMs?: number;
-  /** Answer cached `GET /v1/connectors` 200s before Fastify (default `true`; `false` for the differential test). */
+  /** Answer cached `GET /v1/connectors` 200s before Fastify (default `config.listFastLane`). */
   readonly listFastLane?: boolean;
 }
 
@@ -314,9 +314,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const selectsAccessLine = accessLogSampler(config.logAccess ?? 'sampled');
   // `GET /v1/connectors` answered before Fastify when nothing but the cached 200 can come of it (list-fast-lane.ts)
   let lane: ListFastLane | undefined;
+  const withLane = options.listFastLane ?? config.listFastLane;
   const app = Fastify({
     loggerInstance,
-    ...(options.listFastLane === false ? {} : { serverFactory: fastLaneServerFactory(() => lane) }),
+    ...(withLane ? { serverFactory: fastLaneServerFactory(() => lane) } : {}),
     genReqId: requestId,
     return503OnClosing: true,
     bodyLimit: 4 * 1024 * 1024,
@@ -355,7 +356,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     maxAgeMs: DEFAULT_SNAPSHOT_CACHE_MS,
   });
   await app.register(connectorsRoutes, { runtime: rt, gateway, inflight, snapshotBody });
-  if (options.listFastLane !== false) {
+  if (withLane) {
     const fast = createListFastLane({
       hostPolicy,
       authenticator: identity.authenticator,

@@ -90,6 +90,8 @@ export interface ConnectorsConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Which responses get an access-log line (`LOG_ACCESS`, default `sampled`). */
   readonly logAccess: AccessLogMode;
+  /** Answer cached `GET /v1/connectors` 200s before Fastify (`CONNECTORS_LIST_FAST_LANE`, default `true`). */
+  readonly listFastLane: boolean;
   /**
    * Stdio connectors: the local manifest holding their launch specs (`CONNECTORS_MANIFEST_PATH`, the file asbr
    * signs; unset = no stdio connector can start) and the parent of their workspaces (`CONNECTORS_WORKSPACES_DIR`,
@@ -312,6 +314,7 @@ export function loadConnectorsConfig(env: ConnectorsEnv, cwd: string = process.c
       `must be one of ${ACCESS_LOG_MODES.join(', ')}`,
       DEFAULT_ACCESS_LOG_MODE,
     ),
+    listFastLane: read(env, 'CONNECTORS_LIST_FAST_LANE', Bool, 'must be "true" or "false"', true),
     timeouts: readSlowClientTimeouts(env, 'CONNECTORS', fail),
   };
 }

@@ -50,6 +50,12 @@ describe('loadConnectorsConfig', () => {
       code: 'CONFIG_INVALID',
       variable: 'CONNECTORS_BREAKER_RESET_MS',
     });
+    expect(c.listFastLane).toBe(true);
+    expect(loadConnectorsConfig(testEnv({ CONNECTORS_LIST_FAST_LANE: 'false' })).listFastLane).toBe(false);
+    expect(configError({ ...testEnv(), CONNECTORS_LIST_FAST_LANE: 'off' })).toMatchObject({
+      code: 'CONFIG_INVALID',
+      variable: 'CONNECTORS_LIST_FAST_LANE',
+    });
   });
 
   it('fails fast naming the variable, never its value', () => {

@@ -57,8 +57,10 @@ describe('GET /v1/connectors fast lane: the same answers as the Fastify route', 
       connector('fixtures', upstream.url),
       connector('dormant', 'http://127.0.0.1:9/mcp', { enabled: false }),
     ]);
-    for (const listFastLane of [true, false]) {
-      const app = await startApp(testEnv(), controlledSource(map), { listFastLane, downDebounceMs: 0 });
+    // the lane is on by default; CONNECTORS_LIST_FAST_LANE=false turns it off
+    for (const lane of ['true', 'false']) {
+      const env = testEnv({ CONNECTORS_LIST_FAST_LANE: lane });
+      const app = await startApp(env, controlledSource(map), { downDebounceMs: 0 });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const port = (app.server.address() as { port: number }).port;
       const probe = await fetch(`http://127.0.0.1:${port}/v1/connectors/fixtures/probe`, {
@@ -100,6 +102,7 @@ describe('GET /v1/connectors fast lane: the same answers as the Fastify route', 
     const body = second.lane.body as {
       connectors: Array<{ id: string; status: string; availability: string }>;
     };
+    expect(servers[1]!.app.connectors.fastLaneAnswered()).toBe(0); // CONNECTORS_LIST_FAST_LANE=false
     expect(body.connectors.map((c) => [c.id, c.status, c.availability])).toEqual([
       ['dormant', 'disabled', 'unknown'],
       ['fixtures', 'enabled', 'online'],
