@@ -5,10 +5,12 @@
  * profiles this process through node:inspector (client and gateway share the loop, as in the bench);
  * PROFILE_MODE=deployed starts asbr + `node dist/main.js` as stdio.bench.ts does, with `--cpu-prof` into
  * BENCH_CPU_PROF_DIR (default a temp dir), and profiles that server. PROFILE_CALLS (default 6000) calls after
- * 500 warm-up calls; prints the heaviest functions (self and inclusive time).
+ * 500 warm-up calls; prints the heaviest functions (self and inclusive time). PROFILE_KIND=heap (in-process):
+ * sampled allocation bytes per call by function and by file instead. PROFILE_OUT=<file> keeps the in-process
+ * CPU profile (.cpuprofile JSON).
  * Run: `npx -y pnpm@10.34.8 exec tsx --conditions=@cortex-os/source bench/profile-stdio.ts`
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +62,38 @@ function summarize(profile: Profile, top: number): string {
   return `samples ${total}\n\n## self\n${table(self)}\n\n## inclusive\n${table(inclusive)}\n`;
 }
 
+interface HeapNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: HeapNode[];
+}
+interface HeapProfile {
+  head: HeapNode;
+}
+
+/** Sampled bytes allocated per call, by function (self) and by package file. */
+function summarizeHeap(profile: HeapProfile, calls: number, top: number): string {
+  const self = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode): void => {
+    const name = frameName(node as unknown as ProfileNode);
+    const file = name.slice(name.indexOf(' ') + 1).replace(/:\d+$/, '');
+    self.set(name, (self.get(name) ?? 0) + node.selfSize);
+    byFile.set(file, (byFile.get(file) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const c of node.children) walk(c);
+  };
+  walk(profile.head);
+  const table = (m: Map<string, number>): string =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, n]) => `${String(Math.round(n / calls)).padStart(7)} B/call  ${name}`)
+      .join('\n');
+  return `allocated ${Math.round(total / calls)} B/call (sampled)\n\n## self\n${table(self)}\n\n## by file\n${table(byFile)}\n`;
+}
+
 const ECHO = { message: 'brAInwav bench' };
 
 async function load(client: Client, calls: number): Promise<number> {
@@ -82,11 +116,27 @@ async function main(): Promise<void> {
       const client = await bridgeClient(`${gw.base}/mcp`);
       await load(client, 500);
       session.connect();
+      if (process.env.PROFILE_KIND === 'heap') {
+        // allocation sampling instead of CPU: bytes allocated per function (self), over the same load
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 512,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+        const mean = await load(client, calls);
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        process.stdout.write(`mean ${mean.toFixed(3)} ms/call (heap sampling)\n`);
+        process.stdout.write(summarizeHeap(profile, calls, top));
+        await client.close();
+        return;
+      }
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 100 });
       await session.post('Profiler.start');
       const mean = await load(client, calls);
       const { profile } = await session.post('Profiler.stop');
+      if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
       process.stdout.write(`mean ${mean.toFixed(3)} ms/call (profiled)\n`);
       process.stdout.write(summarize(profile as unknown as Profile, top));
       await client.close();

@@ -81,6 +81,11 @@ async function main(): Promise<void> {
       `median added p50 ${l.median.addedP50Ms} ms (${deployed ? deployed.entry : 'in-process'})\n`,
     );
     await bridge.close();
+    if (deployed && process.env.QUICK_LOG_GREP) {
+      const log = readFileSync(`${deployed.dir}/connectors.log`, 'utf8').split('\n');
+      for (const line of log.filter((l) => l.includes(process.env.QUICK_LOG_GREP!)).slice(-3))
+        process.stdout.write(`${line}\n`);
+    }
   } finally {
     await direct.client.close();
     await gw?.close();

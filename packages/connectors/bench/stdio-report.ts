@@ -57,6 +57,10 @@ export interface StdioBenchReport extends BenchHeader {
   rss: {
     connectors: number;
     toolsListed: number;
+    /** From the first aggregate tools/list to the one listing every connector (lazy: that list spawns them). */
+    allListedMs?: number;
+    /** tools/list calls it took. */
+    listCalls?: number;
     gatewayBeforeMb: number;
     gatewayAfterMb: number;
     gatewayDeltaMb: number;
@@ -132,10 +136,11 @@ Direct stdio is the SDK \`Client\` over \`StdioClientTransport\`. To the gateway
 - Stock client, deployed: added p50 **${t.deployed.addedP50Ms} ms** (paired blocks ${t.deployed.addedP50PairedMs} ms; rounds ${rounds(t.deployed)}): target ≤ ${r.targets.addedP50MaxMs} ms ${mark(r.targets.deployedMet)}. The deployed server wrote ${t.deployedLogLines} log lines during the stock-client rounds.
 - Reference (not the target): the in-process gateway (→ stdio child) beside a bare SDK McpServer echo over Streamable HTTP in the same process, the same stock client transport on both sides: added p50 **${t.httpReference.addedP50Ms} ms** (paired ${t.httpReference.addedP50PairedMs} ms; rounds ${rounds(t.httpReference)}). Bare Streamable HTTP p50 minus direct stdio p50 (in-process round): ${round3(t.httpReference.median.direct.p50 - t.inProcess.median.direct.p50)} ms, the floor any HTTP gateway adds over a stdio pipe with this client.
 - The stock SDK HTTP client raised ${t.stockClientAbortListenerWarnings} MaxListenersExceededWarning (one abort listener per request on its session signal, in this benchmark process, not the gateway).
+- Where the gateway's time goes (CPU profiles of this path, what was fixed, what is left): [profile.md](profile.md).
 
 ## 3. RSS with ${rss.connectors} stdio connectors (server-memory, all started)
 
-Deployed connectors server; one tool (\`read_graph\`) called on each connector through \`/mcp\` (${rss.toolsListed} tools listed).
+Deployed connectors server; one tool (\`read_graph\`) called on each connector through \`/mcp\` (${rss.toolsListed} tools listed${rss.allListedMs === undefined ? '' : `; every connector listed ${rss.allListedMs} ms after the first tools/list, ${rss.listCalls} tools/list calls: the first answers with what started within the gateway's initial-load deadline`}).
 
 | | MB |
 |---|---|
