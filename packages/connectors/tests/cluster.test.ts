@@ -211,7 +211,9 @@ describe('npm run cluster (HAProxy, 3 connectors replicas, 2 asbr, Redis)', () =
     await allServing();
     await new Promise((r) => setTimeout(r, 1_000)); // audit lines are written off the request path
     const ran = echoLines() - before;
-    expect(ran).toBeGreaterThanOrEqual(CALLS - retries); // a call on the killed replica may not have been audited
+    // audit lines are batched after the answer: a call retried on the killed replica may not have been audited,
+    // and the one call (they are sequential) answered in the turn the replica was SIGKILLed may have lost its line
+    expect(ran).toBeGreaterThanOrEqual(CALLS - retries - 1);
     expect(ran).toBeLessThanOrEqual(CALLS + retries);
     expect(retries).toBeLessThan(20);
   }
