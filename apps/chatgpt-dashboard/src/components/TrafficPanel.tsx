@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ConnectorTraffic, TrafficReport, TrafficSource } from '../types.js';
+import type { ConnectorTraffic, TrafficPoint, TrafficReport, TrafficSource } from '../types.js';
+import { DataTable, type Column } from './DataTable.js';
 import { RecentCalls } from './RecentCalls.js';
 import { TrafficChart, ms } from './TrafficChart.js';
 import { Timeline, hhmm, spanText } from './Timeline.js';
@@ -63,36 +64,23 @@ function quotaText(c: ConnectorTraffic): string {
   return `Quota ${q.minuteUse}/${q.perMinute} per minute, ${q.hourUse}/${q.perHour} per hour · burn ${q.burnPerMinute}/min${left(q.minuteExhaustsInSec, 'minute')}${left(q.hourExhaustsInSec, 'hour')}`;
 }
 
+const POINT_COLUMNS: ReadonlyArray<Column<TrafficPoint>> = [
+  { header: 'Minute (UTC)', cell: (p) => hhmm(p.t) },
+  { header: 'Calls', cell: (p) => p.calls },
+  { header: 'Errors', cell: (p) => p.errors },
+  { header: 'Offline', cell: (p) => p.offline },
+  { header: 'p50', cell: (p) => ms(p.p50Ms) },
+  { header: 'p95', cell: (p) => ms(p.p95Ms) },
+];
+
 function TrafficTable({ traffic: c }: { traffic: ConnectorTraffic }): React.JSX.Element {
   return (
-    <div className="scroll" tabIndex={0} role="region" aria-label={`${c.displayName} traffic table`}>
-      <table>
-        <caption>
-          {c.displayName} per minute; availability: {c.timeline.map(spanText).join(', ')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Minute (UTC)</th>
-            <th scope="col">Calls</th>
-            <th scope="col">Errors</th>
-            <th scope="col">Offline</th>
-            <th scope="col">p50</th>
-            <th scope="col">p95</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.points.map((p) => (
-            <tr key={p.t}>
-              <td>{hhmm(p.t)}</td>
-              <td>{p.calls}</td>
-              <td>{p.errors}</td>
-              <td>{p.offline}</td>
-              <td>{ms(p.p50Ms)}</td>
-              <td>{ms(p.p95Ms)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label={`${c.displayName} traffic table`}
+      caption={`${c.displayName} per minute; availability: ${c.timeline.map(spanText).join(', ')}`}
+      columns={POINT_COLUMNS}
+      rows={c.points}
+      rowKey={(p) => p.t}
+    />
   );
 }
