@@ -1,5 +1,5 @@
 import { context, propagation, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadSdkNode } from './otel.js';
 
 /** Name of the tracer every connectors span is created with. */
@@ -45,8 +45,9 @@ export function tracesExportRequested(env: Env = process.env): boolean {
 
 /**
  * Starts the OpenTelemetry NodeSDK configured from the standard `OTEL_*` env variables. By default
- * (no `OTEL_TRACES_EXPORTER`, or `none`, and no OTLP endpoint) spans are recorded, so trace ids exist for
- * logs and error bodies, but nothing is exported and no network is used. OTel metrics and logs exporters
+ * (no `OTEL_TRACES_EXPORTER`, or `none`, and no OTLP endpoint) nothing is exported and no network is used:
+ * spans are created unsampled (not recording, so they cost next to nothing), but with real trace and span ids
+ * in the active context, so trace ids exist for logs, audit lines and error bodies. OTel metrics and logs exporters
  * are only enabled when `OTEL_METRICS_EXPORTER` / `OTEL_LOGS_EXPORTER` are set explicitly (Prometheus
  * metrics and pino logs are the defaults). Call once per process.
  *
@@ -59,7 +60,9 @@ export function startTracing(options: StartTracingOptions): TracingHandle {
   const exporting = tracesExportRequested();
   const sdk = new (loadSdkNode().NodeSDK)({
     serviceName: options.serviceName,
-    ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
+    // nothing exported: spans are not sampled (no attributes, events or processors per span), yet each still
+    // gets real trace and span ids in the active context, for logs, audit lines and error bodies
+    ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()], sampler: new AlwaysOffSampler() }),
     ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(process.env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   });
