@@ -94,9 +94,17 @@ describe('MemoryTrafficStore + buildTrafficReport (injected clock)', () => {
     const size = store.size;
     expect(size.connectors).toBe(3);
     expect(size.buckets).toBe(3 * 60); // one hour per connector, whatever ran before
-    expect(size.recent).toBe(50);
+    expect(size.recent).toBeGreaterThanOrEqual(50); // trimmed to the newest 50 once 100 are held
+    expect(size.recent).toBeLessThan(100);
     const now = T0 + 179 * MIN + 45_000;
     const raw15 = await store.read(['a'], now - 15 * MIN, now);
+    expect(raw15.recent).toHaveLength(50);
+    // the last recorded first: c's two calls of the last minute, then b's
+    expect(raw15.recent.slice(0, 3).map((c) => [c.connectorId, c.atMs])).toEqual([
+      ['c', T0 + 179 * MIN + 30_000],
+      ['c', T0 + 179 * MIN],
+      ['b', T0 + 179 * MIN + 30_000],
+    ]);
     const r15 = buildTrafficReport(raw15, [info('a')], 15, now);
     expect(r15.connectors[0]!.points).toHaveLength(15);
     expect(r15.connectors[0]!.totals.calls).toBe(30);

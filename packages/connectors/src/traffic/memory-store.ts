@@ -25,6 +25,7 @@ export const MAX_TRACKED_CONNECTORS = 256;
 export class MemoryTrafficStore implements TrafficStore {
   readonly #buckets = new Map<string, Map<number, Bucket>>();
   readonly #transitions = new Map<string, AvailabilityTransition[]>();
+  /** Calls oldest first, trimmed to the newest {@link RECENT_CALLS} once twice as long (amortized O(1) per call). */
   #recent: TrafficCall[] = [];
 
   record(call: TrafficCall): Promise<void> {
@@ -41,7 +42,8 @@ export class MemoryTrafficStore implements TrafficStore {
     if (counter) bucket[counter] += 1;
     const bin = latencyBin(call.durationMs);
     bucket.latency[bin] = (bucket.latency[bin] ?? 0) + 1;
-    this.#recent = [call, ...this.#recent.slice(0, RECENT_CALLS - 1)];
+    this.#recent.push(call);
+    if (this.#recent.length >= 2 * RECENT_CALLS) this.#recent.splice(0, this.#recent.length - RECENT_CALLS);
     return Promise.resolve();
   }
 
@@ -66,7 +68,7 @@ export class MemoryTrafficStore implements TrafficStore {
       );
       transitions.set(id, windowTransitions(this.#transitions.get(id) ?? [], fromMs));
     }
-    return Promise.resolve({ buckets, transitions, recent: [...this.#recent] });
+    return Promise.resolve({ buckets, transitions, recent: this.#recent.slice(-RECENT_CALLS).reverse() });
   }
 
   /** Connectors tracked (buckets or transitions), for tests of the bound. */

@@ -33,12 +33,15 @@ export interface TrafficService {
 }
 
 const ERROR_LOG_EVERY_MS = 10_000;
+/** Call ids: a random prefix per process and a counter (unique across the replicas sharing a Redis store). */
+const CALL_ID_PREFIX = randomBytes(6).toString('hex');
+let callSeq = 0;
 
 /** The traffic call of an audit record (drops the trace id, endpoint and rule: only who/what/how long). */
 function trafficCall(record: AuditRecord, fallbackMs: number): Parameters<TrafficStore['record']>[0] {
   const atMs = Date.parse(record.ts);
   return {
-    id: randomBytes(8).toString('hex'),
+    id: `${CALL_ID_PREFIX}${(callSeq += 1).toString(36)}`,
     atMs: Number.isFinite(atMs) ? atMs : fallbackMs,
     callerId: record.callerId,
     connectorId: record.connectorId,
