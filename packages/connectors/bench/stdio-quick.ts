@@ -72,6 +72,12 @@ async function main(): Promise<void> {
         `server CPU ${(cpu / 3000).toFixed(1)} µs/call, ${(ms / 3000).toFixed(3)} ms/call wall\n`,
       );
     }
+    // QUICK_WARMUP: extra sequential calls per side before latencyRounds' own 500 (does the path keep warming?)
+    const warmup = Number(process.env.QUICK_WARMUP ?? '0');
+    for (let i = 0; i < warmup; i += 1) {
+      await echoVia(direct.client, 'echo')();
+      await gatewayEcho();
+    }
     const l = await latencyRounds(echoVia(direct.client, 'echo'), gatewayEcho);
     for (const r of l.rounds)
       process.stdout.write(

@@ -37,6 +37,8 @@ export interface StdioBenchReport extends BenchHeader {
   };
   toolCall: {
     warmupCalls: number;
+    /** Of those, alternating calls per side before the 500 sequential ones (absent in runs before 2026-12-04). */
+    steadyWarmupCalls?: number;
     callsPerSidePerRound: number;
     rounds: number;
     inProcess: LatencyFigures;
@@ -117,7 +119,7 @@ Ratios gateway/direct: in-process **${c.inProcessRatio}**, deployed **${c.deploy
 
 ## 2. Tool-call latency, \`echo\`, sequential (ms)
 
-${t.warmupCalls} warm-up calls per side, then ${t.rounds} rounds of ${t.callsPerSidePerRound} calls per side interleaved in blocks of 100; the round with the median added p50 shown.
+${t.warmupCalls} warm-up calls per side${t.steadyWarmupCalls ? ` (${t.steadyWarmupCalls} alternating with the other side, then 500 sequential: steady state, see stdio.bench.ts)` : ''}, then ${t.rounds} rounds of ${t.callsPerSidePerRound} calls per side interleaved in blocks of 100; the round with the median added p50 shown.
 
 | path | p50 | p99 | mean | n |
 |---|---|---|---|---|

@@ -41,6 +41,24 @@ const COLD_N = Number(process.env.BENCH_COLD_N ?? '11');
 const MEMORY_N = 20;
 const TARGET_MS = 0.5;
 const ECHO = { message: 'brAInwav bench' };
+/**
+ * Alternating calls per side before latencyRounds' own 500 sequential warm-up calls (BENCH_STDIO_WARMUP, default
+ * 5000): the gateway path runs far more code than direct stdio and is still tiering up after 500 calls (its rounds
+ * kept falling, 0.68 → 0.57 → 0.50 ms added in-process); the figure is for a gateway in steady state.
+ */
+const STEADY_WARMUP = Number(process.env.BENCH_STDIO_WARMUP ?? '5000');
+
+/** latencyRounds after {@link STEADY_WARMUP} alternating calls per side. */
+async function steadyRounds(
+  directEcho: () => Promise<unknown>,
+  gatewayEcho: () => Promise<unknown>,
+): Promise<{ median: LatencyRound; rounds: LatencyRound[] }> {
+  for (let i = 0; i < STEADY_WARMUP; i += 1) {
+    await directEcho();
+    await gatewayEcho();
+  }
+  return latencyRounds(directEcho, gatewayEcho);
+}
 
 // The stock StreamableHTTPClientTransport adds an abort listener per request to its session signal (undici frees
 // them on GC): Node warns past 1,500. Counted for the report instead of printing thousands of lines.
@@ -171,16 +189,16 @@ async function main(): Promise<void> {
       const client = await httpClient(`${inProcess.base}/mcp`);
       clients.push(client);
       const gatewayEcho = echoVia(client, 'everything__echo');
-      inProcessLatency = await latencyRounds(directEcho, gatewayEcho);
+      inProcessLatency = await steadyRounds(directEcho, gatewayEcho);
       const bridge = await bridgeClient(`${inProcess.base}/mcp`);
       clients.push(bridge);
-      inProcessBridge = await latencyRounds(directEcho, echoVia(bridge, 'everything__echo'));
+      inProcessBridge = await steadyRounds(directEcho, echoVia(bridge, 'everything__echo'));
       await bridge.close();
       // reference: the same gateway beside a bare SDK McpServer echo over Streamable HTTP (the transport's floor)
       bareHttp = await startBareHttpEcho();
       const httpDirect = await httpClient(bareHttp.url);
       clients.push(httpDirect);
-      httpReference = await latencyRounds(echoVia(httpDirect, 'echo'), gatewayEcho);
+      httpReference = await steadyRounds(echoVia(httpDirect, 'echo'), gatewayEcho);
       await httpDirect.close();
       await bareHttp.close();
       bareHttp = undefined;
@@ -193,12 +211,12 @@ async function main(): Promise<void> {
     const deployedEcho = echoVia(deployedClient, 'everything__echo');
     await deployedEcho();
     const linesBefore = deployed.logLines();
-    const deployedLatency = await latencyRounds(directEcho, deployedEcho);
+    const deployedLatency = await steadyRounds(directEcho, deployedEcho);
     const deployedLogLines = deployed.logLines() - linesBefore;
     await deployedClient.close();
     const deployedBridgeClient = await bridgeClient(`${server!.base}/mcp`);
     clients.push(deployedBridgeClient);
-    const deployedBridge = await latencyRounds(directEcho, echoVia(deployedBridgeClient, 'everything__echo'));
+    const deployedBridge = await steadyRounds(directEcho, echoVia(deployedBridgeClient, 'everything__echo'));
     await deployedBridgeClient.close();
     childPids.push(...descendants(server!.child.child.pid!));
     await deployed.stop();
@@ -266,7 +284,8 @@ async function main(): Promise<void> {
         leftoverChildren,
       },
       toolCall: {
-        warmupCalls: 500,
+        warmupCalls: 500 + STEADY_WARMUP,
+        steadyWarmupCalls: STEADY_WARMUP,
         callsPerSidePerRound: 1_000,
         rounds: 3,
         inProcess: inFig,
