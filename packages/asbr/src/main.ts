@@ -69,5 +69,15 @@ async function start(config: AsbrConfig, tracing: TracingHandle): Promise<void> 
 }
 
 const config = readConfig();
-const tracing = startTracing({ serviceName: 'asbr' });
+const tracing = startTracingOrExit();
+
+/** Starts tracing; a bad `TRACE_CONTEXT` exits 2 with its branded message, no stack. */
+function startTracingOrExit(): ReturnType<typeof startTracing> {
+  try {
+    return startTracing({ serviceName: 'asbr' });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
 start(config, tracing).catch(die);

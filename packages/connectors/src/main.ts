@@ -15,7 +15,13 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const tracing = startTracing({ serviceName: 'brainwav-connectors' });
+  let tracing;
+  try {
+    tracing = startTracing({ serviceName: 'brainwav-connectors' });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`); // a bad TRACE_CONTEXT: branded, no stack
+    process.exit(2);
+  }
   if (config.noAuth) {
     process.stderr.write(
       `brAInwav: WARNING NO_AUTH=true — every route of the connectors server on ${config.host} is open without an API key\n`,

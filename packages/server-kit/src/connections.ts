@@ -22,21 +22,29 @@ export function closeConnectionsOnClose(app: FastifyInstance): void {
       busy.delete(socket);
     });
   });
+  // per request only a Set delete and a Map set (no listener): a socket's last response is looked at when closing
+  const endAfter = (socket: Socket, response: ServerResponse): void => {
+    if (response.writableFinished) return void socket.destroySoon();
+    response.once('finish', () => socket.destroySoon());
+  };
   app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const { socket } = request;
     unused.delete(socket);
-    if (closing) response.shouldKeepAlive = false;
     busy.set(socket, response);
-    response.once('finish', () => {
-      if (busy.get(socket) === response) busy.delete(socket);
-      if (closing) socket.destroySoon();
-    });
+    if (closing) {
+      response.shouldKeepAlive = false;
+      endAfter(socket, response);
+    }
   });
   app.addHook('preClose', (done) => {
     closing = true;
     for (const socket of unused) socket.destroy();
     unused.clear();
-    for (const response of busy.values()) if (!response.headersSent) response.shouldKeepAlive = false;
+    for (const [socket, response] of busy) {
+      if (!response.headersSent) response.shouldKeepAlive = false;
+      // answered and idle on keep-alive: Fastify's idle close takes it; still answering: end it after the answer
+      if (!response.writableFinished) endAfter(socket, response);
+    }
     done();
   });
 }

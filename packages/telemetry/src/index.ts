@@ -27,10 +27,12 @@ export {
   SPAN_REGISTRY_HYDRATE,
   TRACER_NAME,
   startTracing,
+  traceContextMode,
   tracesExportRequested,
   withSpan,
 } from './tracing.js';
-export type { StartTracingOptions, TracingHandle } from './tracing.js';
+export type { StartTracingOptions, TraceContextMode, TracingHandle } from './tracing.js';
+export { SyncContextManager } from './sync-context.js';
 export type { Logger, DestinationStream, LevelWithSilent } from 'pino';
 export type { Registry } from 'prom-client';
 export type { Attributes, Span } from '@opentelemetry/api';

@@ -1,6 +1,7 @@
 import { context, propagation, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { loadSdkNode } from './otel.js';
+import { SyncContextManager } from './sync-context.js';
 
 /** Name of the tracer every connectors span is created with. */
 export const TRACER_NAME = '@cortex-os/connectors';
@@ -23,11 +24,33 @@ export interface StartTracingOptions {
 export interface TracingHandle {
   /** True when spans are exported (an exporter was selected from `OTEL_*` env); false means no network. */
   readonly exporting: boolean;
+  /** How far the active span reaches ({@link traceContextMode}). */
+  readonly contextMode: TraceContextMode;
   /** Flushes and stops the SDK and unregisters the global OpenTelemetry tracer, context and propagator. */
   shutdown(): Promise<void>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** `TRACE_CONTEXT` values: the active span follows `await`s and callbacks (`async`), or synchronous code only. */
+export type TraceContextMode = 'async' | 'sync';
+
+/**
+ * How far the active span reaches (`TRACE_CONTEXT`): `async` (AsyncLocalStorage: every log line of a call
+ * carries its `trace_id`) when spans are exported or `TRACE_CONTEXT=async`; else `sync` (see
+ * {@link SyncContextManager}: no per-async-resource cost; audit lines and error bodies still carry trace ids,
+ * logs only those written synchronously inside a span). Anything but `async`/`sync` is a `RangeError`.
+ */
+export function traceContextMode(
+  env: Env = process.env,
+  exporting = tracesExportRequested(env),
+): TraceContextMode {
+  const value = env.TRACE_CONTEXT?.trim() ?? '';
+  if (value === 'async' || value === 'sync') return value;
+  if (value !== '')
+    throw new RangeError(`brAInwav: TRACE_CONTEXT must be "async" or "sync" (got "${value.slice(0, 16)}")`);
+  return exporting ? 'async' : 'sync';
+}
 
 /**
  * True when `env` asks for span export: `OTEL_TRACES_EXPORTER` names an exporter other than `none`, or
@@ -58,8 +81,10 @@ export function startTracing(options: StartTracingOptions): TracingHandle {
     throw new TypeError('brAInwav: startTracing option "serviceName" must be a non-empty string');
   }
   const exporting = tracesExportRequested();
+  const contextMode = traceContextMode(process.env, exporting);
   const sdk = new (loadSdkNode().NodeSDK)({
     serviceName: options.serviceName,
+    ...(contextMode === 'sync' ? { contextManager: new SyncContextManager() } : {}),
     // nothing exported: spans are not sampled (no attributes, events or processors per span), yet each still
     // gets real trace and span ids in the active context, for logs, audit lines and error bodies
     ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()], sampler: new AlwaysOffSampler() }),
@@ -69,6 +94,7 @@ export function startTracing(options: StartTracingOptions): TracingHandle {
   sdk.start();
   return {
     exporting,
+    contextMode,
     async shutdown(): Promise<void> {
       await sdk.shutdown();
       trace.disable();

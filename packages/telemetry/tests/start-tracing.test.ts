@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startTracing, withSpan } from '../src/index.js';
+import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
+import { SyncContextManager, startTracing, traceContextMode, withSpan } from '../src/index.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -35,5 +37,74 @@ describe('startTracing', () => {
 
   it('rejects an empty service name', () => {
     expect(() => startTracing({ serviceName: ' ' })).toThrow(/^brAInwav: startTracing option "serviceName"/);
+  });
+
+  it('without an exporter the active span reaches synchronous code only (TRACE_CONTEXT=sync, the default)', async () => {
+    vi.stubEnv('OTEL_TRACES_EXPORTER', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
+    vi.stubEnv('TRACE_CONTEXT', '');
+    const handle = startTracing({ serviceName: 'connectors-test' });
+    try {
+      expect(handle.contextMode).toBe('sync');
+      const seen = await withSpan('connectors.manifest.load', {}, async (span) => {
+        const sync = trace.getActiveSpan()?.spanContext().spanId;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { own: span.spanContext().spanId, sync, afterAwait: trace.getActiveSpan() };
+      });
+      expect(seen.sync).toBe(seen.own);
+      expect(seen.afterAwait).toBeUndefined();
+      expect(trace.getActiveSpan()).toBeUndefined();
+    } finally {
+      await handle.shutdown();
+    }
+  });
+
+  it('TRACE_CONTEXT=async keeps the span across awaits (AsyncLocalStorage), as with an exporter', async () => {
+    vi.stubEnv('OTEL_TRACES_EXPORTER', '');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
+    vi.stubEnv('TRACE_CONTEXT', 'async');
+    const handle = startTracing({ serviceName: 'connectors-test' });
+    try {
+      expect(handle.contextMode).toBe('async');
+      const seen = await withSpan('connectors.manifest.load', {}, async (span) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { own: span.spanContext().spanId, afterAwait: trace.getActiveSpan()?.spanContext().spanId };
+      });
+      expect(seen.afterAwait).toBe(seen.own);
+    } finally {
+      await handle.shutdown();
+    }
+  });
+
+  it('traceContextMode: async when exporting, sync otherwise, explicit values win, others are refused', () => {
+    expect(traceContextMode({}, false)).toBe('sync');
+    expect(traceContextMode({}, true)).toBe('async');
+    expect(traceContextMode({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe('async');
+    expect(traceContextMode({ TRACE_CONTEXT: 'sync' }, true)).toBe('sync');
+    expect(traceContextMode({ TRACE_CONTEXT: ' async ' }, false)).toBe('async');
+    expect(() => traceContextMode({ TRACE_CONTEXT: 'always' })).toThrow(
+      'brAInwav: TRACE_CONTEXT must be "async" or "sync" (got "always")',
+    );
+  });
+
+  it('SyncContextManager: nested contexts unwind, also when the callback throws', () => {
+    const manager = new SyncContextManager();
+    const key = createContextKey('k');
+    const outer = ROOT_CONTEXT.setValue(key, 'outer');
+    const inner = ROOT_CONTEXT.setValue(key, 'inner');
+    const seen = manager.with(outer, () => [
+      manager.active().getValue(key),
+      manager.with(inner, () => manager.active().getValue(key)),
+      manager.active().getValue(key),
+    ]);
+    expect(seen).toEqual(['outer', 'inner', 'outer']);
+    expect(() =>
+      manager.with(outer, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(manager.active()).toBe(ROOT_CONTEXT);
+    const fn = (): number => 1;
+    expect(manager.bind(outer, fn)).toBe(fn);
   });
 });
