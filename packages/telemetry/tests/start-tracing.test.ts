@@ -1,19 +1,40 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { trace } from '@opentelemetry/api';
-import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
-import { SyncContextManager, startTracing, traceContextMode, withSpan } from '../src/index.js';
+import { ROOT_CONTEXT, createContextKey, trace } from '@opentelemetry/api';
+import {
+  SyncContextManager,
+  startTracing,
+  traceContextMode,
+  withSpan,
+  type TracingHandle,
+} from '../src/index.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+/** Starts tracing with no exporter configured and `TRACE_CONTEXT=traceContext`, runs `use`, shuts it down. */
+async function withTracing(
+  traceContext: string,
+  use: (handle: TracingHandle) => Promise<void>,
+): Promise<void> {
+  for (const name of [
+    'OTEL_TRACES_EXPORTER',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  ])
+    vi.stubEnv(name, '');
+  vi.stubEnv('TRACE_CONTEXT', traceContext);
+  const handle = startTracing({ serviceName: 'connectors-test' });
+  try {
+    await use(handle);
+  } finally {
+    await handle.shutdown();
+  }
+}
+
 describe('startTracing', () => {
   it('creates unsampled spans with real trace ids, shared by nested spans, and exports nothing by default', async () => {
-    vi.stubEnv('OTEL_TRACES_EXPORTER', '');
-    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
-    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '');
-    const handle = startTracing({ serviceName: 'connectors-test' });
-    try {
+    await withTracing('', async (handle) => {
       expect(handle.exporting).toBe(false);
       const ids = await withSpan('connectors.manifest.load', {}, async (span) => ({
         traceId: span.spanContext().traceId,
@@ -28,9 +49,7 @@ describe('startTracing', () => {
       expect(ids.spanId).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
       expect(ids.inner.traceId).toBe(ids.traceId); // the active context carries the trace
       expect(ids.inner.spanId).not.toBe(ids.spanId);
-    } finally {
-      await handle.shutdown();
-    }
+    });
     const after = await withSpan('x', {}, (span) => span.isRecording());
     expect(after).toBe(false);
   });
@@ -40,11 +59,7 @@ describe('startTracing', () => {
   });
 
   it('without an exporter the active span reaches synchronous code only (TRACE_CONTEXT=sync, the default)', async () => {
-    vi.stubEnv('OTEL_TRACES_EXPORTER', '');
-    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
-    vi.stubEnv('TRACE_CONTEXT', '');
-    const handle = startTracing({ serviceName: 'connectors-test' });
-    try {
+    await withTracing('', async (handle) => {
       expect(handle.contextMode).toBe('sync');
       const seen = await withSpan('connectors.manifest.load', {}, async (span) => {
         const sync = trace.getActiveSpan()?.spanContext().spanId;
@@ -54,26 +69,18 @@ describe('startTracing', () => {
       expect(seen.sync).toBe(seen.own);
       expect(seen.afterAwait).toBeUndefined();
       expect(trace.getActiveSpan()).toBeUndefined();
-    } finally {
-      await handle.shutdown();
-    }
+    });
   });
 
   it('TRACE_CONTEXT=async keeps the span across awaits (AsyncLocalStorage), as with an exporter', async () => {
-    vi.stubEnv('OTEL_TRACES_EXPORTER', '');
-    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
-    vi.stubEnv('TRACE_CONTEXT', 'async');
-    const handle = startTracing({ serviceName: 'connectors-test' });
-    try {
+    await withTracing('async', async (handle) => {
       expect(handle.contextMode).toBe('async');
       const seen = await withSpan('connectors.manifest.load', {}, async (span) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         return { own: span.spanContext().spanId, afterAwait: trace.getActiveSpan()?.spanContext().spanId };
       });
       expect(seen.afterAwait).toBe(seen.own);
-    } finally {
-      await handle.shutdown();
-    }
+    });
   });
 
   it('traceContextMode: async when exporting, sync otherwise, explicit values win, others are refused', () => {
