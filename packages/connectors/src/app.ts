@@ -328,7 +328,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onResponse', accessLogHook(config.logAccess ?? 'sampled', selectsAccessLine));
   app.decorate('connectors', {
-    ...{ runtime: rt, registry, gateway, hub, inflight, metrics, policy, stdio },
+    runtime: rt,
+    registry,
+    gateway,
+    hub,
+    inflight,
+    metrics,
+    policy,
+    stdio,
     fastLaneAnswered: () => lane?.answered ?? 0,
   });
   const identity = serverIdentity(config, {

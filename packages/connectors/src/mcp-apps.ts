@@ -7,7 +7,7 @@ import {
 import { META_ERROR, type AggregateExtension } from '@cortex-os/mcp-server';
 import type { Principal } from '@cortex-os/server-kit';
 import type { ConnectorsSnapshot } from './snapshot.js';
-import type { TrafficWindow } from './traffic/report.js';
+import { TRAFFIC_WINDOWS, trafficWindowOf, type TrafficWindow } from './traffic/report.js';
 
 /** MCP Apps resource of the dashboard (`text/html;profile=mcp-app`). */
 export const DASHBOARD_RESOURCE_URI = 'ui://connectors/dashboard.html';
@@ -47,16 +47,13 @@ function summary(s: ConnectorsSnapshot): string {
   return `brAInwav: ${s.connectors.length} connectors in map v${s.mapVersion} (manifest ${s.manifestVersion}): ${parts || 'none'}.`;
 }
 
-/** The tool's `window` argument → the values it takes, and their minutes. */
-const WINDOWS: Readonly<Record<string, TrafficWindow>> = { '15m': 15, '1h': 60 };
-
 /** `inputSchema` of `connectors_dashboard`: one optional `window`. */
 const INPUT_SCHEMA: Tool['inputSchema'] = {
   type: 'object',
   properties: {
     window: {
       type: 'string',
-      enum: Object.keys(WINDOWS),
+      enum: Object.keys(TRAFFIC_WINDOWS),
       default: '15m',
       description: 'Traffic window of the returned report: the last 15 minutes (default) or the last hour.',
     },
@@ -79,9 +76,8 @@ function windowOf(args: Record<string, unknown> | undefined): TrafficWindow | Ca
     return badArguments(`takes only "window" (got ${JSON.stringify(extra[0]).slice(0, 40)})`);
   const value = args?.window;
   if (value === undefined) return 15;
-  const minutes = typeof value === 'string' && Object.hasOwn(WINDOWS, value) ? WINDOWS[value] : undefined;
   return (
-    minutes ??
+    trafficWindowOf(value) ??
     badArguments(`argument "window" must be "15m" or "1h" (got ${JSON.stringify(value).slice(0, 32)})`)
   );
 }

@@ -71,6 +71,13 @@ describe('GET /v1/connectors/traffic and its SSE stream, two replicas sharing Re
       headers: rest,
     });
     expect(badStream.statusCode).toBe(400);
+    // an inherited property name is no window either (the lookup is own keys only)
+    const inherited = await apps[0]!.inject({
+      method: 'GET',
+      url: '/v1/connectors/traffic?window=constructor',
+      headers: rest,
+    });
+    expect(inherited.statusCode).toBe(400);
   });
 
   it('counts calls made on either replica; both report the same totals, quota burn and recent calls', async () => {

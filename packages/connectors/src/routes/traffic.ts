@@ -3,7 +3,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { AUTH_PLUGIN_NAME } from '@cortex-os/server-kit';
 import { BadRequestError } from '../errors.js';
-import type { TrafficWindow } from '../traffic/report.js';
+import { trafficWindowOf, type TrafficWindow } from '../traffic/report.js';
 import type { TrafficService } from '../traffic/service.js';
 
 /** Options of {@link trafficRoutes}. */
@@ -17,12 +17,10 @@ export interface TrafficRoutesOptions {
   readonly maxBufferedBytes?: number;
 }
 
-const WINDOWS: Record<string, TrafficWindow> = { '15m': 15, '1h': 60 };
-
 /** `window` query value → minutes. @throws BadRequestError `BAD_REQUEST` for anything but `15m` / `1h`. */
 export function parseTrafficWindow(value: unknown): TrafficWindow {
   if (value === undefined) return 15;
-  const window = typeof value === 'string' ? WINDOWS[value] : undefined;
+  const window = trafficWindowOf(value);
   if (window === undefined)
     throw new BadRequestError(
       `query "window" must be "15m" or "1h" (got ${JSON.stringify(value).slice(0, 32)})`,

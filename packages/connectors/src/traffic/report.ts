@@ -13,6 +13,16 @@ import {
 /** The two windows the dashboard offers, in minutes. */
 export type TrafficWindow = 15 | 60;
 
+/** The names a traffic window is asked for by (the REST/SSE `window` query, the dashboard tool's argument). */
+export const TRAFFIC_WINDOWS: Readonly<Record<string, TrafficWindow>> = { '15m': 15, '1h': 60 };
+
+/** The window `value` names (`"15m"` / `"1h"`), or `undefined` for anything else. */
+export function trafficWindowOf(value: unknown): TrafficWindow | undefined {
+  return typeof value === 'string' && Object.hasOwn(TRAFFIC_WINDOWS, value)
+    ? TRAFFIC_WINDOWS[value]
+    : undefined;
+}
+
 /** One minute of one connector's chart (`t`: minute start, epoch ms; latencies in ms, `null` without calls). */
 export interface TrafficPoint {
   readonly t: number;
